@@ -1,0 +1,209 @@
+"""The record one conference becomes: dataclasses, JSON round trip, schema version and upgrades.
+
+A record is plain data. Everything downstream (store, index, search, export) reads it through
+``Record.from_dict`` so that an older file on disk is upgraded by named steps before use.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Callable, Iterable
+
+SCHEMA_VERSION = 1
+
+ROLES = ("host", "presenter", "official", "reporter", "interpreter", "other")
+KINDS = ("statement", "question", "answer")
+LANGS = ("en", "zh", "mixed")
+
+
+@dataclass
+class Speaker:
+    """One person or outlet in a conference. A person labelled in two scripts is one speaker."""
+
+    id: str
+    name: str | None = None  # canonical romanised name, e.g. "Zhang Hongtao"
+    name_zh: str | None = None  # 张宏韬
+    aliases: list[str] = field(default_factory=list)  # every label form seen
+    role: str = "other"  # one of ROLES
+    title: str | None = None
+    organization: str | None = None  # for a reporter: the outlet
+    organization_zh: str | None = None
+    region: str | None = None  # canonical province-level name, "National", or None
+
+    @property
+    def display(self) -> str:
+        """The name a person reads: both scripts where known, else the outlet."""
+        if self.name and self.name_zh:
+            return f"{self.name} ({self.name_zh})"
+        if self.name or self.name_zh:
+            return self.name or self.name_zh or ""
+        org = self.organization or self.organization_zh
+        if org:
+            return f"{org} reporter" if self.role == "reporter" else org
+        return "Unidentified speaker"
+
+
+@dataclass
+class Turn:
+    """One uninterrupted stretch of one speaker, label stripped."""
+
+    id: str
+    seq: int
+    speaker: str  # a Speaker.id
+    kind: str  # one of KINDS
+    lang: str  # one of LANGS
+    paragraphs: list[str]
+    question: str | None = None  # for an answer: the id of the question turn it answers
+    regions: list[str] = field(default_factory=list)  # regions the turn mentions (gazetteer)
+    lines: list[int] = field(default_factory=list)  # source position of each paragraph (1-based)
+    para_langs: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+@dataclass
+class Conference:
+    """What the conference is: title, date, organiser, where it came from."""
+
+    id: str
+    title: str | None = None
+    date: str | None = None  # YYYY-MM-DD
+    organizer: str | None = None
+    organizer_zh: str | None = None
+    source: str | None = None  # file name as received
+    source_url: str | None = None
+    languages: list[str] = field(default_factory=list)
+    content_hash: str | None = None  # sha256 of the raw bytes
+    encoding: str | None = None
+    preamble: list[str] = field(default_factory=list)  # text before the first turn (summary)
+
+
+@dataclass
+class Record:
+    """A whole conference: metadata, speaker roster, turns, and parser warnings."""
+
+    conference: Conference
+    speakers: list[Speaker]
+    turns: list[Turn]
+    warnings: list[str] = field(default_factory=list)
+    schema_version: int = SCHEMA_VERSION
+
+    def speaker(self, speaker_id: str | None) -> Speaker | None:
+        for s in self.speakers:
+            if s.id == speaker_id:
+                return s
+        return None
+
+    def turn(self, turn_id: str | None) -> Turn | None:
+        for t in self.turns:
+            if t.id == turn_id:
+                return t
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": self.schema_version,
+            "conference": asdict(self.conference),
+            "speakers": [asdict(s) for s in self.speakers],
+            "turns": [asdict(t) for t in self.turns],
+            "warnings": list(self.warnings),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Record":
+        data = upgrade(data)
+        return cls(
+            conference=_build(Conference, data["conference"]),
+            speakers=[_build(Speaker, s) for s in data.get("speakers", [])],
+            turns=[_build(Turn, t) for t in data.get("turns", [])],
+            warnings=list(data.get("warnings", [])),
+            schema_version=data.get("schema_version", SCHEMA_VERSION),
+        )
+
+    def with_ids(self, conference_id: str) -> "Record":
+        """Give the conference (and its turns) a new id; turn ids are ``<conference id>:<seq>``."""
+        old = {t.id: turn_id(conference_id, t.seq) for t in self.turns}
+        self.conference.id = conference_id
+        for t in self.turns:
+            t.id = old[t.id]
+            if t.question:
+                t.question = old.get(t.question, t.question)
+        return self
+
+
+def _build(cls, data: dict[str, Any]):
+    names = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in data.items() if k in names})
+
+
+def turn_id(conference_id: str, seq: int) -> str:
+    return f"{conference_id}:{seq:03d}"
+
+
+def content_hash(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+_SLUG = re.compile(r"[^a-z0-9]+")
+_ORG_STOP = {"of", "the", "and", "for", "on", "in", "people's", "s"}
+
+
+def organizer_slug(organizer: str | None) -> str:
+    """A short, stable token for an organiser: the acronym of an English name, else pinyin-free hash."""
+    if not organizer:
+        return "conf"
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’]*", organizer) if w.lower() not in _ORG_STOP]
+    if len(words) >= 2:
+        return "".join(w[0] for w in words).lower()[:8]
+    if words:
+        return _SLUG.sub("-", words[0].lower()).strip("-")[:12] or "conf"
+    return "org" + hashlib.sha1(organizer.encode("utf-8")).hexdigest()[:4]
+
+
+def conference_id(date: str | None, organizer: str | None, title: str | None, fallback: str = "") -> str:
+    """Stable id from date + organiser + title: ``2022-09-27-miit-3f9a1c``.
+
+    Only ASCII letters, digits and hyphens, so it is safe as a folder name.
+    """
+    folded = unicodedata.normalize("NFKC", (title or fallback or "")).casefold()
+    folded = re.sub(r"\s+", " ", folded).strip()
+    digest = hashlib.sha1(f"{organizer or ''}|{folded}".encode("utf-8")).hexdigest()[:6]
+    return f"{date or 'undated'}-{organizer_slug(organizer)}-{digest}"
+
+
+SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
+
+
+def is_safe_id(value: str) -> bool:
+    """True when an id can name a folder inside the archive (no separators, no '..')."""
+    return bool(SAFE_ID.match(value)) and ".." not in value
+
+
+# --- upgrades ---------------------------------------------------------------------------------
+# Each step takes a dict at version N and returns it at version N+1. Add one when the format changes.
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def upgrade(data: dict[str, Any]) -> dict[str, Any]:
+    """Bring a record dict up to SCHEMA_VERSION by named steps; refuse a newer one."""
+    version = int(data.get("schema_version", 1))
+    if version > SCHEMA_VERSION:
+        raise ValueError(
+            f"record schema {version} is newer than this pressarchive understands ({SCHEMA_VERSION})"
+        )
+    while version < SCHEMA_VERSION:
+        data = UPGRADES[version](dict(data))
+        version += 1
+        data["schema_version"] = version
+    return data
+
+
+def languages_of(turns: Iterable[Turn]) -> list[str]:
+    seen: set[str] = set()
+    for t in turns:
+        seen.update(t.para_langs or [t.lang])
+    return [lang for lang in ("en", "zh") if lang in seen]

@@ -1,0 +1,104 @@
+"""Rich views. With cli.py, the only module that imports click or rich.
+
+Consoles are built lazily on injectable streams (``set_streams``), so tests can capture them.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, TextIO
+
+_out: TextIO | None = None
+_err: TextIO | None = None
+_console = None
+_err_console = None
+
+
+def set_streams(out: TextIO | None = None, err: TextIO | None = None) -> None:
+    """Point the consoles at other streams (tests); None means the process's stdout/stderr."""
+    global _out, _err, _console, _err_console
+    _out, _err, _console, _err_console = out, err, None, None
+
+
+def console():
+    global _console
+    if _console is None:
+        from rich.console import Console
+
+        _console = Console(file=_out or sys.stdout, highlight=False, soft_wrap=False)
+    return _console
+
+
+def err_console():
+    global _err_console
+    if _err_console is None:
+        from rich.console import Console
+
+        _err_console = Console(file=_err or sys.stderr, highlight=False, stderr=_err is None)
+    return _err_console
+
+
+def safe(text: Any) -> str:
+    """Text from a transcript made safe for a terminal: control characters and escapes removed,
+    Rich markup escaped."""
+    from rich.markup import escape
+
+    return escape(strip_controls(str(text if text is not None else "")))
+
+
+def strip_controls(text: str) -> str:
+    """Drop C0/C1 control characters (ESC sequences included) except newline and tab."""
+    return "".join(
+        ch for ch in text if ch in "\n\t" or not (ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0)
+    )
+
+
+def print_json(data: Any) -> None:
+    """JSON to stdout, UTF-8, not through Rich (so it is exactly what a program reads)."""
+    stream = _out or sys.stdout
+    stream.write(json.dumps(data, ensure_ascii=False, indent=2))
+    stream.write("\n")
+    stream.flush()
+
+
+def warn(message: str) -> None:
+    err_console().print(f"[yellow]Warning:[/yellow] {safe(message)}")
+
+
+def record_preview(record) -> None:
+    """The conference, its roster with titles and regions, one line per turn, and parser warnings."""
+    from rich.table import Table
+
+    c = console()
+    conf = record.conference
+    c.print(f"[bold]{safe(conf.title or '(untitled)')}[/bold]")
+    c.print(
+        f"{safe(conf.date or 'undated')} · {safe(conf.organizer or 'organiser unknown')} · "
+        f"{safe(', '.join(conf.languages) or '-')} · id [cyan]{safe(conf.id)}[/cyan]"
+    )
+    roster = Table(title="Speakers", show_lines=False, title_justify="left")
+    for col in ("id", "name", "中文", "role", "title", "organisation", "region", "turns"):
+        roster.add_column(col, overflow="fold")
+    counts: dict[str, int] = {}
+    for t in record.turns:
+        counts[t.speaker] = counts.get(t.speaker, 0) + 1
+    for s in record.speakers:
+        roster.add_row(
+            safe(s.id), safe(s.name or ""), safe(s.name_zh or ""), safe(s.role), safe(s.title or ""),
+            safe(s.organization or s.organization_zh or ""), safe(s.region or ""), str(counts.get(s.id, 0)),
+        )
+    c.print(roster)
+    turns = Table(title="Turns", title_justify="left")
+    for col in ("#", "speaker", "kind", "lang", "answers", "paras", "text"):
+        turns.add_column(col, overflow="ellipsis", no_wrap=col == "text")
+    for t in record.turns:
+        s = record.speaker(t.speaker)
+        q = record.turn(t.question) if t.question else None
+        first = t.paragraphs[0] if t.paragraphs else ""
+        turns.add_row(
+            str(t.seq), safe(s.display if s else t.speaker), safe(t.kind), safe(t.lang),
+            str(q.seq) if q else "", str(len(t.paragraphs)), safe(first[:90]),
+        )
+    c.print(turns)
+    for w in record.warnings:
+        warn(w)
