@@ -1,0 +1,88 @@
+"""The hit: one turn with its speaker, conference and the question it answers, as plain data.
+
+Search, show and export all speak this layout (docs/architecture.md); build it only here.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from pressarchive.records import Record, Speaker, Turn
+
+SPEAKER_FIELDS = ("id", "name", "name_zh", "role", "title", "organization", "organization_zh", "region")
+CONFERENCE_FIELDS = ("id", "title", "date", "organizer", "source", "source_url")
+
+
+def speaker_dict(speaker: Speaker | None) -> dict[str, Any]:
+    if speaker is None:
+        return {name: None for name in SPEAKER_FIELDS}
+    return {name: getattr(speaker, name) for name in SPEAKER_FIELDS}
+
+
+def turn_dict(turn: Turn) -> dict[str, Any]:
+    return {
+        "id": turn.id,
+        "seq": turn.seq,
+        "kind": turn.kind,
+        "lang": turn.lang,
+        "paragraphs": list(turn.paragraphs),
+        "regions": list(turn.regions),
+        "question": turn.question,
+    }
+
+
+def make_hit(
+    record: Record,
+    turn: Turn,
+    score: float | None = None,
+    highlights: list[dict[str, int]] | None = None,
+    matched_terms: list[str] | None = None,
+    translated_from: list[dict[str, str]] | None = None,
+) -> dict[str, Any]:
+    """A hit for ``turn`` of ``record``; ``question`` carries the question an answer answers."""
+    question = None
+    if turn.kind == "answer" and turn.question:
+        q = record.turn(turn.question)
+        if q is not None:
+            question = {
+                "id": q.id,
+                "seq": q.seq,
+                "lang": q.lang,
+                "paragraphs": list(q.paragraphs),
+                "speaker": speaker_dict(record.speaker(q.speaker)),
+            }
+    conf = record.conference
+    return {
+        "turn": turn_dict(turn),
+        "speaker": speaker_dict(record.speaker(turn.speaker)),
+        "conference": {name: getattr(conf, name) for name in CONFERENCE_FIELDS},
+        "question": question,
+        "score": score,
+        "highlights": highlights or [],
+        "matched_terms": matched_terms or [],
+        "translated_from": translated_from or [],
+    }
+
+
+def citation(hit: dict[str, Any]) -> str:
+    """A ready citation line: speaker, title, organisation, conference, date, turn id."""
+    sp, conf, turn = hit["speaker"], hit["conference"], hit["turn"]
+    who = sp.get("name") or sp.get("name_zh") or ""
+    if sp.get("name") and sp.get("name_zh"):
+        who = f"{sp['name']} ({sp['name_zh']})"
+    if not who:
+        outlet = sp.get("organization") or sp.get("organization_zh") or "unidentified"
+        who = f"{outlet} reporter" if sp.get("role") == "reporter" else outlet
+    parts = [who]
+    if sp.get("title") and sp.get("name"):
+        parts.append(sp["title"])
+    if sp.get("organization") and sp.get("role") != "reporter":
+        parts.append(sp["organization"])
+    where = conf.get("title") or conf.get("id")
+    source = conf.get("source_url") or conf.get("source")
+    tail = f', "{where}"'
+    if conf.get("organizer"):
+        tail += f", {conf['organizer']}"
+    tail += f", {conf.get('date') or 'undated'}"
+    if source:
+        tail += f", {source}"
+    return ", ".join(parts) + tail + f" [{turn['id']}]"
