@@ -63,26 +63,32 @@ def make_hit(
     }
 
 
+def _one_line(value: Any) -> str:
+    return " ".join(str(value).split()) if value else ""
+
+
 def citation(hit: dict[str, Any]) -> str:
-    """A ready citation line: speaker, title, organisation, conference, date, turn id."""
-    sp, conf, turn = hit["speaker"], hit["conference"], hit["turn"]
-    who = sp.get("name") or sp.get("name_zh") or ""
+    """A ready citation line: speaker, title, organisation, conference, organiser, date, source, turn id."""
+    sp = {k: _one_line(v) for k, v in (hit.get("speaker") or {}).items()}
+    conf = {k: _one_line(v) for k, v in (hit.get("conference") or {}).items()}
+    turn = hit["turn"]
+    org = sp.get("organization") or sp.get("organization_zh")
+    named = sp.get("name") or sp.get("name_zh")
     if sp.get("name") and sp.get("name_zh"):
         who = f"{sp['name']} ({sp['name_zh']})"
-    if not who:
-        outlet = sp.get("organization") or sp.get("organization_zh") or "unidentified"
-        who = f"{outlet} reporter" if sp.get("role") == "reporter" else outlet
+    elif named:
+        who = named
+    elif org:
+        who = f"{org} reporter" if sp.get("role") == "reporter" else org
+    else:
+        who = "Unidentified speaker"
     parts = [who]
-    if sp.get("title") and sp.get("name"):
+    if named and sp.get("title"):
         parts.append(sp["title"])
-    if sp.get("organization") and sp.get("role") != "reporter":
-        parts.append(sp["organization"])
-    where = conf.get("title") or conf.get("id")
-    source = conf.get("source_url") or conf.get("source")
-    tail = f', "{where}"'
-    if conf.get("organizer"):
-        tail += f", {conf['organizer']}"
-    tail += f", {conf.get('date') or 'undated'}"
-    if source:
-        tail += f", {source}"
-    return ", ".join(parts) + tail + f" [{turn['id']}]"
+    if named and org:
+        parts.append(org)
+    tail = f'"{conf.get("title") or conf.get("id")}"'
+    for extra in (conf.get("organizer"), conf.get("date") or "undated", conf.get("source_url") or conf.get("source")):
+        if extra:
+            tail += f", {extra}"
+    return f"{', '.join(parts)}, {tail} [{turn['id']}]"

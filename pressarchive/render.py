@@ -102,3 +102,45 @@ def record_preview(record) -> None:
     c.print(turns)
     for w in record.warnings:
         warn(w)
+
+
+# --- export views (stats bar chart) ------------------------------------------------------------
+def bar_chart(rows: list[dict[str, Any]], title: str, total: int | None = None, width: int = 40) -> None:
+    """Counts as a horizontal bar chart: one line per row (label, count, bar scaled to the largest)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    c = console()
+    if not rows:
+        c.print(f"[bold]{safe(title)}[/bold]: no matching turns")
+        return
+    top = max(r["count"] for r in rows) or 1
+    table = Table(title=title, title_justify="left", box=None, show_header=False, pad_edge=False)
+    table.add_column("label", overflow="fold", max_width=60)
+    table.add_column("count", justify="right")
+    table.add_column("bar", no_wrap=True)
+    for r in rows:
+        cells = max(1, round(r["count"] / top * width))
+        table.add_row(Text(strip_controls(str(r["label"]))), str(r["count"]), Text("█" * cells, style="cyan"))
+    c.print(table)
+    if total is not None:
+        c.print(f"[dim]{total} matching turns in {len(rows)} groups[/dim]")
+
+
+def write_text_out(write) -> None:
+    """Run ``write(stream)`` on standard output as UTF-8 text, whatever the locale says."""
+    import io
+
+    stream = _out or sys.stdout
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None or (getattr(stream, "encoding", "") or "").lower().replace("-", "") == "utf8":
+        write(stream)
+        stream.flush()
+        return
+    stream.flush()
+    wrapper = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=True)
+    try:
+        write(wrapper)
+        wrapper.flush()
+    finally:
+        wrapper.detach()
