@@ -206,3 +206,64 @@ def stats_cmd(ctx: Context, query: str | None, by: str, fmt: str, **filters) -> 
         render.bar_chart(rows, f"Turns{what} by {by}", total=sum(r["count"] for r in rows))
     else:
         render.write_text_out(lambda stream: export.write_stats(rows, by, fmt, stream))
+
+
+# --- archive commands ---------------------------------------------------------------------------
+@cli.command("add")
+@click.argument("sources", nargs=-1, required=True, metavar="PATH_OR_URL...")
+@click.option("--title", help="Conference title, where the text lacks one.")
+@click.option("--date", help="Conference date (YYYY-MM-DD), where the text lacks one.")
+@click.option("--organizer", help="Organiser, where the text lacks one.")
+@click.option("--source-url", help="Where the transcript was published (URLs record themselves).")
+@pass_ctx
+def add_cmd(ctx: Context, sources: tuple[str, ...], title: str | None, date: str | None,
+            organizer: str | None, source_url: str | None) -> None:
+    """Add transcripts: files (txt, md, html), folders (recursively), - for stdin, http(s) URLs."""
+    from pressarchive import render
+    from pressarchive.fetch import expand
+
+    items = expand(list(sources))
+    overrides = {"title": title, "date": date, "organizer": organizer, "source_url": source_url}
+    with render.batch_progress(len(items), "Adding") as bar:
+        outcomes = ctx.archive.add_sources(items, overrides, progress=bar.advance,
+                                           on_wait=render.waiting_for_lock)
+    render.add_summary(outcomes)
+    if any(o.status == "failed" for o in outcomes):
+        raise click.exceptions.Exit(1)
+
+
+@cli.command("remove")
+@click.argument("conference_id", metavar="CONF_ID")
+@pass_ctx
+def remove_cmd(ctx: Context, conference_id: str) -> None:
+    """Remove one conference (its raw file, record and index entries)."""
+    from pressarchive import render
+
+    record = ctx.archive.remove(conference_id, on_wait=render.waiting_for_lock)
+    title = f" ({record.conference.title})" if record and record.conference.title else ""
+    render.console().print(f"removed {render.safe(conference_id)}{render.safe(title)}")
+
+
+@cli.command("reindex")
+@pass_ctx
+def reindex_cmd(ctx: Context) -> None:
+    """Rebuild the search index from the corpus alone."""
+    from pressarchive import render
+
+    total = len(ctx.archive.ids())
+    with render.batch_progress(total, "Indexing") as bar:
+        count = ctx.archive.reindex(progress=lambda *a, **k: bar.advance(), on_wait=render.waiting_for_lock)
+    render.console().print(f"indexed {count} conferences")
+
+
+@cli.command("check")
+@click.option("--fix", is_flag=True, help="Mend what the corpus itself can mend (re-parse, rebuild the index).")
+@pass_ctx
+def check_cmd(ctx: Context, fix: bool) -> None:
+    """Check that corpus and index agree: records readable, raw files intact, index current."""
+    from pressarchive import render
+
+    report = ctx.archive.check(fix=fix, on_wait=render.waiting_for_lock)
+    render.check_report(report)
+    if not report.ok:
+        raise click.exceptions.Exit(1)

@@ -144,3 +144,81 @@ def write_text_out(write) -> None:
         wrapper.flush()
     finally:
         wrapper.detach()
+
+
+# --- archive views (add / remove / reindex / check) ---------------------------------------------
+def waiting_for_lock() -> None:
+    """Tell the user the write lock is held by someone else (called once, before waiting)."""
+    err_console().print("[yellow]waiting for another pressarchive process…[/yellow]")
+
+
+class _Batch:
+    """A progress bar on stderr for a batch of sources; ``advance(label)`` after each one."""
+
+    def __init__(self, total: int, description: str):
+        self.total, self.description, self._progress, self._task = total, description, None, None
+
+    def __enter__(self) -> "_Batch":
+        if self.total > 1:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self._progress = Progress(
+                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                TextColumn("[dim]{task.fields[label]}"), console=err_console(), transient=True,
+            )
+            self._progress.__enter__()
+            self._task = self._progress.add_task(self.description, total=self.total, label="")
+        return self
+
+    def advance(self, label: str = "") -> None:
+        if self._progress is not None:
+            self._progress.update(self._task, advance=1, label=strip_controls(str(label))[-50:])
+
+    def __exit__(self, *exc) -> None:
+        if self._progress is not None:
+            self._progress.__exit__(*exc)
+
+
+def batch_progress(total: int, description: str = "Adding") -> _Batch:
+    """A context manager showing a progress bar for more than one item (nothing for one)."""
+    return _Batch(total, description)
+
+
+_STATUS_STYLE = {"added": "green", "updated": "cyan", "unchanged": "dim", "failed": "red"}
+
+
+def add_summary(outcomes: list, verbose_limit: int = 20) -> None:
+    """One line per source (unchanged ones only for small batches), then the counts."""
+    c, e = console(), err_console()
+    show_unchanged = len(outcomes) <= verbose_limit
+    for o in outcomes:
+        style = _STATUS_STYLE.get(o.status, "")
+        if o.status == "failed":
+            e.print(f"[{style}]failed[/{style}]    {safe(o.source)}: {safe(o.reason)}")
+            continue
+        if o.status == "unchanged" and not show_unchanged:
+            continue
+        extra = f" (replaces {safe(o.replaced)})" if o.replaced else ""
+        title = f"  {safe(o.title)}" if o.title else ""
+        c.print(
+            f"[{style}]{o.status:<9}[/{style}] [bold]{safe(o.conference_id)}[/bold]{title}"
+            f"  [dim]{o.turns} turns · {safe(o.source)}[/dim]{extra}",
+            overflow="fold",
+        )
+    counts = {s: sum(1 for o in outcomes if o.status == s) for s in _STATUS_STYLE}
+    c.print(", ".join(f"{n} {s}" for s, n in counts.items()))
+
+
+def check_report(report) -> None:
+    """What check found: repairs made, each problem with its mend, and a verdict line."""
+    c = console()
+    for note in report.recovered:
+        c.print(f"[cyan]repaired[/cyan]  {safe(note)}")
+    for p in report.problems:
+        mark = "[green]fixed[/green]   " if p.fixed else "[red]problem[/red] "
+        c.print(f"{mark} {safe(p.where)}: {safe(p.what)}" + ("" if p.fixed else f" [dim]→ {safe(p.mend)}[/dim]"),
+                overflow="fold")
+    indexed = "index not built" if report.indexed is None else f"{report.indexed} indexed"
+    left = sum(1 for p in report.problems if not p.fixed)
+    verdict = "[green]ok[/green]" if left == 0 else f"[red]{left} problem{'s' if left != 1 else ''}[/red]"
+    c.print(f"{report.conferences} conferences, {indexed}: {verdict}")

@@ -1,18 +1,85 @@
 """The corpus: one folder per conference holding the raw file as received and its record.
 
 Layout: ``<home>/corpus/<conference id>/record.json`` and ``<home>/corpus/<conference id>/raw<ext>``.
-(Minimal read side; add / remove / locking are built on top of it.)
+Every write happens under the archive's write lock (``<home>/.lock``) and is atomic: a conference
+folder is written in full under a hidden name and renamed into place. A journal
+(``<home>/.journal.json``) names the conferences a write is about to touch, so that a process killed
+half-way is repaired by the next one (``Archive.recover``). See docs/archive.md.
 """
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import re
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Callable, Iterable, Iterator
 
-from pressarchive.errors import ArchiveError, NotFoundError
-from pressarchive.records import Record, is_safe_id
+from pressarchive.errors import ArchiveError, BusyError, InputError, NotFoundError, PressArchiveError
+from pressarchive.records import Record, conference_id, content_hash, is_safe_id
 
 RECORD_FILE = "record.json"
+RAW_STEM = "raw"
+LOCK_FILE = ".lock"
+JOURNAL_FILE = ".journal.json"
+NO_SEED_ENV = "PRESSARCHIVE_NO_SEED"
+LOCK_TIMEOUT_ENV = "PRESSARCHIVE_LOCK_TIMEOUT"
+DEFAULT_LOCK_TIMEOUT = 120.0
+BATCH_SIZE = 32  # conferences stored (and indexed) per hold of the write lock
+
+_EXT = re.compile(r"^\.[a-z0-9]{1,8}$")
+_STAGING = (".new-", ".old-", ".trash-")
+
+
+@dataclass
+class AddOutcome:
+    """What adding one transcript did: added, updated, unchanged or failed (with the reason)."""
+
+    status: str  # "added" | "updated" | "unchanged" | "failed"
+    source: str
+    conference_id: str | None = None
+    title: str | None = None
+    replaced: str | None = None  # the id of a stored conference this one replaced, when it differs
+    reason: str | None = None  # for "failed": a one-line reason
+    turns: int = 0
+
+
+@dataclass
+class Problem:
+    """One disagreement found by ``Archive.check``: what is wrong, where, and how to mend it."""
+
+    where: str
+    what: str
+    mend: str
+    fixed: bool = False
+
+
+@dataclass
+class CheckReport:
+    """The result of ``Archive.check``: conferences seen, problems found, repairs made."""
+
+    conferences: int
+    indexed: int | None
+    problems: list[Problem]
+    recovered: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return all(p.fixed for p in self.problems)
+
+
+def raw_extension(source_name: str, raw: bytes = b"") -> str:
+    """The extension the raw file keeps: the source's own when it is a plain one, else guessed."""
+    name = source_name.split("?")[0].split("#")[0].rstrip("/")
+    suffix = os.path.splitext(os.path.basename(name))[1].lower()
+    if _EXT.match(suffix):
+        return suffix
+    head = raw[:512].lstrip().lower()
+    return ".html" if head.startswith((b"<!doctype html", b"<html", b"<?xml")) else ".txt"
 
 
 class Archive:
@@ -22,13 +89,23 @@ class Archive:
         self.home = Path(home)
         self.corpus_dir = self.home / "corpus"
         self.index_dir = self.home / "index"
+        self.lock_path = self.home / LOCK_FILE
+        self.journal_path = self.home / JOURNAL_FILE
+        self._lock = None
+        self._seed_checked = False
 
+    # --- reading ----------------------------------------------------------------------------
     def ids(self) -> list[str]:
+        """Ids of the stored conferences, sorted (a fresh home is seeded first: see seed_if_new)."""
+        self.seed_if_new()
         if not self.corpus_dir.is_dir():
             return []
-        return sorted(p.parent.name for p in self.corpus_dir.glob(f"*/{RECORD_FILE}"))
+        return sorted(
+            p.parent.name for p in self.corpus_dir.glob(f"*/{RECORD_FILE}") if is_safe_id(p.parent.name)
+        )
 
     def get(self, conference_id: str) -> Record:
+        """The record of one conference; NotFoundError for an unknown or unsafe id."""
         if not is_safe_id(conference_id):
             raise NotFoundError(f"no conference {conference_id!r} in the archive")
         path = self.corpus_dir / conference_id / RECORD_FILE
@@ -36,7 +113,7 @@ class Archive:
             raise NotFoundError(f"no conference {conference_id!r} in the archive")
         try:
             return Record.from_dict(json.loads(path.read_text(encoding="utf-8")))
-        except (ValueError, KeyError, TypeError) as err:
+        except (ValueError, KeyError, TypeError, AttributeError) as err:
             raise ArchiveError(
                 f"record {conference_id} is unreadable ({err})", hint="run `pressarchive check`"
             ) from err
@@ -44,3 +121,606 @@ class Archive:
     def records(self) -> Iterator[Record]:
         for cid in self.ids():
             yield self.get(cid)
+
+    def raw_path(self, conference_id: str) -> Path | None:
+        """The raw file of a conference as received, or None when it is missing."""
+        if not is_safe_id(conference_id):
+            return None
+        folder = self.corpus_dir / conference_id
+        found = sorted(folder.glob(f"{RAW_STEM}.*")) if folder.is_dir() else []
+        return found[0] if found else None
+
+    # --- seeding ----------------------------------------------------------------------------
+    def seed_if_new(self) -> bool:
+        """Fill a home that has no ``corpus/`` yet with the bundled sample archive.
+
+        Only a home whose corpus folder does not exist is seeded (an emptied corpus stays empty),
+        never the checkout's own corpus, never when $PRESSARCHIVE_NO_SEED is set, and silently not
+        at all when the home cannot be written. Returns True when something was seeded.
+        """
+        if self._seed_checked:
+            return False
+        self._seed_checked = True
+        if self.corpus_dir.exists() or os.environ.get(NO_SEED_ENV):
+            return False
+        from pressarchive.home import bundled_corpus
+
+        source = bundled_corpus()
+        if source is None or not source.is_dir():
+            return False
+        with contextlib.suppress(OSError):
+            if source.resolve() == self.corpus_dir.resolve():
+                return False
+        folders = _seed_folders(source)
+        if not folders:
+            return False
+        staging = None
+        try:
+            self.home.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=".seed-", dir=self.home))
+            for cid, files in folders.items():
+                (staging / cid).mkdir()
+                for f in files:
+                    shutil.copyfile(f, staging / cid / f.name)
+            os.rename(staging, self.corpus_dir)  # fails if another process seeded meanwhile
+            staging = None
+            return True
+        except OSError:
+            return False
+        finally:
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
+
+    # --- the write lock and the journal --------------------------------------------------------
+    @contextlib.contextmanager
+    def write_lock(
+        self, timeout: float | None = None, on_wait: Callable[[], None] | None = None
+    ) -> Iterator[None]:
+        """Hold the archive's write lock; call ``on_wait`` once if another process holds it.
+
+        Raises ArchiveError for a read-only archive and BusyError after ``timeout`` seconds.
+        """
+        from filelock import FileLock, Timeout
+
+        if timeout is None:
+            timeout = _lock_timeout()
+        self._ensure_writable()
+        if self._lock is None:
+            self._lock = FileLock(str(self.lock_path))
+        try:
+            try:
+                self._lock.acquire(timeout=0)
+            except Timeout:
+                if on_wait is not None:
+                    on_wait()
+                self._lock.acquire(timeout=timeout)
+        except Timeout as err:
+            raise BusyError(
+                f"another pressarchive process has been writing to {self.home} for over {timeout:g}s",
+                hint="try again when it has finished",
+            ) from err
+        except OSError as err:
+            raise self._read_only_error(err) from err
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+    def _try_lock(self) -> bool:
+        """Take the write lock only if nobody holds it (False also for a read-only home)."""
+        from filelock import FileLock, Timeout
+
+        if not os.access(self.home, os.W_OK):
+            return False
+        if self._lock is None:
+            self._lock = FileLock(str(self.lock_path))
+        try:
+            self._lock.acquire(timeout=0)
+            return True
+        except (Timeout, OSError):
+            return False
+
+    def _ensure_writable(self) -> None:
+        try:
+            self.home.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise self._read_only_error(err) from err
+        for folder in (self.home, self.corpus_dir):
+            if folder.exists() and not os.access(folder, os.W_OK):
+                raise self._read_only_error(None)
+
+    def _read_only_error(self, err: OSError | None) -> ArchiveError:
+        detail = f" ({err.strerror})" if err is not None and err.strerror else ""
+        return ArchiveError(
+            f"the archive at {self.home} is read-only{detail}: it can be searched but not changed",
+            hint="use --home (or $PRESSARCHIVE_HOME) to choose a writable archive",
+        )
+
+    def _write_journal(self, op: str, added: Iterable[str] = (), removed: Iterable[str] = ()) -> None:
+        data = {"op": op, "added": sorted(set(added)), "removed": sorted(set(removed)),
+                "pid": os.getpid(), "started": time.time()}
+        _write_atomic(self.journal_path, json.dumps(data).encode("utf-8"))
+
+    def _clear_journal(self) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self.journal_path.unlink()
+        _fsync_dir(self.home)
+
+    def pending(self) -> dict[str, Any] | None:
+        """The journal of an unfinished write (None when the last write finished)."""
+        try:
+            data = json.loads(self.journal_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError):
+            return {"op": "unknown", "added": [], "removed": []}
+        return data if isinstance(data, dict) else {"op": "unknown", "added": [], "removed": []}
+
+    def recover(self) -> list[str]:
+        """Finish or undo a write that a killed process left half-done; returns what was repaired.
+
+        Takes the write lock only if it is free (a live writer is never disturbed), so a search may
+        call it. Cheap when nothing is pending.
+        """
+        if self.journal_path.exists() or _has_staging(self.corpus_dir):
+            if self._try_lock():
+                try:
+                    return self._recover_locked()
+                finally:
+                    self._lock.release()
+        return []
+
+    def _recover_locked(self) -> list[str]:
+        notes = self._clean_staging()
+        journal = self.pending()
+        if journal is None:
+            return notes
+        from pressarchive import index
+
+        op = journal.get("op")
+        if op in ("add", "remove"):
+            touched = [i for i in (*journal.get("added", []), *journal.get("removed", [])) if is_safe_id(i)]
+            present = [i for i in dict.fromkeys(touched) if (self.corpus_dir / i / RECORD_FILE).is_file()]
+            index.update(self, added=[self.get(i) for i in present], removed=list(dict.fromkeys(touched)))
+            notes.append(f"finished an interrupted {op}: re-indexed {len(set(touched))} conference(s)")
+        else:
+            index.rebuild(self)
+            notes.append(f"finished an interrupted {op}: rebuilt the index")
+        self._clear_journal()
+        return notes
+
+    def _clean_staging(self) -> list[str]:
+        """Remove half-written folders; put back a conference whose replacement never landed."""
+        notes: list[str] = []
+        if not self.corpus_dir.is_dir():
+            return notes
+        for p in sorted(self.corpus_dir.iterdir()):
+            name = p.name
+            if not name.startswith(_STAGING) or not p.is_dir():
+                continue
+            if name.startswith(".old-"):
+                cid = _staged_id(name, ".old-")
+                if cid and not (self.corpus_dir / cid).exists():
+                    os.rename(p, self.corpus_dir / cid)
+                    notes.append(f"restored {cid} (its replacement was interrupted)")
+                    continue
+            shutil.rmtree(p, ignore_errors=True)
+        for p in self.home.glob(".seed-*"):
+            if p.is_dir() and time.time() - p.stat().st_mtime > 600:
+                shutil.rmtree(p, ignore_errors=True)
+        _fsync_dir(self.corpus_dir)
+        return notes
+
+    # --- writing ----------------------------------------------------------------------------
+    def add(self, raw: bytes, source_name: str, overrides: dict[str, Any] | None = None) -> AddOutcome:
+        """Parse one transcript and store it (added / updated / unchanged); errors are raised."""
+        from pressarchive.ingest import ingest_bytes
+
+        record = ingest_bytes(raw, source_name, overrides)
+        return self.store([(record, raw, source_name)])[0]
+
+    def add_sources(
+        self,
+        sources: list[str],
+        overrides: dict[str, Any] | None = None,
+        progress: Callable[[str], None] | None = None,
+        on_wait: Callable[[], None] | None = None,
+    ) -> list[AddOutcome]:
+        """Read, parse and store files / folders' files / ``-`` / URLs, in batches; one outcome each.
+
+        A source that cannot be read or parsed becomes a "failed" outcome; the others are still stored.
+        """
+        from pressarchive.fetch import is_url, read_source
+        from pressarchive.ingest import ingest_bytes
+
+        given = {k: v for k, v in (overrides or {}).items() if v}
+        outcomes: list[tuple[int, AddOutcome]] = []
+        batch: list[tuple[Record, bytes, str]] = []
+        labels: list[tuple[int, str]] = []
+
+        def flush() -> None:
+            for (position, label), outcome in zip(labels, self.store(batch, on_wait=on_wait)):
+                outcome.source = label
+                outcomes.append((position, outcome))
+            batch.clear()
+            labels.clear()
+
+        for position, source in enumerate(sources):
+            try:
+                raw, name = read_source(source)
+                these = dict(given)
+                if is_url(source):
+                    these.setdefault("source_url", source)
+                record = _settle(ingest_bytes(raw, name, these or None), raw)
+                batch.append((record, raw, name))
+                labels.append((position, source))
+            except PressArchiveError as err:
+                outcomes.append((position, AddOutcome("failed", source, reason=err.message)))
+            except Exception as err:  # noqa: BLE001 - one bad file must not sink a batch
+                if os.environ.get("PRESSARCHIVE_DEBUG"):
+                    raise
+                reason = f"unexpected {type(err).__name__}: {err}"
+                outcomes.append((position, AddOutcome("failed", source, reason=reason)))
+            if progress is not None:
+                progress(source)
+            if len(batch) >= BATCH_SIZE:
+                flush()
+        if batch:
+            flush()
+        return [outcome for _, outcome in sorted(outcomes, key=lambda pair: pair[0])]
+
+    def store(
+        self,
+        items: list[tuple[Record, bytes, str]],
+        on_wait: Callable[[], None] | None = None,
+    ) -> list[AddOutcome]:
+        """Store parsed records with their raw bytes under one hold of the lock, then index them."""
+        from pressarchive import index
+
+        prepared = [(_settle(record, raw), raw, name) for record, raw, name in items]
+        outcomes: list[AddOutcome] = []
+        with self.write_lock(on_wait=on_wait):
+            self.corpus_dir.mkdir(parents=True, exist_ok=True)
+            self._recover_locked()
+            changed: dict[str, Record] = {}
+            removed: set[str] = set()
+            journal: tuple[set[str], set[str]] = (set(), set())
+            for record, raw, name in prepared:
+                cid = record.conference.id
+                status, twin = self._plan(record, raw)
+                if status != "unchanged":
+                    if cid not in journal[0] or (twin and twin not in journal[1]):
+                        journal[0].add(cid)
+                        journal[1].update([twin] if twin else [])
+                        self._write_journal("add", added=journal[0], removed=journal[1])
+                    self._write_conference(record, raw, name)
+                    if twin:
+                        self._discard(twin)
+                        removed.add(twin)
+                        changed.pop(twin, None)
+                    if status == "updated" and not twin and cid not in changed:
+                        removed.add(cid)
+                    changed[cid] = record
+                outcomes.append(
+                    AddOutcome(status, name, cid, record.conference.title, twin, turns=len(record.turns))
+                )
+            if journal[0]:
+                index.update(self, added=list(changed.values()), removed=sorted(removed))
+                self._clear_journal()
+        return outcomes
+
+    def _plan(self, record: Record, raw: bytes) -> tuple[str, str | None]:
+        """Decide what storing ``record`` means: (status, id of another conference it replaces)."""
+        cid = record.conference.id
+        folder = self.corpus_dir / cid
+        if (folder / RECORD_FILE).is_file():
+            return ("unchanged" if self._same(cid, record, raw) else "updated"), None
+        twin = self._find_by_content(raw, exclude=cid)
+        return ("updated", twin) if twin else ("added", None)
+
+    def _same(self, cid: str, record: Record, raw: bytes) -> bool:
+        raw_file = self.raw_path(cid)
+        try:
+            stored = json.loads((self.corpus_dir / cid / RECORD_FILE).read_text(encoding="utf-8"))
+            if raw_file is None or content_hash(raw_file.read_bytes()) != content_hash(raw):
+                return False
+        except (OSError, ValueError):
+            return False
+        new = record.to_dict()
+        new["conference"]["source"] = stored.get("conference", {}).get("source")
+        return stored == new
+
+    def _find_by_content(self, raw: bytes, exclude: str) -> str | None:
+        """The id of a stored conference whose raw file holds exactly these bytes (sizes first)."""
+        if not self.corpus_dir.is_dir():
+            return None
+        digest = None
+        for raw_file in self.corpus_dir.glob(f"*/{RAW_STEM}.*"):
+            cid = raw_file.parent.name
+            if cid == exclude or not is_safe_id(cid):
+                continue
+            try:
+                if raw_file.stat().st_size != len(raw):
+                    continue
+                digest = digest or content_hash(raw)
+                if content_hash(raw_file.read_bytes()) == digest:
+                    return cid
+            except OSError:
+                continue
+        return None
+
+    def _write_conference(self, record: Record, raw: bytes, source_name: str) -> None:
+        """Write a conference folder in full under a hidden name, then rename it into place."""
+        cid = record.conference.id
+        staging = Path(tempfile.mkdtemp(prefix=f".new-{cid}-", dir=self.corpus_dir))
+        try:
+            _write_file(staging / f"{RAW_STEM}{raw_extension(source_name, raw)}", raw)
+            body = json.dumps(record.to_dict(), ensure_ascii=False, indent=1).encode("utf-8")
+            _write_file(staging / RECORD_FILE, body)
+            _fsync_dir(staging)
+            target = self.corpus_dir / cid
+            if target.exists():
+                old = Path(tempfile.mkdtemp(prefix=f".old-{cid}-", dir=self.corpus_dir))
+                old.rmdir()
+                os.rename(target, old)
+                os.rename(staging, target)
+                staging = None
+                _fsync_dir(self.corpus_dir)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                os.rename(staging, target)
+                staging = None
+                _fsync_dir(self.corpus_dir)
+        except OSError as err:
+            raise ArchiveError(f"could not write conference {cid}: {err.strerror or err}") from err
+        finally:
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
+
+    def _discard(self, cid: str) -> None:
+        """Move a conference folder aside, then delete it (the rename is the commit point)."""
+        target = self.corpus_dir / cid
+        if not target.exists():
+            return
+        trash = Path(tempfile.mkdtemp(prefix=f".trash-{cid}-", dir=self.corpus_dir))
+        trash.rmdir()
+        os.rename(target, trash)
+        _fsync_dir(self.corpus_dir)
+        shutil.rmtree(trash, ignore_errors=True)
+
+    def remove(self, conference_id: str, on_wait: Callable[[], None] | None = None) -> Record:
+        """Remove one conference from the corpus and the index; returns its record."""
+        from pressarchive import index
+
+        if not is_safe_id(conference_id):
+            raise NotFoundError(f"no conference {conference_id!r} in the archive")
+        with self.write_lock(on_wait=on_wait):
+            self._recover_locked()
+            folder = self.corpus_dir / conference_id
+            if not folder.is_dir():
+                raise NotFoundError(
+                    f"no conference {conference_id!r} in the archive",
+                    hint="`pressarchive list` or `pressarchive search` shows conference ids",
+                )
+            try:
+                record = self.get(conference_id)
+            except ArchiveError:
+                record = None
+            self._write_journal("remove", removed=[conference_id])
+            try:
+                self._discard(conference_id)
+            except OSError as err:
+                raise ArchiveError(f"could not remove {conference_id}: {err.strerror or err}") from err
+            index.update(self, added=[], removed=[conference_id])
+            self._clear_journal()
+        return record
+
+    def reindex(self, progress: Callable[..., Any] | None = None, on_wait: Callable[[], None] | None = None) -> int:
+        """Rebuild the index from the corpus alone; returns the number of conferences indexed."""
+        from pressarchive import index
+
+        with self.write_lock(on_wait=on_wait):
+            self._clean_staging()
+            self._write_journal("reindex")
+            index.rebuild(self, progress=progress)
+            self._clear_journal()
+        return len(self.ids())
+
+    # --- checking ---------------------------------------------------------------------------
+    def check(self, fix: bool = False, on_wait: Callable[[], None] | None = None) -> CheckReport:
+        """Do corpus and index agree? Every record readable, raw present with its hash, index current."""
+        recovered = self.recover()
+        problems: list[Problem] = []
+        states: dict[str, str | None] = {}
+        if self.corpus_dir.is_dir():
+            for p in sorted(self.corpus_dir.iterdir()):
+                if p.name.startswith(".") and p.name.startswith(_STAGING):
+                    problems.append(Problem(p.name, "a half-written folder is left in corpus/",
+                                            "run `pressarchive check --fix`"))
+                elif p.is_dir() and not is_safe_id(p.name):
+                    problems.append(Problem(p.name, "a folder whose name is not a conference id",
+                                            "move it out of corpus/"))
+        for cid in self.ids():
+            states[cid] = None
+            try:
+                record = self.get(cid)
+            except ArchiveError as err:
+                problems.append(Problem(cid, err.message, _mend_record(self.raw_path(cid))))
+                continue
+            if record.conference.id != cid:
+                problems.append(Problem(cid, f"record.json names another id ({record.conference.id})",
+                                        "run `pressarchive check --fix` (re-parses the raw file)"))
+            raw_file = self.raw_path(cid)
+            if raw_file is None:
+                problems.append(Problem(cid, "the raw file is missing",
+                                        "add the original transcript again with `pressarchive add FILE`"))
+            else:
+                actual = content_hash(raw_file.read_bytes())
+                if actual != record.conference.content_hash:
+                    problems.append(Problem(cid, f"{raw_file.name} does not match the hash in record.json",
+                                            "run `pressarchive check --fix` (re-parses the raw file)"))
+            states[cid] = record.conference.content_hash
+        if self.corpus_dir.is_dir():
+            for p in sorted(self.corpus_dir.iterdir()):
+                if p.is_dir() and is_safe_id(p.name) and not (p / RECORD_FILE).is_file():
+                    problems.append(Problem(p.name, "record.json is missing", _mend_record(self.raw_path(p.name))))
+        indexed = self._index_problems(states, problems)
+        if fix and any(not p.fixed for p in problems):
+            self._fix(problems, on_wait)
+        return CheckReport(len(states), indexed, problems, recovered)
+
+    def _index_problems(self, states: dict[str, str | None], problems: list[Problem]) -> int | None:
+        from pressarchive import index
+
+        try:
+            indexed = index.indexed_state(self)
+        except PressArchiveError as err:
+            problems.append(Problem("index", err.message, "run `pressarchive reindex`"))
+            return None
+        if indexed is None:
+            if states:
+                problems.append(Problem("index", "the index has not been built", "run `pressarchive reindex`"))
+            return None
+        for cid in sorted(set(states) - set(indexed)):
+            problems.append(Problem(cid, "stored but not in the index", "run `pressarchive reindex`"))
+        for cid in sorted(set(indexed) - set(states)):
+            problems.append(Problem(cid, "in the index but not in the corpus", "run `pressarchive reindex`"))
+        for cid in sorted(set(states) & set(indexed)):
+            if states[cid] and indexed[cid] and states[cid] != indexed[cid]:
+                problems.append(Problem(cid, "the index holds another version", "run `pressarchive reindex`"))
+        return len(indexed)
+
+    def _fix(self, problems: list[Problem], on_wait: Callable[[], None] | None) -> None:
+        """Mend what can be mended from the corpus itself: re-parse raw files, clean, rebuild the index."""
+        from pressarchive import index
+        from pressarchive.ingest import ingest_bytes
+
+        with self.write_lock(on_wait=on_wait):
+            self._clean_staging()
+            for p in problems:
+                if p.where.startswith(_STAGING):
+                    p.fixed = True
+                elif "re-parses" in p.mend:
+                    raw_file = self.raw_path(p.where)
+                    old = self._old_record(p.where)
+                    overrides = _overrides_of(old)
+                    try:
+                        raw = raw_file.read_bytes()
+                        name = (old or {}).get("source") or raw_file.name
+                        record = _settle(ingest_bytes(raw, name, overrides), raw)
+                    except (OSError, PressArchiveError) as err:
+                        p.mend += f" (failed: {getattr(err, 'message', err)})"
+                        continue
+                    if record.conference.id != p.where:
+                        record.with_ids(p.where)
+                    self._write_journal("add", added=[p.where])
+                    self._write_conference(record, raw, name)
+                    p.fixed = True
+            self._write_journal("reindex")
+            index.rebuild(self)
+            self._clear_journal()
+            for p in problems:
+                if "reindex" in p.mend:
+                    p.fixed = True
+
+    def _old_record(self, cid: str) -> dict[str, Any] | None:
+        try:
+            return json.loads((self.corpus_dir / cid / RECORD_FILE).read_text(encoding="utf-8"))["conference"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+
+# --- helpers ----------------------------------------------------------------------------------
+def _settle(record: Record, raw: bytes) -> Record:
+    """Give a parsed record its content hash and a safe, stable conference id."""
+    conf = record.conference
+    conf.content_hash = content_hash(raw)
+    cid = conf.id or conference_id(conf.date, conf.organizer, conf.title, fallback=conf.source or "")
+    if not isinstance(cid, str) or not is_safe_id(cid):
+        raise InputError(f"the conference id {cid!r} cannot name a folder in the archive")
+    if conf.id != cid or any(not t.id.startswith(f"{cid}:") for t in record.turns):
+        record.with_ids(cid)
+    return record
+
+
+def _overrides_of(conf: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not conf:
+        return None
+    return {k: conf.get(k) for k in ("title", "date", "organizer", "source_url") if conf.get(k)}
+
+
+def _mend_record(raw_file: Path | None) -> str:
+    if raw_file is None:
+        return "remove it with `pressarchive remove ID` and add the original again"
+    return "run `pressarchive check --fix` (re-parses the raw file)"
+
+
+def _seed_folders(source: Path) -> dict[str, list[Path]]:
+    """Conference folders of a bundled corpus: ``<id>/record.json`` folders, or one flattened folder."""
+    found: dict[str, list[Path]] = {}
+    for record_file in sorted(source.glob(f"*/{RECORD_FILE}")):
+        cid = record_file.parent.name
+        if is_safe_id(cid):
+            found[cid] = [p for p in record_file.parent.iterdir() if p.is_file() and not p.name.startswith(".")]
+    flat = source / RECORD_FILE
+    if not found and flat.is_file():  # data_files installs corpus/*/* into one folder
+        try:
+            cid = json.loads(flat.read_text(encoding="utf-8"))["conference"]["id"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return found
+        if isinstance(cid, str) and is_safe_id(cid):
+            found[cid] = [flat, *sorted(source.glob(f"{RAW_STEM}.*"))[:1]]
+    return found
+
+
+def _staged_id(name: str, prefix: str) -> str | None:
+    """The conference id inside a staging folder name ``<prefix><id>-<random>``."""
+    body = name[len(prefix):]
+    cid = body.rsplit("-", 1)[0] if "-" in body else ""
+    return cid if is_safe_id(cid) else None
+
+
+def _has_staging(corpus_dir: Path) -> bool:
+    try:
+        return any(p.name.startswith(_STAGING) for p in corpus_dir.iterdir())
+    except OSError:
+        return False
+
+
+def _lock_timeout() -> float:
+    try:
+        return float(os.environ.get(LOCK_TIMEOUT_ENV, DEFAULT_LOCK_TIMEOUT))
+    except ValueError:
+        return DEFAULT_LOCK_TIMEOUT
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    with open(path, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write a file through a temporary one in the same folder, fsync, then os.replace."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
