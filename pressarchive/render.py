@@ -73,77 +73,45 @@ def record_preview(record) -> None:
     conf = record.conference
     c.print(f"[bold]{safe(conf.title or '(untitled)')}[/bold]")
     c.print(
-        f"{safe(conf.date or 'undated')} · {safe(conf.organizer or 'organiser unknown')} · "
+        f"{safe(conf.date or 'undated')} · {safe(conf.organizer or conf.organizer_zh or 'organiser unknown')} · "
         f"{safe(', '.join(conf.languages) or '-')} · id [cyan]{safe(conf.id)}[/cyan]"
     )
-    roster = Table(title="Speakers", show_lines=False, title_justify="left")
-    for col in ("id", "name", "中文", "role", "title", "organisation", "region", "turns"):
-        roster.add_column(col, overflow="fold")
     counts: dict[str, int] = {}
     for t in record.turns:
         counts[t.speaker] = counts.get(t.speaker, 0) + 1
+    roster = Table(box=None, title=f"Speakers ({len(record.speakers)})", title_justify="left", pad_edge=False)
+    roster.add_column("id", style="dim", no_wrap=True, min_width=3)
+    roster.add_column("speaker", no_wrap=True, overflow="ellipsis", max_width=26)
+    roster.add_column("role", no_wrap=True, min_width=9)
+    roster.add_column("region", no_wrap=True, min_width=8)
+    roster.add_column("turns", justify="right", no_wrap=True, min_width=5)
+    roster.add_column("title, organisation", overflow="ellipsis", no_wrap=True, max_width=max(20, c.width - 62))
     for s in record.speakers:
+        about = ", ".join(x for x in (s.title, s.organization or s.organization_zh) if x)
         roster.add_row(
-            safe(s.id), safe(s.name or ""), safe(s.name_zh or ""), safe(s.role), safe(s.title or ""),
-            safe(s.organization or s.organization_zh or ""), safe(s.region or ""), str(counts.get(s.id, 0)),
+            safe(s.id), safe(s.display), safe(s.role), safe(s.region or "-"), str(counts.get(s.id, 0)), safe(about)
         )
     c.print(roster)
-    turns = Table(title="Turns", title_justify="left")
-    for col in ("#", "speaker", "kind", "lang", "answers", "paras", "text"):
-        turns.add_column(col, overflow="ellipsis", no_wrap=col == "text")
+    turns = Table(box=None, title=f"Turns ({len(record.turns)})", title_justify="left", pad_edge=False)
+    for col in ("#", "kind", "lang", "speaker", "→q"):
+        turns.add_column(
+            col, no_wrap=True, justify="right" if col in ("#", "→q") else "left",
+            overflow="ellipsis", max_width=22 if col == "speaker" else None,
+            min_width={"#": 3, "kind": 9, "lang": 4, "→q": 3}.get(col, 10),
+        )
+    turns.add_column("text", overflow="ellipsis", no_wrap=True, max_width=max(20, c.width - 50))
     for t in record.turns:
         s = record.speaker(t.speaker)
         q = record.turn(t.question) if t.question else None
+        who = (s.name or s.name_zh or s.organization or s.organization_zh or s.role) if s else t.speaker
         first = t.paragraphs[0] if t.paragraphs else ""
         turns.add_row(
-            str(t.seq), safe(s.display if s else t.speaker), safe(t.kind), safe(t.lang),
-            str(q.seq) if q else "", str(len(t.paragraphs)), safe(first[:90]),
+            str(t.seq), safe(t.kind), safe(t.lang), safe(who), f"→{q.seq}" if q else "",
+            safe(f"({len(t.paragraphs)}¶) {first}"),
         )
     c.print(turns)
     for w in record.warnings:
         warn(w)
-
-
-# --- export views (stats bar chart) ------------------------------------------------------------
-def bar_chart(rows: list[dict[str, Any]], title: str, total: int | None = None, width: int = 40) -> None:
-    """Counts as a horizontal bar chart: one line per row (label, count, bar scaled to the largest)."""
-    from rich.table import Table
-    from rich.text import Text
-
-    c = console()
-    if not rows:
-        c.print(f"[bold]{safe(title)}[/bold]: no matching turns")
-        return
-    top = max(r["count"] for r in rows) or 1
-    table = Table(title=title, title_justify="left", box=None, show_header=False, pad_edge=False)
-    table.add_column("label", overflow="fold", max_width=60)
-    table.add_column("count", justify="right")
-    table.add_column("bar", no_wrap=True)
-    for r in rows:
-        cells = max(1, round(r["count"] / top * width))
-        table.add_row(Text(strip_controls(str(r["label"]))), str(r["count"]), Text("█" * cells, style="cyan"))
-    c.print(table)
-    if total is not None:
-        c.print(f"[dim]{total} matching turns in {len(rows)} groups[/dim]")
-
-
-def write_text_out(write) -> None:
-    """Run ``write(stream)`` on standard output as UTF-8 text, whatever the locale says."""
-    import io
-
-    stream = _out or sys.stdout
-    buffer = getattr(stream, "buffer", None)
-    if buffer is None or (getattr(stream, "encoding", "") or "").lower().replace("-", "") == "utf8":
-        write(stream)
-        stream.flush()
-        return
-    stream.flush()
-    wrapper = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=True)
-    try:
-        write(wrapper)
-        wrapper.flush()
-    finally:
-        wrapper.detach()
 
 
 # --- archive views (add / remove / reindex / check) ---------------------------------------------
@@ -194,7 +162,7 @@ def add_summary(outcomes: list, verbose_limit: int = 20) -> None:
     for o in outcomes:
         style = _STATUS_STYLE.get(o.status, "")
         if o.status == "failed":
-            e.print(f"[{style}]failed[/{style}]    {safe(o.source)}: {safe(o.reason)}")
+            e.print(f"[{style}]failed[/{style}]    {safe(o.source)}: {safe(o.reason)}", soft_wrap=True)
             continue
         if o.status == "unchanged" and not show_unchanged:
             continue
@@ -203,7 +171,7 @@ def add_summary(outcomes: list, verbose_limit: int = 20) -> None:
         c.print(
             f"[{style}]{o.status:<9}[/{style}] [bold]{safe(o.conference_id)}[/bold]{title}"
             f"  [dim]{o.turns} turns · {safe(o.source)}[/dim]{extra}",
-            overflow="fold",
+            soft_wrap=True,
         )
     counts = {s: sum(1 for o in outcomes if o.status == s) for s in _STATUS_STYLE}
     c.print(", ".join(f"{n} {s}" for s, n in counts.items()))
@@ -217,7 +185,7 @@ def check_report(report) -> None:
     for p in report.problems:
         mark = "[green]fixed[/green]   " if p.fixed else "[red]problem[/red] "
         c.print(f"{mark} {safe(p.where)}: {safe(p.what)}" + ("" if p.fixed else f" [dim]→ {safe(p.mend)}[/dim]"),
-                overflow="fold")
+                soft_wrap=True)
     indexed = "index not built" if report.indexed is None else f"{report.indexed} indexed"
     left = sum(1 for p in report.problems if not p.fixed)
     verdict = "[green]ok[/green]" if left == 0 else f"[red]{left} problem{'s' if left != 1 else ''}[/red]"

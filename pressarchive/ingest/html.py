@@ -1,0 +1,145 @@
+"""HTML -> blocks through beautifulsoup4: page chrome dropped, paragraphs, headings, `<br>` breaks and
+image captions kept, the transcript's own container found by text density.
+"""
+from __future__ import annotations
+
+import re
+
+from pressarchive.ingest.read import Block, clean_line
+
+_DROP_TAGS = (
+    "script", "style", "noscript", "nav", "header", "footer", "aside", "form", "button", "iframe",
+    "svg", "template", "select", "input", "textarea", "object", "embed", "canvas", "video", "audio",
+    "map", "menu", "dialog", "link", "meta",
+)
+_CHROME = re.compile(
+    r"(^|[\s_-])(nav|navbar|menu|footer|header|sidebar|side-bar|breadcrumbs?|share|sharing|social|comments?|"
+    r"related|recommend|advert|ads?|banner|cookie|copyright|toolbar|topbar|pagination|pager|login|"
+    r"subscribe|newsletter|popup|modal|skip)($|[\s_-])",
+    re.I,
+)
+_BLOCK_TAGS = {
+    "p", "div", "li", "dd", "dt", "td", "th", "blockquote", "pre", "section", "article", "main",
+    "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "figure", "tr", "table", "ul", "ol", "dl", "center", "font",
+}
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_MAX_DEPTH = 400
+
+
+def html_blocks(text: str) -> tuple[list[Block], dict[str, str]]:
+    """Blocks from an HTML page, plus hints: the page title and a published date where it gives one."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(text, "html.parser")
+    hints: dict[str, str] = {}
+    if soup.title and soup.title.get_text(strip=True):
+        hints["title"] = clean_line(soup.title.get_text(" ", strip=True))
+    for meta in soup.find_all("meta"):
+        key = (meta.get("name") or meta.get("property") or "").lower()
+        value = meta.get("content") or ""
+        if key in ("pubdate", "publishdate", "article:published_time", "date", "dc.date", "og:published_time") and value:
+            hints.setdefault("date", value)
+        elif key in ("og:title", "articletitle") and value:
+            hints.setdefault("og_title", clean_line(value))
+    for time_tag in soup.find_all("time"):
+        if time_tag.get("datetime"):
+            hints.setdefault("date", time_tag["datetime"])
+            break
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    for tag in soup.find_all(True):
+        if tag.attrs is None:
+            continue
+        marks = " ".join([tag.get("id") or ""] + list(tag.get("class") or []))
+        role = (tag.get("role") or "").lower()
+        if (marks and _CHROME.search(marks) and tag.name not in ("body", "html", "main", "article")) or role in (
+            "navigation", "banner", "contentinfo", "complementary", "search",
+        ):
+            tag.decompose()
+    root = _main_container(soup)
+    blocks: list[Block] = []
+    _walk(root, blocks, [], 0)
+    h1 = soup.find("h1")
+    if h1 and h1.get_text(strip=True):
+        hints.setdefault("h1", clean_line(h1.get_text(" ", strip=True)))
+    for i, b in enumerate(blocks, 1):
+        b.line = i
+    return blocks, hints
+
+
+def _main_container(soup):
+    """The element holding the transcript: <article>/<main> when present, else the densest block."""
+    for name in ("article", "main"):
+        found = soup.find_all(name)
+        if found:
+            best = max(found, key=lambda t: len(t.get_text(" ", strip=True)))
+            if len(best.get_text(" ", strip=True)) > 200:
+                return best
+    body = soup.body or soup
+    total = len(body.get_text(" ", strip=True)) or 1
+    best, best_score = body, 0.0
+    for tag in body.find_all(["div", "section", "td"], limit=2000):
+        own = len(tag.get_text(" ", strip=True))
+        if own < 0.5 * total:
+            continue
+        paras = len(tag.find_all(["p", "br"], limit=5000))
+        score = own * (1 + min(paras, 50) / 10) - 0.2 * len(tag.find_all("a", limit=5000)) * 40
+        if score > best_score:
+            best, best_score = tag, score
+    return best
+
+
+def _walk(node, blocks: list[Block], buffer: list[str], depth: int) -> None:
+    """Depth-first: text accumulates in ``buffer``; block tags and <br> flush it as a paragraph."""
+    from bs4 import NavigableString, Tag
+
+    if depth > _MAX_DEPTH:
+        text = node.get_text(" ", strip=True) if isinstance(node, Tag) else str(node)
+        buffer.append(text)
+        return
+    for child in list(node.children):
+        if isinstance(child, NavigableString):
+            if type(child).__name__ in ("Comment", "Doctype", "Declaration", "ProcessingInstruction", "CData"):
+                continue
+            buffer.append(str(child))
+            continue
+        if not isinstance(child, Tag):
+            continue
+        name = child.name
+        if name == "br":
+            _flush(blocks, buffer)
+            continue
+        if name == "img":
+            _flush(blocks, buffer)
+            src = (child.get("src") or "").rsplit("/", 1)[-1]
+            if src:
+                blocks.append(Block(clean_line(src), "image"))
+            continue
+        if name == "figcaption":
+            _flush(blocks, buffer)
+            text = clean_line(child.get_text(" ", strip=True))
+            if text:
+                blocks.append(Block(text, "caption"))
+            continue
+        if name in _HEADINGS:
+            _flush(blocks, buffer)
+            text = clean_line(child.get_text(" ", strip=True))
+            if text:
+                blocks.append(Block(text, "heading"))
+            continue
+        if name in _BLOCK_TAGS:
+            _flush(blocks, buffer)
+            _walk(child, blocks, buffer, depth + 1)
+            _flush(blocks, buffer)
+        else:
+            _walk(child, blocks, buffer, depth + 1)
+
+
+def _flush(blocks: list[Block], buffer: list[str]) -> None:
+    if not buffer:
+        return
+    text = clean_line(" ".join(part.replace("\n", " ") for part in buffer))
+    buffer.clear()
+    if text:
+        text = re.sub(r"(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])", "", text)
+        blocks.append(Block(text))

@@ -1,0 +1,247 @@
+"""Speaker labels at the start of a paragraph, in the many styles transcripts use.
+
+``Wang Wei:``, ``MS. JEAN-PIERRE:``, ``Daily Economic News reporter:``, ``Reporter from X:``,
+``上海电视台记者:``, ``张宏韬：``, ``Q``/``Q:``/``A:``, ``问：``/``答：``, ``主持人：``, ``Moderator:``,
+``<NAME>Wang Wei</NAME>.``, ``CHAIR POWELL.``, ``Joe Biden: (00:52)``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pressarchive.ingest.names import CJK_NAME, is_chinese_name
+
+# What a label says about the speaker.
+GENERIC = "generic"  # Q, A, 问, 答, Moderator ...
+PERSON = "person"
+REPORTER = "reporter"  # identified by outlet (or not at all)
+
+
+@dataclass
+class Label:
+    """A recognised label: who (name or outlet), what role it implies, and the text after it."""
+
+    raw: str
+    kind: str  # person | reporter | generic
+    rest: str
+    name: str | None = None  # as written (honorific stripped)
+    honorific: str | None = None  # Mr. / Chair / Secretary ...
+    title: str | None = None  # "(Spokesperson)" and the like
+    outlet: str | None = None
+    role: str | None = None  # host | reporter | presenter | interpreter | other (for generic labels)
+    strong: bool = True  # a colon label; False for `NAME.` styles that need corroboration
+
+
+_TIMESTAMP = re.compile(r"^\(?\[?\d{1,2}:\d{2}(?::\d{2})?\]?\)?\s*")
+_TAGGED = re.compile(r"^<\s*(name|speaker)\s*>\s*(.{1,80}?)\s*<\s*/\s*\1\s*>\s*[.:：]?\s*", re.I)
+_COLON = re.compile(r"^(?P<label>[^:：\n]{1,80}?)\s*(?:\((?P<ts>\d{1,2}:\d{2}(?::\d{2})?)\))?\s*[:：]\s*(?P<rest>.*)$", re.S)
+_CAPS_PERIOD = re.compile(r"^(?P<label>(?:[A-Z][A-Z'’\-]+\.?\s){0,3}[A-Z][A-Z'’\-]+)\.\s+(?P<rest>\S.*)$", re.S)
+_Q_BARE = re.compile(r"^(Q|Q\.)\s+(?P<rest>\S.*)$", re.S)
+
+GENERIC_EN = {
+    "q": ("reporter", REPORTER), "question": ("reporter", REPORTER), "questioner": ("reporter", REPORTER),
+    "reporter": ("reporter", REPORTER), "journalist": ("reporter", REPORTER), "correspondent": ("reporter", REPORTER),
+    "audience member": ("reporter", REPORTER), "participant": ("reporter", REPORTER),
+    "a": ("presenter", GENERIC), "answer": ("presenter", GENERIC), "response": ("presenter", GENERIC),
+    "moderator": ("host", GENERIC), "host": ("host", GENERIC), "mc": ("host", GENERIC), "chair": ("host", GENERIC),
+    "interpreter": ("interpreter", GENERIC), "translator": ("interpreter", GENERIC),
+    "spokesperson": ("presenter", GENERIC), "spokesman": ("presenter", GENERIC), "spokeswoman": ("presenter", GENERIC),
+    "presenter": ("presenter", GENERIC), "unidentified speaker": ("other", GENERIC), "speaker": ("other", GENERIC),
+    "male speaker": ("other", GENERIC), "female speaker": ("other", GENERIC), "operator": ("host", GENERIC),
+}
+GENERIC_ZH = {
+    "问": ("reporter", REPORTER), "提问": ("reporter", REPORTER), "记者": ("reporter", REPORTER), "记者问": ("reporter", REPORTER),
+    "答": ("presenter", GENERIC), "回答": ("presenter", GENERIC), "主持人": ("host", GENERIC), "主持": ("host", GENERIC),
+    "翻译": ("interpreter", GENERIC), "发言人": ("presenter", GENERIC), "新闻发言人": ("presenter", GENERIC),
+}
+HONORIFICS = (
+    "mr", "ms", "mrs", "miss", "dr", "prof", "professor", "sir", "madam", "mme", "m",
+    "chair", "chairman", "chairwoman", "chairperson", "vice chair", "vice chairman", "secretary", "press secretary",
+    "deputy press secretary", "under secretary", "assistant secretary", "director", "deputy director", "minister",
+    "vice minister", "deputy minister", "ambassador", "spokesperson", "spokesman", "spokeswoman", "governor",
+    "president", "vice president", "premier", "vice premier", "senator", "representative", "admiral", "general",
+    "commissioner", "administrator", "mayor", "deputy", "coordinator", "chief",
+)
+_HONORIFIC_RE = re.compile(
+    r"^(?P<h>(?:" + "|".join(sorted((re.escape(h) for h in HONORIFICS), key=len, reverse=True)) + r")\.?)\s+(?P<n>\S.*)$",
+    re.I,
+)
+_REPORTER_WORDS = r"reporter|journalist|correspondent"
+_REPORTER_EN = [
+    re.compile(rf"^(?:{_REPORTER_WORDS})s?\s+(?:from|of|with|at|for)\s+(?:the\s+)?(?P<o>.+)$", re.I),
+    re.compile(rf"^(?P<o>.+?)\s+(?:{_REPORTER_WORDS})s?$", re.I),
+    re.compile(rf"^(?:{_REPORTER_WORDS})\s*[(（,，]\s*(?P<o>.+?)\s*[)）]?$", re.I),
+    re.compile(r"^(?:q|question)\s*[(（,，\-–]\s*(?P<o>.+?)\s*[)）]?$", re.I),
+]
+OUTLET_WORDS = re.compile(
+    r"\b(news|daily|times|tv|television|radio|post|journal|herald|agency|press|network|media|broadcasting|"
+    r"station|tribune|observer|economist|magazine|online|net|newspaper|gazette|channel|cctv|cgtn|xinhua|"
+    r"reuters|bloomberg|afp|ap|kyodo|nhk|tass|yonhap|efe|dpa|ansa|bbc|cnn|abc|cbs|nbc|fox|npr|pbs|phoenix|"
+    r"ria|sputnik|al jazeera|cnbc|wsj|nikkei|asahi|yomiuri|mainichi|ria novosti|anadolu)\b",
+    re.I,
+)
+_ZH_OUTLET_END = re.compile(r"(社|报|台|网|新闻|日报|晚报|电视|卫视|通讯社|杂志|传媒|媒体|广播|周刊|频道|客户端)$")
+_NAME_WORD = re.compile(r"^(?:[A-Z][a-zA-Z'’\-]*\.?|[A-Z]{2,}[A-Z'’\-]*\.?|(?:de|da|van|von|der|bin|binti|al|el|la|le|di|du|dos)|[A-Z]\.)$")
+_SMALL = {"of", "the", "and", "from", "for", "at", "with", "de", "du", "des", "la", "le", "on", "in", "&"}
+_NOT_NAMES = {
+    "note", "notes", "source", "sources", "editor", "editors", "update", "updated", "date", "time", "place",
+    "venue", "location", "title", "subject", "topic", "theme", "summary", "background", "transcript", "attendees",
+    "participants", "photo", "photos", "image", "picture", "video", "audio", "tags", "keywords", "contact",
+    "email", "tel", "fax", "address", "website", "url", "link", "links", "download", "print", "share", "read more",
+    "related", "see also", "for example", "example", "first", "second", "third", "fourth", "fifth", "finally",
+    "in addition", "however", "therefore", "meanwhile", "now", "today", "yesterday", "tomorrow", "here", "there",
+    "remarks", "statement", "opening statement", "closing", "agenda", "part", "chapter", "section", "article",
+    "figure", "table", "chart", "warning", "important", "caption", "credit", "credits", "copyright", "http", "https",
+    "www", "end", "ps", "nb", "re", "fw", "cc", "bcc", "from", "to", "sent",
+}
+_ZH_NOT_LABEL = re.compile(r"[，。！？、；,.!?;“”\"'‘’《》()（）\[\]【】0-9０-９%％\s]")
+
+
+def parse_label(text: str) -> Label | None:
+    """The label this paragraph opens with, or None."""
+    tagged = _TAGGED.match(text)
+    if tagged:
+        inner = tagged.group(2).strip()
+        found = _classify(inner, text[tagged.end():].strip(), colon=True)
+        return found or Label(raw=inner, kind=PERSON, name=inner, rest=text[tagged.end():].strip())
+    bare = _Q_BARE.match(text)
+    if bare and not text.startswith(("Q&A", "Q & A")):
+        return Label(raw="Q", kind=REPORTER, role="reporter", rest=bare.group("rest").strip())
+    colon = _COLON.match(text)
+    if colon:
+        label = colon.group("label").strip().strip("*_").strip()
+        rest = _TIMESTAMP.sub("", colon.group("rest").strip()) if colon.group("ts") is None else colon.group("rest").strip()
+        rest = _TIMESTAMP.sub("", rest) if rest.startswith("(") else rest
+        found = _classify(label, rest, colon=True)
+        if found:
+            return found
+    caps = _CAPS_PERIOD.match(text)
+    if caps:
+        found = _classify(caps.group("label"), caps.group("rest").strip(), colon=False)
+        if found:
+            found.strong = False
+            return found
+    return None
+
+
+def looks_like_label(text: str) -> bool:
+    """Cheap test used while re-joining wrapped lines."""
+    label = parse_label(text)
+    return label is not None and label.strong
+
+
+def _classify(label: str, rest: str, colon: bool) -> Label | None:
+    label = re.sub(r"\s+", " ", label).strip()
+    if not label or len(label) > 80:
+        return None
+    if re.search(r"[\u3400-\u9fff]", label):
+        return _classify_zh(label, rest) if colon else None
+    return _classify_en(label, rest, colon)
+
+
+def _classify_en(label: str, rest: str, colon: bool) -> Label | None:
+    low = label.lower().rstrip(".")
+    if low in GENERIC_EN:
+        role, kind = GENERIC_EN[low]
+        if not colon and low not in ("q",):
+            return None
+        return Label(raw=label, kind=kind, role=role, rest=rest)
+    if re.search(r"https?|www\.|@|\d{3,}|[!?;\"“”]", label):
+        return None
+    title = None
+    paren = re.match(r"^(?P<n>.+?)\s*[(（\[](?P<t>[^)）\]]+)[)）\]]$", label)
+    if paren:
+        label, title = paren.group("n").strip(), paren.group("t").strip()
+        if re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", title):
+            title = None
+    for pattern in _REPORTER_EN:
+        m = pattern.match(label)
+        if m:
+            outlet = m.group("o").strip(" ,.-")
+            if outlet and len(outlet.split()) <= 10 and outlet.lower() not in _NOT_NAMES and (
+                outlet[0].isupper() or OUTLET_WORDS.search(outlet)
+            ):
+                return Label(raw=label, kind=REPORTER, outlet=_tidy_outlet(outlet), role="reporter", rest=rest)
+    if title and re.fullmatch(rf"(?:{_REPORTER_WORDS})", title, re.I):
+        return Label(raw=label, kind=REPORTER, outlet=label, role="reporter", rest=rest)
+    words = label.split()
+    if not 1 <= len(words) <= 7 or low in _NOT_NAMES:
+        return None
+    if not all(_NAME_WORD.match(w) or w.lower() in _SMALL for w in words):
+        return None
+    if words[0].lower() in _SMALL:
+        return None
+    if OUTLET_WORDS.search(label) and not _HONORIFIC_RE.match(label) and colon:
+        if len(words) >= 1 and (len(words) > 1 or label.isupper() or label in ("Reuters", "Bloomberg", "Xinhua")):
+            return Label(raw=label, kind=REPORTER, outlet=label, role="reporter", rest=rest)
+    honorific = None
+    name = label
+    m = _HONORIFIC_RE.match(label)
+    if m:
+        honorific, name = m.group("h").rstrip("."), m.group("n").strip()
+        if len(name.split()) > 4:
+            return None
+    if len(name.split()) > 4:
+        return None
+    if not colon and len(name) < 2:
+        return None
+    return Label(raw=label, kind=PERSON, name=name, honorific=honorific, title=title, rest=rest, strong=colon)
+
+
+def _tidy_outlet(outlet: str) -> str:
+    outlet = re.sub(r"^(the)\s+", "", outlet, flags=re.I)
+    return outlet
+
+
+def _classify_zh(label: str, rest: str) -> Label | None:
+    if label in GENERIC_ZH:
+        role, kind = GENERIC_ZH[label]
+        return Label(raw=label, kind=kind, role=role, rest=rest)
+    title = None
+    paren = re.match(r"^(?P<n>.+?)\s*[(（](?P<t>[^)）]+)[)）]$", label)
+    if paren:
+        label, title = paren.group("n").strip(), paren.group("t").strip()
+    compact = label.replace(" ", "")
+    if _ZH_NOT_LABEL.search(compact) or len(compact) > 24:
+        return None
+    if compact.endswith("记者"):
+        outlet = compact[: -len("记者")]
+        named = re.match(r"^(?P<o>.+?)记者(?P<n>[\u3400-\u9fff]{2,4})$", compact)
+        if named:
+            outlet = named.group("o")
+        return Label(raw=label, kind=REPORTER, outlet=outlet or None, role="reporter", rest=rest)
+    m = re.match(r"^(?P<o>.+?)记者(?P<n>[\u3400-\u9fff]{2,4})$", compact)
+    if m:
+        return Label(raw=label, kind=REPORTER, outlet=m.group("o"), role="reporter", rest=rest)
+    if compact.endswith(("主持人", "主持")):
+        name = compact[: -3 if compact.endswith("主持人") else -2] or None
+        return Label(raw=label, kind=PERSON if name else GENERIC, name=name, role="host", rest=rest)
+    if _ZH_OUTLET_END.search(compact) and len(compact) >= 3:
+        return Label(raw=label, kind=REPORTER, outlet=compact, role="reporter", rest=rest)
+    if is_chinese_name(compact):
+        return Label(raw=label, kind=PERSON, name=compact, title=title, rest=rest)
+    split = split_zh_title_name(compact)
+    if split:
+        title_zh, name = split
+        return Label(raw=label, kind=PERSON, name=name, title=title or title_zh, rest=rest)
+    return None
+
+
+_ZH_TITLES = (
+    "新闻发言人", "发言人", "副部长", "部长", "副司长", "司长", "副主任", "主任", "副局长", "局长", "副厅长", "厅长",
+    "总工程师", "总经济师", "一级巡视员", "巡视员", "秘书长", "副主席", "主席", "副省长", "省长", "副市长", "市长",
+    "副院长", "院长", "处长", "副处长", "副总经理", "总经理", "董事长", "大使", "总裁", "负责人", "委员", "教授", "研究员",
+)
+
+
+def split_zh_title_name(text: str) -> tuple[str, str] | None:
+    """``发言人汪文斌`` / ``汪文斌司长`` -> (title, name) when one side is a title and the other a name."""
+    for title in _ZH_TITLES:
+        if text.endswith(title) and is_chinese_name(text[: -len(title)][-4:]) and len(text) - len(title) <= 4:
+            return title, text[: -len(title)]
+        idx = text.rfind(title)
+        if idx >= 0 and idx + len(title) < len(text):
+            tail = text[idx + len(title):]
+            if CJK_NAME.fullmatch(tail) and is_chinese_name(tail):
+                return text[: idx + len(title)], tail
+    return None

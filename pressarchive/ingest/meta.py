@@ -1,0 +1,184 @@
+"""Conference metadata (title, date, organiser) and role cues (who hosts, who is the spokesperson)."""
+from __future__ import annotations
+
+import re
+from datetime import date as _date
+
+from pressarchive.ingest.read import Block, Document
+
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+         ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+         ("dec", "december")],
+        1,
+    )
+    for m in names
+}
+_MON = r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_DATES = [
+    re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"),
+    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"),
+    re.compile(_MON + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{2})", re.I),
+    re.compile(r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+" + _MON + r",?\s+(?P<y>(?:19|20)\d{2})", re.I),
+]
+
+
+def find_date(text: str) -> str | None:
+    """The first calendar date in ``text`` as YYYY-MM-DD."""
+    best: tuple[int, str] | None = None
+    for pattern in _DATES:
+        for m in pattern.finditer(text):
+            parts = m.groupdict()
+            month = int(parts["m"]) if parts.get("m") else _MONTHS.get(parts["mon"].lower().rstrip("."), 0)
+            try:
+                value = _date(int(parts["y"]), month, int(parts["d"])).isoformat()
+            except ValueError:
+                continue
+            if best is None or m.start() < best[0]:
+                best = (m.start(), value)
+            break
+    return best[1] if best else None
+
+
+def normalise_date(value: str) -> str | None:
+    """A user's or page's date in any common form -> YYYY-MM-DD (None if it is not a date)."""
+    return find_date(value.strip())
+
+
+_CONF_WORDS = re.compile(
+    r"press conference|news conference|press briefing|briefing|remarks|transcript|conference|q&a|interview|"
+    r"发布会|记者会|吹风会|见面会|答记者问|例行|新闻发布|通气会",
+    re.I,
+)
+_ORG_EN = re.compile(
+    r"(?:the\s+)?(?P<org>State Council Information Office|White House|Federal Reserve|"
+    r"Ministry of (?:[A-Z][\w'’-]*)(?:(?:\s+(?:and|of|the|for))*\s+[A-Z][\w'’-]*)*|"
+    r"(?:[A-Z][\w'’-]*\s+){1,6}(?:Office|Bureau|Commission|Administration|Department|Council|Ministry|Government|Agency|Committee)"
+    r"(?:\s+of\s+(?:the\s+)?(?:[A-Z][\w'’-]*)(?:(?:\s+(?:and|of|the))*\s+[A-Z][\w'’-]*)*)?)"
+)
+_ORG_ZH = re.compile(
+    r"(?P<org>国务院新闻办公室|国务院新闻办|国新办|外交部|商务部|国防部|工业和信息化部|工信部|国家发展改革委|国家发展和改革委员会|"
+    r"[\u4e00-\u9fff]{2,14}?(?:部|委员会|办公室|局|厅|政府|署))"
+    r"(?=.{0,30}?(?:举行|召开|新闻发布会|例行记者会|记者会|发布会|发言人))"
+)
+ORG_ZH_EN = {
+    "国务院新闻办公室": "State Council Information Office", "国务院新闻办": "State Council Information Office",
+    "国新办": "State Council Information Office", "外交部": "Ministry of Foreign Affairs", "商务部": "Ministry of Commerce",
+    "国防部": "Ministry of National Defense", "工业和信息化部": "Ministry of Industry and Information Technology",
+    "工信部": "Ministry of Industry and Information Technology", "国家发展改革委": "National Development and Reform Commission",
+    "国家发展和改革委员会": "National Development and Reform Commission", "财政部": "Ministry of Finance",
+    "教育部": "Ministry of Education", "科技部": "Ministry of Science and Technology", "生态环境部": "Ministry of Ecology and Environment",
+    "国家统计局": "National Bureau of Statistics", "海关总署": "General Administration of Customs",
+    "中国人民银行": "People's Bank of China", "国家卫生健康委员会": "National Health Commission", "国家卫健委": "National Health Commission",
+}
+
+
+def find_organizer(texts: list[str]) -> tuple[str | None, str | None]:
+    """(English organiser, Chinese organiser) named in the title or summary."""
+    for text in texts:
+        held = re.search(r"(?:the\s+)?(?P<org>[A-Z][^.;:,\"“]{3,120}?)\s+(?:held|hosted|holds|hosts|organi[sz]ed|convened)\b", text)
+        if held:
+            inner = _ORG_EN.search(held.group("org"))
+            if inner:
+                return _clean_org(inner.group("org")), None
+    for text in texts:
+        m = _ORG_EN.search(text)
+        if m and not re.match(r"^(?:The|This|Today|Press|News)\b", m.group("org")):
+            return _clean_org(m.group("org")), None
+        z = _ORG_ZH.search(text)
+        if z:
+            org = z.group("org")
+            org = re.sub(r"^.*?(?:日|，|,)", "", org) or org
+            return ORG_ZH_EN.get(org), org
+    return None, None
+
+
+def _clean_org(org: str) -> str:
+    org = re.sub(r"^(?:the)\s+", "", org.strip(), flags=re.I)
+    if org == "White House":
+        return "The White House"
+    return org
+
+
+def fill(conference, preamble: list[Block], blocks: list[Block], doc: Document, source_name: str,
+         overrides: dict, roster) -> None:
+    """Title, date and organiser, from overrides first, then the page, then the text, then the file name."""
+    texts = [b.text for b in preamble]
+    title = overrides.get("title")
+    if not title:
+        for b in preamble[:6]:
+            if 8 <= len(b.text) <= 300 and _CONF_WORDS.search(b.text) and not find_date(b.text) == b.text:
+                title = b.text
+                break
+    if not title:
+        title = doc.hints.get("h1") or doc.hints.get("og_title") or doc.hints.get("title")
+    if not title:
+        for b in preamble[:4]:
+            if 8 <= len(b.text) <= 200 and not re.fullmatch(r"[\W\d]*", b.text):
+                title = b.text
+                break
+    conference.title = title
+    date = normalise_date(overrides["date"]) if overrides.get("date") else None
+    if not date:
+        date = find_date(" ".join([title or ""] + texts[:8]))
+    if not date and doc.hints.get("date"):
+        date = normalise_date(doc.hints["date"])
+    if not date:
+        date = find_date(" ".join(b.text for b in blocks[:40]))
+    if not date:
+        date = find_date(source_name)
+    conference.date = date
+    if overrides.get("organizer"):
+        conference.organizer = overrides["organizer"]
+    else:
+        en, zh = find_organizer([title or ""] + texts[:8] + [doc.hints.get("title", "")])
+        conference.organizer, conference.organizer_zh = en, zh
+    conference.source = source_name or None
+    conference.source_url = overrides.get("source_url")
+
+
+# --- role cues -----------------------------------------------------------------------------
+_NAME = r"(?:(?:Mr|Ms|Mrs|Dr)\.?\s+)?(?P<name>[A-Z][a-z]+(?:[\s-][A-Z][a-z]+){1,2})"
+
+
+def host_cue(text: str) -> str | None:
+    """The person a summary says presides: ``presided over by X``, ``hosted by X``, ``由X主持``."""
+    m = re.search(r"(?:presided over|hosted|moderated|chaired|emceed)\s+by\s+(?:the\s+)?(?:[a-z\-]+\s+){0,6}?" + _NAME, text)
+    if m:
+        return m.group("name")
+    z = re.search(r"由([\u4e00-\u9fff]{2,4}?)(?:主持|担任主持)|主持人([\u4e00-\u9fff]{2,3})(?=[，,。\s])", text)
+    if z:
+        return z.group(1) or z.group(2)
+    return None
+
+
+def spokesperson_cue(text: str, hints: dict) -> str | None:
+    """A spokesperson the title names (the answerer behind ``答：`` / ``A:`` labels)."""
+    text = text + "\n" + hints.get("title", "") + "\n" + hints.get("h1", "")
+    z = re.search(r"发言人([\u4e00-\u9fff]{2,3}?)(?:主持|答|在|就|表示|：|:|，|,|\s)", text)
+    if z:
+        return z.group(1)
+    m = re.search(r"[Ss]pokes(?:person|man|woman)\s+" + _NAME, text)
+    if m:
+        return m.group("name")
+    return None
+
+
+def self_declared_host(text: str) -> bool:
+    return bool(re.search(r"\bI(?:'m| am) (?:the|your) (?:host|moderator)\b|我是(?:本次发布会的)?主持人", text, re.I))
+
+
+def named_as_host(text: str, person) -> bool:
+    for form in filter(None, (person.name, person.name_zh)):
+        f = re.escape(form)
+        if re.search(rf"(?:presided over|hosted|moderated|chaired) by[^.;]{{0,60}}{f}", text):
+            return True
+        if re.search(rf"I(?:'m| am) the (?:host|moderator)[^.]{{0,80}}{f}", text):
+            return True
+        if re.search(rf"{f}[^.;]{{0,60}}(?:will (?:host|moderate|preside)|as (?:the )?(?:host|moderator))", text):
+            return True
+        if re.search(rf"主持人{f}|由{f}[^。]{{0,20}}主持|{f}主持", text):
+            return True
+    return False

@@ -1,0 +1,342 @@
+"""Bytes -> text blocks: encoding detected, HTML and Markdown reduced to paragraphs, headings, captions.
+
+The parser downstream sees only ``Block``s with a kind and a 1-based source position, whatever the
+input format was.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from pressarchive.errors import InputError
+
+MAX_BYTES = 50 * 1024 * 1024
+
+
+@dataclass
+class Block:
+    """One unit of text: a paragraph, heading, caption or image reference, with its source line."""
+
+    text: str
+    kind: str = "para"  # para | heading | caption | image
+    line: int = 0
+
+
+@dataclass
+class Document:
+    """What a reader produced: blocks plus hints the page itself gave (HTML <title>, meta date)."""
+
+    blocks: list[Block]
+    encoding: str
+    fmt: str  # text | markdown | html
+    hints: dict[str, str] = field(default_factory=dict)
+
+
+# --- encoding ---------------------------------------------------------------------------------
+_MAGIC = {
+    b"\x89PNG": "a PNG image",
+    b"GIF8": "a GIF image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"%PDF": "a PDF document (convert it to text first)",
+    b"PK\x03\x04": "a ZIP archive or Office document (save it as text or HTML first)",
+    b"\x1f\x8b": "a gzip archive",
+    b"\x7fELF": "an executable",
+    b"\xd0\xcf\x11\xe0": "an old Office document (save it as text or HTML first)",
+    b"{\\rtf": "an RTF document (save it as text first)",
+}
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_LATIN_FAMILY = {"latin_1", "iso8859_1", "iso8859_15", "cp1250", "cp1252", "iso8859_2", "mac_roman", "cp850", "cp437", "ascii"}
+_CHINESE_FAMILY = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+
+
+def decode(raw: bytes) -> tuple[str, str]:
+    """Decode transcript bytes, detecting the encoding; never returns mojibake silently."""
+    if len(raw) > MAX_BYTES:
+        raise InputError(f"file is {len(raw) // (1024 * 1024)} MB; transcripts over {MAX_BYTES // (1024 * 1024)} MB are refused")
+    if not raw.strip():
+        raise InputError("the file is empty")
+    for bom, enc in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(enc), enc.replace("-sig", "") + " (BOM)"
+            except UnicodeDecodeError as err:
+                raise InputError(f"the file starts with a {enc} byte-order mark but does not decode as {enc}") from err
+    for magic, what in _MAGIC.items():
+        if raw.startswith(magic):
+            raise InputError(f"this is {what}, not a transcript")
+    utf16 = _sniff_utf16(raw)
+    if utf16:
+        return raw.decode(utf16, errors="replace"), utf16
+    if b"\x00" in raw[:4096]:
+        raise InputError("this is a binary file, not a transcript (it contains NUL bytes)")
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    declared = _declared_charset(raw)
+    if declared:
+        try:
+            return raw.decode(declared), declared
+        except (UnicodeDecodeError, LookupError):
+            pass
+    return _detect(raw)
+
+
+def _sniff_utf16(raw: bytes) -> str | None:
+    """UTF-16 without a BOM: every other byte NUL in ASCII-heavy text."""
+    head = raw[:2000]
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _declared_charset(raw: bytes) -> str | None:
+    match = _META_CHARSET.search(raw[:4096])
+    if not match:
+        return None
+    name = match.group(1).decode("ascii", "ignore").lower()
+    if name in ("gb2312", "gbk", "x-gbk"):
+        return "gb18030"
+    return name
+
+
+def _detect(raw: bytes) -> tuple[str, str]:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw).best()
+    if best is None:
+        raise InputError("could not tell this file's text encoding (is it a binary file?)")
+    enc = best.encoding
+    if enc in _CHINESE_FAMILY:
+        enc = "gb18030"
+    elif enc in ("big5", "big5hkscs", "cp950"):
+        enc = "big5hkscs"
+    elif enc in _LATIN_FAMILY:
+        enc = "cp1252"
+    try:
+        text = raw.decode(enc)
+    except UnicodeDecodeError:
+        enc = best.encoding
+        text = str(best)
+    if _looks_binary(text):
+        raise InputError("this looks like a binary file, not a transcript")
+    return text, enc
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:5000]
+    if not sample:
+        return True
+    bad = sum(1 for ch in sample if unicodedata.category(ch) in ("Cc", "Co", "Cs", "Cn") and ch not in "\r\n\t\f")
+    return bad > 0.05 * len(sample)
+
+
+# --- formats ----------------------------------------------------------------------------------
+_HTML_SNIFF = re.compile(r"<\s*(!doctype\s+html|html|body|head|div|p|article|section|table|meta)\b", re.I)
+
+
+def sniff_format(text: str, name: str = "") -> str:
+    lower = name.lower()
+    if lower.endswith((".html", ".htm", ".xhtml", ".shtml", ".asp", ".aspx", ".php", ".jsp")):
+        return "html"
+    if lower.endswith((".md", ".markdown")):
+        return "markdown"
+    head = text[:3000]
+    if _HTML_SNIFF.search(head) and len(re.findall(r"<[a-zA-Z/!][^>]*>", head)) >= 3:
+        return "html"
+    return "text"
+
+
+def read(raw: bytes, name: str = "") -> Document:
+    """Decode and split into blocks; raises InputError for unreadable or empty input."""
+    text, encoding = decode(raw)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = text.lstrip("\ufeff")
+    fmt = sniff_format(text, name)
+    hints: dict[str, str] = {}
+    if fmt == "html":
+        from pressarchive.ingest.html import html_blocks
+
+        blocks, hints = html_blocks(text)
+    elif fmt == "markdown":
+        blocks = markdown_blocks(text)
+    else:
+        blocks = text_blocks(text)
+    blocks = [b for b in blocks if b.text]
+    if not blocks:
+        raise InputError("no text found in the file")
+    return Document(blocks=blocks, encoding=encoding, fmt=fmt, hints=hints)
+
+
+_TERMINAL = tuple(".!?。！？…;；:：\"”’』」)）")
+_SPACE = re.compile(r"[ \t\u00a0\u3000]+")
+
+
+def clean_line(line: str) -> str:
+    """Collapse runs of spaces, drop control characters, trim."""
+    line = "".join(ch for ch in line if ch == "\t" or unicodedata.category(ch) != "Cc")
+    line = "".join(ch for ch in line if unicodedata.category(ch) != "Cf" or ch == "\u200d")
+    return _SPACE.sub(" ", line).strip()
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3000" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\uff00" <= ch <= "\uffef"
+
+
+def join_lines(lines: list[str]) -> str:
+    """Re-join a hard-wrapped paragraph: no space between two CJK characters, else one space."""
+    out = ""
+    for line in lines:
+        if not out:
+            out = line
+        elif _is_cjk(out[-1]) and _is_cjk(line[0]):
+            out += line
+        elif out.endswith("-") and len(out) > 1 and out[-2].isalpha() and line[:1].islower():
+            out = out[:-1] + line
+        else:
+            out += " " + line
+    return out
+
+
+def text_blocks(text: str) -> list[Block]:
+    """Plain text: blank-line paragraphs, with hard wraps re-joined when the file is wrapped."""
+    raw_lines = text.split("\n")
+    lines = [clean_line(x) for x in raw_lines]
+    groups: list[tuple[int, list[str]]] = []
+    current: list[str] = []
+    start = 0
+    for number, line in enumerate(lines, 1):
+        if line:
+            if not current:
+                start = number
+            current.append(line)
+        elif current:
+            groups.append((start, current))
+            current = []
+    if current:
+        groups.append((start, current))
+    wrapped = _wrap_width(groups)
+    blocks: list[Block] = []
+    for start, group in groups:
+        if len(group) == 1:
+            blocks.append(Block(group[0], line=start))
+            continue
+        if wrapped is None:
+            blocks.extend(Block(line, line=start + i) for i, line in enumerate(group))
+            continue
+        para: list[str] = []
+        para_start = start
+        for i, line in enumerate(group):
+            if para and _breaks_before(para[-1], line, wrapped):
+                blocks.append(Block(join_lines(para), line=para_start))
+                para, para_start = [], start + i
+            para.append(line)
+        if para:
+            blocks.append(Block(join_lines(para), line=para_start))
+    return blocks
+
+
+def _wrap_width(groups: list[tuple[int, list[str]]]) -> int | None:
+    """The width a hard-wrapped file was wrapped at, or None when lines are whole paragraphs."""
+    multi = [line for _, g in groups if len(g) > 1 for line in g[:-1]]
+    if len(multi) < 3:
+        return None
+    widths = sorted(_width(line) for line in multi)
+    p90 = widths[int(len(widths) * 0.9)]
+    if p90 > 200 or p90 < 40:
+        return None
+    near = sum(1 for w in widths if w >= 0.75 * p90)
+    return p90 if near >= 0.6 * len(widths) else None
+
+
+def _width(line: str) -> int:
+    return sum(2 if _is_cjk(ch) else 1 for ch in line)
+
+
+_IMAGE_LINE = re.compile(r"^\S{0,80}\.(?:jpe?g|png|gif|webp|bmp)$", re.I)
+
+
+def _breaks_before(prev: str, line: str, width: int) -> bool:
+    from pressarchive.ingest.labels import looks_like_label
+
+    if looks_like_label(line) or _IMAGE_LINE.match(prev) or _IMAGE_LINE.match(line):
+        return True
+    if line.startswith(("•", "·", "- ", "* ")):
+        return True
+    return prev.endswith(_TERMINAL) and _width(prev) < 0.75 * width
+
+
+# --- markdown ---------------------------------------------------------------------------------
+_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)[^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_MD_EMPH = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
+
+
+def markdown_blocks(text: str) -> list[Block]:
+    """Markdown: `#` headings, images with alt text as captions, emphasis and links stripped."""
+    blocks: list[Block] = []
+    prose: list[str] = []
+    offset = 0
+    lines = text.split("\n")
+    in_code = False
+    for number, line in enumerate(lines, 1):
+        stripped = line.strip()
+        if stripped.startswith("```"):
+            in_code = not in_code
+            prose.append("")
+            continue
+        if in_code:
+            prose.append("")
+            continue
+        heading = re.match(r"^#{1,6}\s+(.*?)\s*#*$", stripped)
+        image = _MD_IMAGE.search(stripped)
+        if heading or (image and _MD_IMAGE.sub("", stripped).strip() == ""):
+            if prose:
+                blocks.extend(_shift(text_blocks("\n".join(prose)), offset))
+            prose, offset = [], number
+            if heading:
+                blocks.append(Block(_md_inline(heading.group(1)), "heading", number))
+            else:
+                blocks.append(Block(image.group(2).rsplit("/", 1)[-1], "image", number))
+                if image.group(1).strip():
+                    blocks.append(Block(_md_inline(image.group(1)), "caption", number))
+            continue
+        if re.match(r"^(-{3,}|\*{3,}|_{3,})$", stripped):
+            prose.append("")
+            continue
+        stripped = re.sub(r"^>\s?", "", stripped)
+        if not prose:
+            offset = number - 1
+        prose.append(_md_inline(stripped))
+    if prose:
+        blocks.extend(_shift(text_blocks("\n".join(prose)), offset))
+    return blocks
+
+
+def _shift(blocks: list[Block], offset: int) -> list[Block]:
+    for b in blocks:
+        b.line += offset
+    return blocks
+
+
+def _md_inline(text: str) -> str:
+    text = _MD_IMAGE.sub(lambda m: m.group(1), text)
+    text = _MD_LINK.sub(lambda m: m.group(1), text)
+    for _ in range(2):
+        text = _MD_EMPH.sub(lambda m: m.group(2), text)
+    text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!])", r"\1", text)
+    return text

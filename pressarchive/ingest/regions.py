@@ -1,0 +1,233 @@
+"""A gazetteer of China's 34 provincial-level divisions and its economic regions, in English,
+Chinese and common short forms; a speaker's region from their organisation; the regions a text mentions.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+NATIONAL = "National"
+
+# canonical name: (English forms, Chinese forms). Forms are matched as whole words (English) or substrings (Chinese).
+PROVINCES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "Beijing": (("Beijing", "Peking"), ("北京",)),
+    "Tianjin": (("Tianjin",), ("天津",)),
+    "Hebei": (("Hebei",), ("河北",)),
+    "Shanxi": (("Shanxi",), ("山西",)),
+    "Inner Mongolia": (("Inner Mongolia", "Nei Mongol"), ("内蒙古",)),
+    "Liaoning": (("Liaoning",), ("辽宁",)),
+    "Jilin": (("Jilin",), ("吉林",)),
+    "Heilongjiang": (("Heilongjiang",), ("黑龙江",)),
+    "Shanghai": (("Shanghai",), ("上海",)),
+    "Jiangsu": (("Jiangsu",), ("江苏",)),
+    "Zhejiang": (("Zhejiang",), ("浙江",)),
+    "Anhui": (("Anhui",), ("安徽",)),
+    "Fujian": (("Fujian",), ("福建",)),
+    "Jiangxi": (("Jiangxi",), ("江西",)),
+    "Shandong": (("Shandong",), ("山东",)),
+    "Henan": (("Henan",), ("河南",)),
+    "Hubei": (("Hubei",), ("湖北",)),
+    "Hunan": (("Hunan",), ("湖南",)),
+    "Guangdong": (("Guangdong", "Canton"), ("广东",)),
+    "Guangxi": (("Guangxi",), ("广西",)),
+    "Hainan": (("Hainan",), ("海南",)),
+    "Chongqing": (("Chongqing",), ("重庆",)),
+    "Sichuan": (("Sichuan",), ("四川",)),
+    "Guizhou": (("Guizhou",), ("贵州",)),
+    "Yunnan": (("Yunnan",), ("云南",)),
+    "Tibet": (("Tibet", "Xizang"), ("西藏",)),
+    "Shaanxi": (("Shaanxi",), ("陕西",)),
+    "Gansu": (("Gansu",), ("甘肃",)),
+    "Qinghai": (("Qinghai",), ("青海",)),
+    "Ningxia": (("Ningxia",), ("宁夏",)),
+    "Xinjiang": (("Xinjiang",), ("新疆",)),
+    "Hong Kong": (("Hong Kong", "Hongkong"), ("香港",)),
+    "Macao": (("Macao", "Macau"), ("澳门",)),
+    "Taiwan": (("Taiwan",), ("台湾",)),
+}
+
+# Economic regions and city clusters a turn may mention.
+AREAS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "Yangtze River Delta": (("Yangtze River Delta",), ("长三角", "长江三角洲")),
+    "Beijing-Tianjin-Hebei": (("Beijing-Tianjin-Hebei", "Jing-Jin-Ji"), ("京津冀",)),
+    "Greater Bay Area": (("Greater Bay Area", "Guangdong-Hong Kong-Macao Greater Bay Area"), ("粤港澳大湾区", "大湾区")),
+    "Chengdu-Chongqing": (("Chengdu-Chongqing", "Sichuan-Chongqing"), ("成渝", "川渝")),
+    "Yangtze River Economic Belt": (("Yangtze River Economic Belt",), ("长江经济带",)),
+    "Yellow River Basin": (("Yellow River Basin",), ("黄河流域",)),
+    "Northeast China": (("Northeast China", "Northeast region", "northeastern region"), ("东北地区", "东北三省")),
+    "Central China": (("central region", "Central China"), ("中部地区",)),
+    "Western China": (("western region", "Western China"), ("西部地区",)),
+    "Eastern China": (("eastern region", "Eastern China"), ("东部地区",)),
+    "Xiong'an New Area": (("Xiong'an", "Xiongan"), ("雄安",)),
+    "Hainan Free Trade Port": (("Hainan Free Trade Port",), ("海南自由贸易港", "海南自贸港")),
+}
+
+# Prefecture-level cities often named in an organisation without their province.
+CITIES: dict[str, tuple[str, ...]] = {
+    "Guangdong": ("Shenzhen", "Guangzhou", "Dongguan", "Foshan", "Zhuhai", "深圳", "广州", "东莞", "佛山", "珠海"),
+    "Jiangsu": ("Nanjing", "Suzhou", "Wuxi", "Changzhou", "Nantong", "南京", "苏州", "无锡", "常州", "南通"),
+    "Zhejiang": ("Hangzhou", "Ningbo", "Wenzhou", "杭州", "宁波", "温州"),
+    "Sichuan": ("Chengdu", "成都"),
+    "Hubei": ("Wuhan", "武汉"),
+    "Hunan": ("Changsha", "长沙"),
+    "Henan": ("Zhengzhou", "Luoyang", "郑州", "洛阳"),
+    "Shaanxi": ("Xi'an", "西安"),
+    "Liaoning": ("Shenyang", "Dalian", "沈阳", "大连"),
+    "Shandong": ("Jinan", "Qingdao", "Yantai", "济南", "青岛", "烟台"),
+    "Fujian": ("Fuzhou", "Xiamen", "Quanzhou", "福州", "厦门", "泉州"),
+    "Anhui": ("Hefei", "合肥"),
+    "Hebei": ("Shijiazhuang", "Tangshan", "Cangzhou", "石家庄", "唐山", "沧州"),
+    "Heilongjiang": ("Harbin", "哈尔滨"),
+    "Jilin": ("Changchun", "长春"),
+    "Yunnan": ("Kunming", "昆明"),
+    "Guizhou": ("Guiyang", "贵阳"),
+    "Gansu": ("Lanzhou", "兰州"),
+    "Jiangxi": ("Nanchang", "南昌"),
+    "Guangxi": ("Nanning", "南宁"),
+    "Shanxi": ("Taiyuan", "太原"),
+    "Xinjiang": ("Urumqi", "乌鲁木齐"),
+    "Inner Mongolia": ("Hohhot", "呼和浩特"),
+    "Ningxia": ("Yinchuan", "银川"),
+    "Qinghai": ("Xining", "西宁"),
+    "Tibet": ("Lhasa", "拉萨"),
+    "Hainan": ("Haikou", "Sanya", "海口", "三亚"),
+}
+
+# Central bodies: an organisation matching one of these (and no province) is "National".
+_NATIONAL = re.compile(
+    r"\b(Ministry|State Council|National|Central|People's Bank of China|General Office of the State|"
+    r"Supreme People's|NDRC|MIIT|MOFCOM|CPC Central|Communist Party of China|State Administration|"
+    r"State-owned Assets|Xinhua|CCTV|CGTN|China Central|People's Daily|China Daily|Guangming Daily|Economic Daily|"
+    r"China Youth Daily|China Securities Journal|Science and Technology Daily|Workers' Daily|Legal Daily|"
+    r"China News Service|China National Radio|China Radio International|Global Times|China Economic Net|"
+    r"Securities Daily|China Business News|Economic Information Daily|Farmers' Daily|China Industry News|"
+    r"China Electronics News|Study Times|Qiushi)\b|"
+    r"(国务院|国家|中央|全国|中共中央|人民银行|工业和信息化部|工信部|外交部|商务部|财政部|发展改革委|发改委|"
+    r"教育部|科技部|公安部|民政部|司法部|人力资源和社会保障部|自然资源部|生态环境部|住房和城乡建设部|交通运输部|"
+    r"水利部|农业农村部|文化和旅游部|国家卫生健康委|卫健委|退役军人事务部|应急管理部|审计署|海关总署|"
+    r"新华社|人民日报|中央广播电视总台|央视|中国日报|光明日报|经济日报|中国青年报|中国证券报|科技日报|工人日报|"
+    r"法治日报|中新社|中国新闻社|环球时报|证券日报|第一财经|中国电子报|中国工业报)",
+    re.I,
+)
+
+# Outlets whose region their name does not say.
+OUTLET_REGIONS = {
+    "jiefang daily": "Shanghai", "解放日报": "Shanghai", "wenhui daily": "Shanghai", "文汇报": "Shanghai",
+    "the paper": "Shanghai", "澎湃新闻": "Shanghai", "xinmin evening news": "Shanghai", "新民晚报": "Shanghai",
+    "dragon tv": "Shanghai", "东方卫视": "Shanghai", "yicai": "Shanghai", "cover news": "Sichuan", "封面新闻": "Sichuan",
+    "daily economic news": "Sichuan", "每日经济新闻": "Sichuan", "southern daily": "Guangdong", "南方日报": "Guangdong",
+    "nanfang daily": "Guangdong", "southern metropolis daily": "Guangdong", "南方都市报": "Guangdong",
+    "21st century business herald": "Guangdong", "21世纪经济报道": "Guangdong", "yangcheng evening news": "Guangdong",
+    "羊城晚报": "Guangdong", "xinhua daily": "Jiangsu", "新华日报": "Jiangsu", "zhejiang daily": "Zhejiang",
+    "dazhong daily": "Shandong", "大众日报": "Shandong", "hubei daily": "Hubei", "changjiang daily": "Hubei",
+    "长江日报": "Hubei", "the beijing news": "Beijing", "新京报": "Beijing", "chongqing daily": "Chongqing",
+    "hunan tv": "Hunan", "湖南卫视": "Hunan", "phoenix tv": "Hong Kong", "凤凰卫视": "Hong Kong",
+    "south china morning post": "Hong Kong", "ta kung pao": "Hong Kong", "大公报": "Hong Kong", "wen wei po": "Hong Kong",
+    "文汇报(香港)": "Hong Kong", "shenzhen tv": "Guangdong", "深圳卫视": "Guangdong",
+}
+
+
+def _word_pattern(forms: tuple[str, ...]) -> str:
+    return "|".join(re.escape(f).replace(r"\ ", r"[\s-]+") for f in sorted(forms, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _tables():
+    en_parts, zh_parts = [], []
+    for table in (AREAS, PROVINCES):
+        for canon, (en, zh) in table.items():
+            en_parts.append((canon, re.compile(rf"(?<![A-Za-z])(?:{_word_pattern(en)})(?![a-z])", re.I)))
+            zh_parts.append((canon, zh))
+    city_en, city_zh = [], []
+    for province, names in CITIES.items():
+        for n in names:
+            (city_zh if re.search(r"[\u3400-\u9fff]", n) else city_en).append((province, n))
+    city_en_re = [(p, re.compile(rf"(?<![A-Za-z]){re.escape(n)}(?![a-z])", re.I)) for p, n in city_en]
+    return en_parts, zh_parts, city_en_re, city_zh
+
+
+def mentioned(text: str) -> list[str]:
+    """Canonical names of the provinces and economic regions a text mentions, in first-mention order."""
+    if not text:
+        return []
+    en_parts, zh_parts, _, _ = _tables()
+    found: dict[str, int] = {}
+    shadow = text
+    for canon, pattern in en_parts:
+        m = pattern.search(shadow)
+        if m:
+            found.setdefault(canon, m.start())
+            if canon in AREAS:
+                # "Guangdong-Hong Kong-Macao Greater Bay Area" mentions the provinces as well: keep scanning.
+                pass
+    for canon, forms in zh_parts:
+        for form in forms:
+            i = text.find(form)
+            if i >= 0:
+                found[canon] = min(found.get(canon, i), i)
+    if "Shanxi" in found and re.search(r"Shaanxi", text) and not re.search(r"(?<![A-Za-z])Shanxi", text):
+        found.pop("Shanxi")
+    if "Beijing" in found and "Beijing-Tianjin-Hebei" in found and not _standalone(text, "Beijing", "北京"):
+        found.pop("Beijing")
+    return [k for k, _ in sorted(found.items(), key=lambda kv: kv[1])]
+
+
+def _standalone(text: str, en: str, zh: str) -> bool:
+    without = re.sub(r"Beijing-Tianjin-Hebei", "", text, flags=re.I)
+    return bool(re.search(rf"(?<![A-Za-z]){en}(?![a-z])", without)) or zh in without
+
+
+def region_of(*names: str | None) -> str | None:
+    """The region of an organisation or outlet: the province it names, else "National" for central bodies."""
+    text = " ".join(n for n in names if n)
+    if not text.strip():
+        return None
+    low = text.lower().strip()
+    for key, region in OUTLET_REGIONS.items():
+        if key in low or key in text:
+            return region
+    _, zh_parts, city_en, city_zh = _tables()
+    best: tuple[int, str] | None = None
+    for canon, (en, zh) in PROVINCES.items():
+        m = re.search(rf"(?<![A-Za-z])(?:{_word_pattern(en)})(?![a-z])", text, re.I)
+        positions = [m.start()] if m else []
+        positions += [text.find(f) for f in zh if f in text]
+        if positions and (best is None or min(positions) < best[0]):
+            best = (min(positions), canon)
+    if best:
+        return best[1]
+    for province, pattern in city_en:
+        if pattern.search(text):
+            return province
+    for province, name in city_zh:
+        if name in text:
+            return province
+    if _NATIONAL.search(text):
+        return NATIONAL
+    return None
+
+
+def canonical(name: str) -> str | None:
+    """The canonical region for a user's spelling (``shanghai``, ``上海``, ``沪``, ``GBA``...)."""
+    key = name.strip().lower()
+    if not key:
+        return None
+    if key == "national":
+        return NATIONAL
+    for table in (PROVINCES, AREAS):
+        for canon, (en, zh) in table.items():
+            if key == canon.lower() or key in (f.lower() for f in en) or name.strip() in zh:
+                return canon
+    return SHORT_FORMS.get(name.strip()) or SHORT_FORMS.get(key)
+
+
+SHORT_FORMS = {
+    "京": "Beijing", "津": "Tianjin", "冀": "Hebei", "晋": "Shanxi", "蒙": "Inner Mongolia", "辽": "Liaoning",
+    "吉": "Jilin", "黑": "Heilongjiang", "沪": "Shanghai", "苏": "Jiangsu", "浙": "Zhejiang", "皖": "Anhui",
+    "闽": "Fujian", "赣": "Jiangxi", "鲁": "Shandong", "豫": "Henan", "鄂": "Hubei", "湘": "Hunan", "粤": "Guangdong",
+    "桂": "Guangxi", "琼": "Hainan", "渝": "Chongqing", "川": "Sichuan", "蜀": "Sichuan", "黔": "Guizhou",
+    "贵": "Guizhou", "滇": "Yunnan", "云": "Yunnan", "藏": "Tibet", "陕": "Shaanxi", "秦": "Shaanxi", "甘": "Gansu",
+    "陇": "Gansu", "青": "Qinghai", "宁": "Ningxia", "新": "Xinjiang", "港": "Hong Kong", "澳": "Macao", "台": "Taiwan",
+    "gba": "Greater Bay Area", "yrd": "Yangtze River Delta", "jjj": "Beijing-Tianjin-Hebei",
+    "hk": "Hong Kong", "hksar": "Hong Kong", "macau": "Macao", "inner mongolia": "Inner Mongolia",
+}

@@ -1,0 +1,357 @@
+"""Who is who: titles and organisations from captions and introductions, and the speaker roster that
+joins every label form of one person (English, Chinese, surname-only) into one speaker.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pressarchive.ingest import names as nm
+from pressarchive.ingest.labels import Label, split_zh_title_name
+from pressarchive.ingest.regions import region_of
+from pressarchive.records import Speaker
+
+_TITLE_HEAD = (
+    r"director(?:-general)?|engineer|inspector|secretary|minister|spokesperson|spokesman|spokeswoman|"
+    r"commissioner|chairman|chairwoman|chairperson|chair|president|governor|mayor|member|head|chief|officer|"
+    r"ambassador|consul|manager|researcher|professor|dean|editor|economist|counsel|administrator|coordinator|"
+    r"advisor|adviser|representative|leader|deputy|counselor|counsellor|fellow|analyst|executive|principal"
+)
+_TITLE_MOD = (
+    r"(?:(?:first|second|third)-level|deputy|vice|executive|chief|assistant|associate|acting|senior|press|general|"
+    r"principal|party|standing|permanent|special|level-one|level-two)"
+)
+_TITLE_PHRASE = re.compile(rf"^(?:{_TITLE_MOD}[\s-]+)*(?:{_TITLE_HEAD})\b", re.I)
+_TRAILING_TITLE = re.compile(rf"\s((?:{_TITLE_MOD}[\s-]+)*(?:{_TITLE_HEAD}))$", re.I)
+_PARTY_PREFIX = re.compile(
+    r"^(?:(?:a\s+)?(?:member|secretary|deputy secretary) of the party (?:leadership )?group(?: and| ,)?\s+)+", re.I
+)
+_ORG_SUBUNIT = re.compile(r"\b(Office|Department|Bureau|Division|Center|Centre|Institute|Bureau|Section)\s+of\s+the\s+(?=[A-Z])")
+_HONORIFIC = re.compile(r"^(?:Mr|Ms|Mrs|Dr|Prof|Madam|Miss)\.?\s+")
+
+
+@dataclass
+class Description:
+    """A title and an organisation said of one person somewhere in the text."""
+
+    title: str | None = None
+    organization: str | None = None
+    organization_zh: str | None = None
+    title_zh: str | None = None
+    strength: int = 0  # caption 3, label 2, introduction 1
+
+
+def _cap_title(title: str) -> str:
+    words = title.split(" ")
+    out = []
+    for i, w in enumerate(words):
+        if w.startswith("("):
+            out.append(" ".join(words[i:]))
+            break
+        out.append(w if (i and w.lower() in ("of", "and", "the", "for")) else (w[:1].upper() + w[1:]))
+    return " ".join(out)
+
+
+def split_title_org(desc: str) -> Description | None:
+    """``Deputy Director of the X Bureau (level)`` or ``X Bureau Deputy Director`` -> title + organisation."""
+    desc = desc.strip().strip(",.;:，。；").strip()
+    desc = _HONORIFIC.sub("", desc)
+    if not desc:
+        return None
+    level = None
+    m = re.search(r"\s*[(（]([^()（）]{1,40})[)）]$", desc)
+    if m:
+        level, desc = m.group(1), desc[: m.start()].strip()
+    desc = re.sub(r"^(?:a|an|the)\s+", "", desc, flags=re.I)
+    desc = _PARTY_PREFIX.sub("", desc)
+    title = org = None
+    head = _TITLE_PHRASE.match(desc)
+    if head:
+        rest = desc[head.end():]
+        m2 = re.match(r"^(?:\s+and\s+(?:{mod}[\s-]+)*(?:{head}))?\s*(?:,\s*|\s+(?:of|at|for|in|from)\s+(?:the\s+)?)(?P<org>.+)$".format(
+            mod=_TITLE_MOD, head=_TITLE_HEAD), rest, re.I)
+        if m2:
+            title, org = desc[: head.end()], m2.group("org")
+            extra = re.match(r"^\s+and\s+((?:%s[\s-]+)*(?:%s))" % (_TITLE_MOD, _TITLE_HEAD), rest, re.I)
+            if extra:
+                title = desc[: head.end()] + " and " + extra.group(1)
+        elif not rest.strip():
+            title = desc
+    else:
+        tail = _TRAILING_TITLE.search(desc)
+        if tail and tail.start() > 3:
+            title, org = tail.group(1), desc[: tail.start()].strip(" ,")
+    if title is None:
+        return None
+    title = _cap_title(title.strip())
+    if level:
+        title = f"{title} ({level})"
+    if org:
+        org = re.sub(r"^the\s+", "", org.strip(" ,."), flags=re.I)
+        org = _ORG_SUBUNIT.sub(lambda mm: f"{mm.group(1)}, ", org)
+        if len(org) > 150:
+            org = org[:150].rsplit(" ", 1)[0]
+    return Description(title=title, organization=org or None)
+
+
+_ZH_ORG_END = re.compile(r"(.+?(?:部|委员会|委|办公室|厅|局|署|院|会|政府|中心|集团|公司|司|处))$")
+
+
+def split_zh_description(desc: str) -> Description | None:
+    """``上海市经济和信息化委员会总工程师`` -> organisation + title."""
+    from pressarchive.ingest.labels import _ZH_TITLES  # the same title list labels use
+
+    desc = desc.strip("，,。 ")
+    for title in sorted(_ZH_TITLES, key=len, reverse=True):
+        if desc.endswith(title):
+            org = desc[: -len(title)].strip("，, 、")
+            org = re.sub(r"(党组成员|党组书记|党委书记|党组副书记)[、，,]?$", "", org)
+            return Description(title_zh=title, title=None, organization_zh=org or None)
+    return None
+
+
+@dataclass
+class Person:
+    """A speaker being assembled: every name form, descriptions, role cues."""
+
+    key: str
+    name: str | None = None
+    name_zh: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    outlet: str | None = None
+    outlet_zh: str | None = None
+    role: str | None = None
+    generic: str | None = None  # "reporter" / "host" / "spokesperson" for unnamed labels
+    desc: Description = field(default_factory=Description)
+    honorific: str | None = None
+
+    def describe(self, d: Description | None) -> None:
+        if d is None:
+            return
+        if d.strength >= self.desc.strength or not (self.desc.title or self.desc.organization):
+            merged = Description(
+                title=d.title or self.desc.title,
+                organization=d.organization or self.desc.organization,
+                organization_zh=d.organization_zh or self.desc.organization_zh,
+                title_zh=d.title_zh or self.desc.title_zh,
+                strength=max(d.strength, self.desc.strength),
+            )
+            self.desc = merged
+        else:
+            self.desc.title = self.desc.title or d.title
+            self.desc.organization = self.desc.organization or d.organization
+            self.desc.organization_zh = self.desc.organization_zh or d.organization_zh
+            self.desc.title_zh = self.desc.title_zh or d.title_zh
+
+
+class Roster:
+    """Speakers keyed by romanised name (persons) or outlet (reporters); label forms resolve here."""
+
+    def __init__(self) -> None:
+        self.people: list[Person] = []
+
+    # -- lookups ---------------------------------------------------------------------------
+    def find_name(self, name: str) -> Person | None:
+        key = nm.name_key(name)
+        if not key:
+            return None
+        for p in self.people:
+            if p.key == key:
+                return p
+        return None
+
+    def find_zh(self, name_zh: str) -> Person | None:
+        for p in self.people:
+            if p.name_zh == name_zh:
+                return p
+        keys = nm.pinyin_keys(name_zh)
+        matches = [p for p in self.people if p.name and p.outlet is None and p.key in keys]
+        return matches[0] if len(matches) == 1 else None
+
+    def find_surname(self, name: str) -> Person | None:
+        """``Jean-Pierre`` or ``Powell`` -> the one person whose full name ends with it."""
+        key = nm.name_key(name)
+        if len(key) < 3:
+            return None
+        matches = [p for p in self.people if p.name and p.outlet is None and p.key != key and p.key.endswith(key)
+                   and nm.name_key(p.name.split()[-1]) == key]
+        return matches[0] if len(matches) == 1 else None
+
+    # -- additions -------------------------------------------------------------------------
+    def person(self, name: str, alias: str | None = None) -> Person:
+        """The person named ``name`` (English or Chinese), created if new."""
+        if re.search(r"[\u3400-\u9fff]", name):
+            found = self.find_zh(name)
+            if found is None:
+                found = Person(key=nm.name_key(nm.romanise(name)) or name, name=nm.romanise(name), name_zh=name)
+                self.people.append(found)
+            found.name_zh = found.name_zh or name
+        else:
+            name = nm.tidy_name(name)
+            found = self.find_name(name) or self.find_surname(name)
+            if found is None:
+                found = Person(key=nm.name_key(name), name=name)
+                self.people.append(found)
+            elif len(name) > len(found.name or "") and nm.name_key(name).endswith(found.key):
+                found.name, found.key = name, nm.name_key(name)
+        for form in (alias, name):
+            if form and form not in found.aliases:
+                found.aliases.append(form)
+        return found
+
+    def reporter(self, outlet: str | None, alias: str) -> Person:
+        if outlet:
+            zh = bool(re.search(r"[\u3400-\u9fff]", outlet))
+            key = "reporter:" + (outlet if zh else nm.name_key(outlet))
+        else:
+            key = "reporter:"
+        for p in self.people:
+            if p.key == key:
+                if alias not in p.aliases:
+                    p.aliases.append(alias)
+                return p
+        p = Person(key=key, role="reporter", generic=None if outlet else "reporter", aliases=[alias])
+        if outlet:
+            if re.search(r"[\u3400-\u9fff]", outlet):
+                p.outlet_zh = outlet
+            else:
+                p.outlet = outlet
+        self.people.append(p)
+        return p
+
+    def generic(self, what: str, role: str, alias: str) -> Person:
+        key = "generic:" + what
+        for p in self.people:
+            if p.key == key:
+                if alias not in p.aliases:
+                    p.aliases.append(alias)
+                return p
+        p = Person(key=key, role=role, generic=what, aliases=[alias])
+        self.people.append(p)
+        return p
+
+    def resolve(self, label: Label, spokesperson: Person | None, host: Person | None) -> Person:
+        """The speaker a label names."""
+        if label.kind == "reporter":
+            return self.reporter(label.outlet, label.raw)
+        if label.kind == "generic":
+            if label.role == "host":
+                return host or self.generic("host", "host", label.raw)
+            if label.role == "presenter":
+                return spokesperson or self.generic("spokesperson", "presenter", label.raw)
+            if label.role == "interpreter":
+                return self.generic("interpreter", "interpreter", label.raw)
+            return self.generic("other", "other", label.raw)
+        person = self.person(label.name or label.raw, alias=label.raw)
+        if label.honorific and not person.honorific:
+            person.honorific = label.honorific
+        if label.role == "host":
+            person.role = "host"
+        if label.title:
+            d = split_title_org(label.title) or Description(title=label.title)
+            if re.search(r"[\u3400-\u9fff]", label.title):
+                d = Description(title_zh=label.title)
+            d.strength = 2
+            person.describe(d)
+        return person
+
+    # -- output ----------------------------------------------------------------------------
+    def speakers(self, used: list[Person]) -> tuple[list[Speaker], dict[int, str]]:
+        """Speakers for the people who speak, in order of first turn; ids s1, s2, ..."""
+        out: list[Speaker] = []
+        ids: dict[int, str] = {}
+        for p in used:
+            if id(p) in ids:
+                continue
+            sid = f"s{len(out) + 1}"
+            ids[id(p)] = sid
+            role = p.role or "presenter"
+            title = p.desc.title
+            if not title and p.desc.title_zh:
+                title = p.desc.title_zh
+            if not title and p.honorific and p.honorific.lower() not in ("mr", "ms", "mrs", "miss", "dr", "madam", "m", "mme", "sir"):
+                title = _cap_title(p.honorific)
+            if p.generic == "spokesperson" and not title:
+                title = "Spokesperson"
+            org = p.outlet if p.role == "reporter" else p.desc.organization
+            org_zh = p.outlet_zh if p.role == "reporter" else p.desc.organization_zh
+            out.append(Speaker(
+                id=sid,
+                name=p.name,
+                name_zh=p.name_zh,
+                aliases=list(p.aliases),
+                role=role,
+                title=title,
+                organization=org,
+                organization_zh=org_zh,
+                region=region_of(org, org_zh),
+            ))
+        return out, ids
+
+
+# --- descriptions from captions and introductions ----------------------------------------
+_EN_NAME = r"[A-Z][a-zA-Z'’\-]+(?:\s[A-Z][a-zA-Z'’\-]+){1,3}"
+
+
+def caption_person(text: str) -> tuple[str, Description | None] | None:
+    """``Wang Wei, Director of the Planning Department of ...`` -> (name, description)."""
+    m = re.match(rf"^(?:(?:Mr|Ms|Mrs|Dr)\.?\s+)?(?P<name>{_EN_NAME})\s*[,，:]\s*(?P<desc>.+)$", text)
+    if m:
+        d = split_title_org(m.group("desc"))
+        if d:
+            d.strength = 3
+        return m.group("name"), d
+    compact = re.sub(r"\s+", " ", text).strip()
+    zh = re.match(r"^(?P<desc>[\u3400-\u9fff、，,（）()]+?)\s*(?P<name>[\u3400-\u9fff]{2,4})$", compact)
+    parts = compact.split(" ")
+    if len(parts) == 2 and nm.is_chinese_name(parts[0]):
+        d = split_zh_description(parts[1])
+        if d:
+            d.strength = 3
+        return parts[0], d
+    if len(parts) == 2 and nm.is_chinese_name(parts[1]):
+        d = split_zh_description(parts[0])
+        if d:
+            d.strength = 3
+        return parts[1], d
+    if zh:
+        split = split_zh_title_name(compact)
+        if split:
+            d = split_zh_description(split[0])
+            if d:
+                d.strength = 3
+            return split[1], d
+    return None
+
+
+def introductions(text: str, roster: Roster) -> None:
+    """Titles for people a host or summary introduces: ``Mr. X, Director of Y`` or ``Y Director Mr. X``."""
+    for p in roster.people:
+        if not p.name or p.outlet or p.generic:
+            continue
+        for m in re.finditer(rf"(?:(?:Mr|Ms|Mrs|Dr)\.?\s+)?{re.escape(p.name)}\b", text):
+            after = text[m.end():]
+            am = re.match(r"^\s*,\s*(?P<d>[^,;.]+(?:\([^)]*\))?)", after)
+            if am:
+                d = split_title_org(am.group("d"))
+                if d and d.title:
+                    d.strength = 1
+                    p.describe(d)
+                    break
+            before = text[: m.start()]
+            bm = re.search(r"(?:^|[,;:.]\s*)(?:and\s+)?(?P<d>[^,;:.]{6,160})\s*$", before)
+            if bm:
+                d = split_title_org(bm.group("d"))
+                if d and d.title and d.organization:
+                    d.strength = 1
+                    p.describe(d)
+                    break
+        if p.name_zh:
+            for m in re.finditer(re.escape(p.name_zh), text):
+                before = text[max(0, m.start() - 40): m.start()]
+                seg = re.split(r"[，,、。；;：:]", before)[-1]
+                d = split_zh_description(seg)
+                if d:
+                    d.strength = 1
+                    p.describe(d)
+                    break
