@@ -138,7 +138,7 @@ def _walk(node, blocks: list[Block], buffer: list[str], depth: int) -> None:
 def _flush(blocks: list[Block], buffer: list[str]) -> None:
     if not buffer:
         return
-    text = clean_line(" ".join(part.replace("\n", " ") for part in buffer))
+    text = clean_line("".join(part.replace("\n", " ") for part in buffer))
     buffer.clear()
     if text:
         text = re.sub(r"(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])", "", text)
