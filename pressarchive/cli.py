@@ -38,7 +38,25 @@ class Context:
 pass_ctx = click.make_pass_decorator(Context)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def report(err: PressArchiveError) -> None:
+    """The one place a user-facing error becomes output: one line, plus a hint line where there is one."""
+    click.echo(f"Error: {err.message}", err=True)
+    if err.hint:
+        click.echo(f"Hint: {err.hint}", err=True)
+
+
+class ArchiveGroup(click.Group):
+    """A group whose commands' PressArchiveErrors become one line and an exit code (also under CliRunner)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except PressArchiveError as err:
+            report(err)
+            ctx.exit(err.exit_code)
+
+
+@click.group(cls=ArchiveGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--home",
     type=click.Path(file_okay=False),
@@ -91,9 +109,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Exit as err:
         sys.exit(err.exit_code)
     except PressArchiveError as err:
-        click.echo(f"Error: {err.message}", err=True)
-        if err.hint:
-            click.echo(f"Hint: {err.hint}", err=True)
+        report(err)
         sys.exit(err.exit_code)
     except BrokenPipeError:
         sys.stderr.close()
@@ -135,7 +151,7 @@ def _export_filter_options(func):
     return func
 
 
-def _select_hits(archive, query: str | None, filters: dict, sort: str | None) -> list:
+def _select_hits(archive, query: str | None, filters: dict, sort: str | None, limit: int | None = None) -> list:
     """Hits for export/stats: a whole conference, the whole archive, or every match of a search."""
     from pressarchive import export
 
@@ -144,7 +160,7 @@ def _select_hits(archive, query: str | None, filters: dict, sort: str | None) ->
         return export.conference_hits(archive, given["conference"]) if given else export.archive_hits(archive)
     from pressarchive.search import Filters
 
-    return export.search_all(archive, query, Filters(**given), sort=sort or "relevance")
+    return export.search_all(archive, query, Filters(**given), sort=sort or "relevance", limit=limit)
 
 
 @cli.command("export")
@@ -172,7 +188,7 @@ def export_cmd(ctx: Context, query: str | None, turn_ids: tuple[str, ...], sort:
             raise QueryError("--turn exports the listed turns; leave out the query and filters")
         hits = export.turn_hits(ctx.archive, turn_ids)
     else:
-        hits = _select_hits(ctx.archive, query, filters, sort)
+        hits = _select_hits(ctx.archive, query, filters, sort, limit)
     if limit:
         hits = hits[:limit]
     if not hits:
