@@ -103,14 +103,18 @@ def fetch_url(
         raise InputError(f"{url}: no answer within {timeout:g}s") from err
     except (OSError, ValueError) as err:  # connection reset, bad chunking, malformed headers
         raise InputError(f"{url}: could not fetch ({err})") from err
-    return b"".join(chunks), url_file_name(final_url, content_type)
+    raw = b"".join(chunks)
+    return raw, url_file_name(final_url, content_type, raw[:1024])
 
 
-def url_file_name(url: str, content_type: str = "text/html") -> str:
-    """A file name for a fetched page: its last path segment, with an extension from the content type."""
+def url_file_name(url: str, content_type: str = "text/html", head: bytes = b"") -> str:
+    """A file name for a fetched page: its last path segment, with an extension from the content type
+    (or, for a vague one such as application/octet-stream, from the first bytes)."""
     parts = urllib.parse.urlsplit(url)
     base = urllib.parse.unquote(parts.path.rstrip("/").rsplit("/", 1)[-1]) or (parts.hostname or "page")
     base = _NAME_UNSAFE.sub("-", base).strip("-.") or "page"
     if not base.lower().endswith(TRANSCRIPT_EXTENSIONS):
-        base += ".txt" if content_type == "text/plain" else ".md" if content_type == "text/markdown" else ".html"
+        known = {"text/html": ".html", "application/xhtml+xml": ".html", "text/plain": ".txt", "text/markdown": ".md"}
+        sniffed = ".html" if re.search(rb"<(!doctype|html|head|body|p|div)\b", head[:1024].lower()) else ".txt"
+        base += known.get(content_type, sniffed)
     return base[-120:]

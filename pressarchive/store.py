@@ -531,7 +531,7 @@ class Archive:
         """Do corpus and index agree? Every record readable, raw present with its hash, index current."""
         recovered = self.recover()
         problems: list[Problem] = []
-        states: dict[str, str | None] = {}
+        states: dict[str, tuple[str | None, int] | None] = {}
         if self.corpus_dir.is_dir():
             for p in sorted(self.corpus_dir.iterdir()):
                 if p.name.startswith(".") and p.name.startswith(_STAGING):
@@ -559,7 +559,7 @@ class Archive:
                 if actual != record.conference.content_hash:
                     problems.append(Problem(cid, f"{raw_file.name} does not match the hash in record.json",
                                             "run `pressarchive check --fix` (re-parses the raw file)"))
-            states[cid] = record.conference.content_hash
+            states[cid] = (record.conference.content_hash, len(record.turns))
         if self.corpus_dir.is_dir():
             for p in sorted(self.corpus_dir.iterdir()):
                 if p.is_dir() and is_safe_id(p.name) and not (p / RECORD_FILE).is_file():
@@ -569,25 +569,46 @@ class Archive:
             self._fix(problems, on_wait)
         return CheckReport(len(states), indexed, problems, recovered)
 
-    def _index_problems(self, states: dict[str, str | None], problems: list[Problem]) -> int | None:
+    def _index_problems(self, states: dict[str, tuple[str | None, int] | None], problems: list[Problem]) -> int | None:
+        """Compare the index's own state (conference -> hash) and its turn documents with the corpus."""
+        from collections import Counter
+
         from pressarchive import index
 
+        state = index.read_state(self.index_dir)
+        if state is None:
+            if states or self.index_dir.exists():
+                problems.append(Problem("index", "the index is missing or was built by another version",
+                                        "run `pressarchive reindex`"))
+            return None
         try:
-            indexed = index.indexed_state(self)
+            ix = index.open_index(self)
+            try:
+                with ix.searcher() as searcher:
+                    docs = Counter(fields.get("conference") for fields in searcher.all_stored_fields())
+            finally:
+                ix.close()
         except PressArchiveError as err:
             problems.append(Problem("index", err.message, "run `pressarchive reindex`"))
             return None
-        if indexed is None:
-            if states:
-                problems.append(Problem("index", "the index has not been built", "run `pressarchive reindex`"))
+        except Exception as err:  # noqa: BLE001 - Whoosh raises many kinds for a damaged index
+            problems.append(Problem("index", f"the index is unreadable ({type(err).__name__})",
+                                    "run `pressarchive reindex`"))
             return None
+        indexed = {cid: (entry or {}).get("hash") for cid, entry in state["conferences"].items()}
         for cid in sorted(set(states) - set(indexed)):
             problems.append(Problem(cid, "stored but not in the index", "run `pressarchive reindex`"))
-        for cid in sorted(set(indexed) - set(states)):
+        for cid in sorted((set(indexed) | {c for c in docs if c}) - set(states)):
             problems.append(Problem(cid, "in the index but not in the corpus", "run `pressarchive reindex`"))
         for cid in sorted(set(states) & set(indexed)):
-            if states[cid] and indexed[cid] and states[cid] != indexed[cid]:
+            if states[cid] is None:
+                continue
+            digest, turns = states[cid]
+            if digest and indexed[cid] and digest != indexed[cid]:
                 problems.append(Problem(cid, "the index holds another version", "run `pressarchive reindex`"))
+            elif docs.get(cid, 0) != turns:
+                problems.append(Problem(cid, f"the index holds {docs.get(cid, 0)} of its {turns} turns",
+                                        "run `pressarchive reindex`"))
         return len(indexed)
 
     def _fix(self, problems: list[Problem], on_wait: Callable[[], None] | None) -> None:

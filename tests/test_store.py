@@ -1,19 +1,17 @@
 """The store: layout, dedupe, replace, remove, journal recovery, check, seeding and the write lock.
 
-These run on a tiny stand-in ingester and a recording stand-in index, so that they test the store
-alone; test_cli_add.py and test_concurrency.py run the real ingester and index end to end.
+These run on a tiny stand-in ingester and the real index (its calls recorded), so that they test the
+store apart from the parser; test_cli_add.py and test_concurrency.py run the real ingester end to end.
 """
 from __future__ import annotations
 
 import json
 import os
 import sys
-import types
 from pathlib import Path
 
 import pytest
 
-import pressarchive
 from pressarchive.errors import ArchiveError, BusyError, InputError, NoTranscriptError, NotFoundError
 from pressarchive.records import Conference, Record, Speaker, Turn, conference_id, content_hash
 from pressarchive.store import Archive, raw_extension
@@ -57,34 +55,42 @@ def fake_read_input(path_or_dash: str) -> tuple[bytes, str]:
         raise InputError(f"{path_or_dash}: {err.strerror}") from err
 
 
-class FakeIndex(types.ModuleType):
-    """Records every call and keeps ``{conference id: content hash}`` as the index's state."""
+class IndexSpy:
+    """The real index, with each update / rebuild call recorded."""
 
-    def __init__(self):
-        super().__init__("pressarchive.index")
+    def __init__(self, monkeypatch):
+        from pressarchive import index
+
+        self.index = index
         self.calls: list[tuple] = []
-        self.state: dict[str, str] | None = None
+        real_update, real_rebuild = index.update, index.rebuild
 
-    def ensure_index(self, archive, progress=None):
-        self.calls.append(("ensure",))
-        if self.state is None:
-            self.rebuild(archive)
+        def update(archive, added=(), removed=(), progress=None):
+            self.calls.append(("update", sorted(r.conference.id for r in added), sorted(removed)))
+            return real_update(archive, added, removed, progress=progress)
 
-    def rebuild(self, archive, progress=None):
-        self.calls.append(("rebuild",))
-        self.state = {r.conference.id: r.conference.content_hash for r in archive.records()}
+        def rebuild(archive, progress=None):
+            self.calls.append(("rebuild",))
+            return real_rebuild(archive, progress)
 
-    def update(self, archive, added, removed):
-        self.calls.append(("update", sorted(r.conference.id for r in added), sorted(removed)))
-        state = self.state if self.state is not None else {}
-        for cid in removed:
-            state.pop(cid, None)
-        for r in added:
-            state[r.conference.id] = r.conference.content_hash
-        self.state = state
+        monkeypatch.setattr(index, "update", update)
+        monkeypatch.setattr(index, "rebuild", rebuild)
+        monkeypatch.setattr(index, "BUILD_LEXICON", False)  # the cross-language lexicon is not tested here
 
-    def indexed_state(self, archive):
-        return None if self.state is None else dict(self.state)
+    def state(self, archive) -> dict[str, str] | None:
+        """{conference id: content hash} as the index records it."""
+        data = self.index.read_state(archive.index_dir)
+        return None if data is None else {cid: e["hash"] for cid, e in data["conferences"].items()}
+
+    def turns(self, archive) -> dict[str, int]:
+        """{conference id: number of turn documents} in the index."""
+        from collections import Counter
+
+        ix = self.index.open_index(archive)
+        with ix.searcher() as searcher:
+            counts = Counter(f["conference"] for f in searcher.all_stored_fields())
+        ix.close()
+        return dict(counts)
 
 
 @pytest.fixture
@@ -96,15 +102,12 @@ def fake_ingester(monkeypatch):
 
 
 @pytest.fixture
-def fake_index(monkeypatch) -> FakeIndex:
-    fake = FakeIndex()
-    monkeypatch.setitem(sys.modules, "pressarchive.index", fake)
-    monkeypatch.setattr(pressarchive, "index", fake, raising=False)
-    return fake
+def spy(monkeypatch) -> IndexSpy:
+    return IndexSpy(monkeypatch)
 
 
 @pytest.fixture
-def archive(archive_home, fake_ingester, fake_index, monkeypatch) -> Archive:
+def archive(archive_home, fake_ingester, spy, monkeypatch) -> Archive:
     monkeypatch.setenv("PRESSARCHIVE_NO_SEED", "1")
     return Archive(archive_home)
 
@@ -118,7 +121,7 @@ def add(archive: Archive, raw: bytes, name="brief.txt", **overrides):
 
 
 # --- layout and dedupe ------------------------------------------------------------------------
-def test_add_writes_raw_bytes_and_record(archive, fake_index):
+def test_add_writes_raw_bytes_and_record(archive, spy):
     raw = transcript()
     out = add(archive, raw)
     cid = conference_id("2023-03-01", "Ministry of Finance", "Budget briefing")
@@ -130,39 +133,43 @@ def test_add_writes_raw_bytes_and_record(archive, fake_index):
     assert stored["conference"]["content_hash"] == content_hash(raw)
     assert [t["id"] for t in stored["turns"]] == [f"{cid}:001", f"{cid}:002"]
     assert archive.ids() == [cid] and archive.get(cid).conference.title == "Budget briefing"
-    assert fake_index.calls == [("update", [cid], [])]
+    assert spy.calls == [("update", [cid], []), ("rebuild",)]  # the first update builds the index
+    assert spy.state(archive) == {cid: content_hash(raw)} and spy.turns(archive) == {cid: 2}
     assert not archive.journal_path.exists()
     assert [p.name for p in archive.corpus_dir.iterdir()] == [cid]  # no staging folders left
 
 
-def test_same_content_twice_is_one_conference(archive, fake_index):
+def test_same_content_twice_is_one_conference(archive, spy):
     first = add(archive, transcript())
     record_file = archive.corpus_dir / first.conference_id / "record.json"
     before = record_file.stat().st_mtime_ns
+    spy.calls.clear()
     again = add(archive, transcript(), name="copy-of-brief.txt")
     assert again.status == "unchanged" and again.conference_id == first.conference_id
     assert record_file.stat().st_mtime_ns == before
-    assert len(fake_index.calls) == 1  # nothing re-indexed
+    assert spy.calls == []  # nothing re-indexed
 
 
-def test_changed_version_replaces_its_conference(archive, fake_index):
+def test_changed_version_replaces_its_conference(archive, spy):
     first = add(archive, transcript())
     changed = transcript(body="Host: Welcome.\nReporter: A question?\nMinister: An answer.")
     out = add(archive, changed)
     assert (out.status, out.conference_id, out.replaced) == ("updated", first.conference_id, None)
     assert archive.raw_path(out.conference_id).read_bytes() == changed
     assert len(archive.get(out.conference_id).turns) == 3
-    assert fake_index.calls[-1] == ("update", [out.conference_id], [out.conference_id])  # old turns leave
+    assert spy.calls[-1] == ("update", [out.conference_id], [out.conference_id])  # old turns leave
+    assert spy.turns(archive) == {out.conference_id: 3}
     assert archive.ids() == [out.conference_id]
     assert not any(p.name.startswith(".") for p in archive.corpus_dir.iterdir())
 
 
-def test_same_bytes_under_a_new_title_replace_the_old_id(archive, fake_index):
+def test_same_bytes_under_a_new_title_replace_the_old_id(archive, spy):
     first = add(archive, transcript())
     out = add(archive, transcript(), title="Budget briefing (corrected)")
     assert out.status == "updated" and out.replaced == first.conference_id
     assert archive.ids() == [out.conference_id] != [first.conference_id]
-    assert fake_index.calls[-1] == ("update", [out.conference_id], [first.conference_id])
+    assert spy.calls[-1] == ("update", [out.conference_id], [first.conference_id])
+    assert spy.turns(archive) == {out.conference_id: 2}
 
 
 def test_html_keeps_its_extension(archive):
@@ -214,12 +221,13 @@ def test_batch_reports_each_source_and_keeps_going(archive, tmp_path):
 
 
 # --- remove -----------------------------------------------------------------------------------
-def test_remove(archive, fake_index):
+def test_remove(archive, spy):
     out = add(archive, transcript())
     record = archive.remove(out.conference_id)
     assert record.conference.title == "Budget briefing"
     assert archive.ids() == [] and not (archive.corpus_dir / out.conference_id).exists()
-    assert fake_index.calls[-1] == ("update", [], [out.conference_id])
+    assert spy.calls[-1] == ("update", [], [out.conference_id])
+    assert spy.state(archive) == {} and spy.turns(archive) == {}
     with pytest.raises(NotFoundError):
         archive.remove(out.conference_id)
     with pytest.raises(NotFoundError):
@@ -227,7 +235,7 @@ def test_remove(archive, fake_index):
 
 
 # --- recovery after a killed writer -------------------------------------------------------------
-def test_recover_restores_an_interrupted_replacement(archive, fake_index):
+def test_recover_restores_an_interrupted_replacement(archive, spy):
     out = add(archive, transcript())
     cid = out.conference_id
     # what a process killed between the two renames of a replacement leaves behind
@@ -240,18 +248,18 @@ def test_recover_restores_an_interrupted_replacement(archive, fake_index):
     assert any("restored" in n for n in notes) and any("interrupted add" in n for n in notes)
     assert archive.ids() == [cid] and archive.raw_path(cid).read_bytes() == transcript()
     assert sorted(p.name for p in archive.corpus_dir.iterdir()) == [cid]
-    assert fake_index.calls[-1] == ("update", [cid], [cid])
+    assert spy.calls[-1] == ("update", [cid], [cid])
     assert archive.pending() is None and archive.recover() == []
 
 
-def test_recover_after_interrupted_reindex_rebuilds(archive, fake_index):
+def test_recover_after_interrupted_reindex_rebuilds(archive, spy):
     add(archive, transcript())
     archive._write_journal("reindex")
     archive.recover()
-    assert fake_index.calls[-1] == ("rebuild",) and archive.pending() is None
+    assert spy.calls[-1] == ("rebuild",) and archive.pending() is None
 
 
-def test_recover_leaves_a_live_writer_alone(archive, fake_index):
+def test_recover_leaves_a_live_writer_alone(archive, spy):
     add(archive, transcript())
     archive._write_journal("add", added=["x"])
     from filelock import FileLock
@@ -262,35 +270,43 @@ def test_recover_leaves_a_live_writer_alone(archive, fake_index):
 
 
 # --- check ------------------------------------------------------------------------------------
-def test_check_clean_and_tampered(archive, fake_index):
+def test_check_clean_and_tampered(archive, spy):
     a = add(archive, transcript()).conference_id
     b = add(archive, transcript(title="Trade", date="2023-04-02")).conference_id
     report = archive.check()
     assert report.ok and report.conferences == 2 and report.indexed == 2
     archive.raw_path(a).write_bytes(transcript(body="Host: Edited by hand."))
     archive.raw_path(b).unlink()
-    fake_index.state["ghost-2020"] = "h"
+    from pressarchive.records import Conference as C
+
+    ghost = Record(C("2020-01-01-ghost-000000", content_hash="h"), [Speaker("s1")],
+                   [Turn("x:001", 1, "s1", "statement", "en", ["boo"])]).with_ids("2020-01-01-ghost-000000")
+    spy.index.update(archive, added=[ghost], removed=[])
+    ghost_id = "2020-01-01-ghost-000000"
     report = archive.check()
     found = {(p.where, p.what) for p in report.problems}
     assert (a, "raw.txt does not match the hash in record.json") in found
     assert (b, "the raw file is missing") in found
-    assert ("ghost-2020", "in the index but not in the corpus") in found
+    assert (ghost_id, "in the index but not in the corpus") in found
     assert not report.ok
     fixed = archive.check(fix=True)
     assert [p.where for p in fixed.problems if not p.fixed] == [b]  # a lost raw file cannot be conjured
     assert archive.get(a).turns[0].paragraphs == ["Edited by hand."]
-    assert fake_index.state == {a: content_hash(transcript(body="Host: Edited by hand.")),
-                                b: archive.get(b).conference.content_hash}
+    assert spy.state(archive) == {a: content_hash(transcript(body="Host: Edited by hand.")),
+                                  b: archive.get(b).conference.content_hash}
+    assert spy.turns(archive) == {a: 1, b: 2}
 
 
-def test_check_reports_unreadable_record_and_unbuilt_index(archive, fake_index):
+def test_check_reports_unreadable_record_and_unbuilt_index(archive, spy):
     a = add(archive, transcript()).conference_id
     (archive.corpus_dir / a / "record.json").write_text("{broken", encoding="utf-8")
-    fake_index.state = None
+    import shutil
+
+    shutil.rmtree(archive.index_dir)
     report = archive.check()
     whats = [p.what for p in report.problems]
     assert any(w.startswith(f"record {a} is unreadable") for w in whats)
-    assert "the index has not been built" in whats
+    assert "the index is missing or was built by another version" in whats
     report = archive.check(fix=True)
     assert report.ok and archive.get(a).conference.title == "Budget briefing"
 
