@@ -1,0 +1,304 @@
+"""Whoosh analysers for English and Chinese text, the same at index and at query time.
+
+* ``fold``: NFKC (full-width -> half-width, compatibility forms) and traditional -> simplified
+  Chinese (OpenCC ``t2s``), keeping a map back to the original offsets so highlights land on the
+  text as written.
+* ``bilingual_analyzer``: English words lower-cased and stemmed (Porter, with a short list of words
+  it must not touch, such as "news"); Chinese runs segmented into words by rjieba (jieba-rs), one
+  position per word, so phrase queries work in both languages.
+* ``cjk_analyzer``: Chinese character bigrams (plus unigrams when indexing), one position per
+  character, for a parallel field: any run of two or more Chinese characters is found as a phrase
+  of bigrams, whatever jieba made of the surrounding text (sub-word recall).
+* ``name_analyzer``: names, titles and organisations: folded and lower-cased, never stemmed.
+
+rjieba (~0.13 s to load its dictionary) and OpenCC are imported only when the text holds Chinese.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from whoosh.analysis import Composable, Filter, LowercaseFilter, Token, Tokenizer
+
+# Han ideographs: CJK unified (+ extension A), compatibility ideographs, extensions B and later.
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_HAN_RUN = re.compile(f"[{HAN}]+")
+_HAN_CHAR = re.compile(f"[{HAN}]")
+# Outside Han runs: numbers with separators ("1,134", "1.27"), then words that may hold an
+# apostrophe ("Xiong'an"); a possessive "'s" is dropped afterwards.
+_WORD = re.compile(rf"\d+(?:[.,]\d+)+|[^\W_{HAN}]+(?:'[^\W_{HAN}]+)*")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\uff07": "'"})
+
+
+# --- folding ------------------------------------------------------------------------------------
+def fold(text: str) -> str:
+    """NFKC + traditional->simplified: ``集成電路`` and ``ＡＢＣ`` become ``集成电路`` and ``ABC``."""
+    return fold_with_offsets(text)[0]
+
+
+def fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
+    """The folded text and, where lengths changed, each folded char's index in ``text``.
+
+    The offset list has one extra entry (``len(text)``) so that an end offset maps too;
+    ``None`` means the folded text aligns with the original character for character.
+    """
+    if text.isascii():
+        return text, None
+    offsets: list[int] | None = None
+    if not unicodedata.is_normalized("NFKC", text):
+        pieces: list[str] = []
+        offsets = []
+        for i, ch in enumerate(text):
+            norm = unicodedata.normalize("NFKC", ch)
+            pieces.append(norm)
+            offsets.extend([i] * len(norm))
+        offsets.append(len(text))
+        text = "".join(pieces)
+    text = text.translate(_APOSTROPHES)
+    if _HAN_CHAR.search(text):
+        text = _to_simplified(text)
+    return text, offsets
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def _to_simplified(text: str) -> str:
+    """OpenCC t2s, kept to the same length (per character when a phrase rule changes it)."""
+    cc = _converter()
+    out = cc.convert(text)
+    if len(out) == len(text):
+        return out
+    chars = []
+    for ch in text:
+        conv = cc.convert(ch)
+        chars.append(conv if len(conv) == 1 else ch)
+    return "".join(chars)
+
+
+# --- Chinese segmentation -----------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _jieba():
+    import rjieba
+
+    return rjieba
+
+
+def segment(run: str) -> list[tuple[str, int, int]]:
+    """jieba words of a run of Han characters as (word, start, end), offsets into ``run``."""
+    return [(w, s, e) for w, s, e in _jieba().tokenize(run)]
+
+
+# --- English stemming ---------------------------------------------------------------------------
+# Words Porter conflates with unrelated ones ("news" -> "new"); kept as they are.
+KEEP_UNSTEMMED = frozenset(
+    """news species series means lens gas bias atlas cosmos always sometimes perhaps hers its
+    ours yours theirs this thus""".split()
+)
+
+
+@lru_cache(maxsize=20000)
+def stem(word: str) -> str:
+    """Porter stem of a lower-case English word; digits, apostrophes and short words untouched."""
+    if len(word) <= 3 or word in KEEP_UNSTEMMED or not word.isascii() or not word.isalpha():
+        return word
+    from whoosh.lang.porter import stem as porter
+
+    return porter(word)
+
+
+# --- tokenizers ---------------------------------------------------------------------------------
+def _set(t: Token, text: str, pos: int, start: int, end: int, positions: bool, chars: bool,
+         offsets: list[int] | None, start_char: int, keeporiginal: bool) -> Token:
+    t.text = text
+    t.boost = 1.0
+    t.stopped = False
+    if keeporiginal:
+        t.original = text
+    if positions:
+        t.pos = pos
+    if chars:
+        if offsets is not None:
+            start, end = offsets[start], offsets[end]
+        t.startchar = start_char + start
+        t.endchar = start_char + end
+    return t
+
+
+class BilingualTokenizer(Tokenizer):
+    """Folded text -> English words and jieba-segmented Chinese words, one position each.
+
+    ``english=False`` or ``chinese=False`` drops that script's words (positions still advance).
+    """
+
+    def __init__(self, english: bool = True, chinese: bool = True):
+        self.english = english
+        self.chinese = chinese
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False,
+                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+                 start_char: int = 0, tokenize: bool = True, mode: str = "", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        folded, offsets = fold_with_offsets(value)
+        if not tokenize:
+            yield _set(t, folded, start_pos, 0, len(folded), positions, chars, offsets,
+                       start_char, keeporiginal)
+            return
+        for pos, (word, s, e, han) in enumerate(self.words(folded), start_pos):
+            if (self.chinese if han else self.english):
+                yield _set(t, word, pos, s, e, positions, chars, offsets, start_char, keeporiginal)
+
+    @staticmethod
+    def words(text: str):
+        """(word, start, end, is_chinese) for every word of folded ``text``, in order."""
+        last = 0
+        for run in _HAN_RUN.finditer(text):
+            yield from _latin_words(text, last, run.start())
+            base = run.start()
+            for word, s, e in segment(run.group()):
+                yield word, base + s, base + e, True
+            last = run.end()
+        yield from _latin_words(text, last, len(text))
+
+
+def _latin_words(text: str, start: int, end: int):
+    for m in _WORD.finditer(text, start, end):
+        word, s, e = m.group(), m.start(), m.end()
+        if word[-2:].lower() == "'s" and len(word) > 2:
+            word, e = word[:-2], e - 2
+        yield word, s, e, False
+
+
+class CJKBigramTokenizer(Tokenizer):
+    """Han runs -> overlapping character bigrams at consecutive positions (non-Han text ignored).
+
+    Indexing also emits each character as a unigram at its own position, so that a one-character
+    query finds it; a query emits bigrams only (a unigram for a lone character), so a query run
+    becomes a phrase of bigrams that matches any text holding it as a substring.
+    """
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False,
+                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+                 start_char: int = 0, tokenize: bool = True, mode: str = "", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        folded, offsets = fold_with_offsets(value)
+        querying = mode == "query"
+        pos = start_pos
+        for run in _HAN_RUN.finditer(folded):
+            s, text = run.start(), run.group()
+            n = len(text)
+            for i in range(n):
+                if not querying or n == 1:
+                    yield _set(t, text[i], pos, s + i, s + i + 1, positions, chars, offsets,
+                               start_char, keeporiginal)
+                if i + 1 < n:
+                    yield _set(t, text[i:i + 2], pos, s + i, s + i + 2, positions, chars,
+                               offsets, start_char, keeporiginal)
+                pos += 1
+            pos += 1  # a gap: a phrase never spans two runs
+
+
+class NameTokenizer(Tokenizer):
+    """Folded words of a name, title or organisation; Chinese names are kept whole."""
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False,
+                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+                 start_char: int = 0, tokenize: bool = True, mode: str = "", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        folded, offsets = fold_with_offsets(value)
+        pattern = _NAME_PART if tokenize else _WHOLE
+        for pos, m in enumerate(pattern.finditer(folded), start_pos):
+            yield _set(t, m.group(), pos, m.start(), m.end(), positions, chars, offsets,
+                       start_char, keeporiginal)
+
+
+_NAME_PART = re.compile(rf"[{HAN}]+|[^\W_{HAN}]+(?:'[^\W_{HAN}]+)*")
+_WHOLE = re.compile(r".+", re.S)
+
+
+class KeyTokenizer(Tokenizer):
+    """One folded key (``key()``) per line of the value: exact, case-blind filter fields.
+
+    With ``exact=True`` each line is kept as written (stripped): the labels shown in hints.
+    """
+
+    def __init__(self, exact: bool = False):
+        self.exact = exact
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False,
+                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+                 start_char: int = 0, tokenize: bool = True, mode: str = "", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        pos = start_pos
+        offset = 0
+        for line in value.split("\n") if tokenize else [value]:
+            k = line.strip() if self.exact else key(line)
+            if k:
+                yield _set(t, k, pos, offset, offset + len(line), positions, chars, None,
+                           start_char, keeporiginal)
+                pos += 1
+            offset += len(line) + 1
+
+
+class EnglishStemFilter(Filter):
+    """Stems lower-case English words; Chinese words, numbers and names in KEEP_UNSTEMMED pass."""
+
+    is_morph = True
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = stem(t.text)
+            yield t
+
+
+def key(value: str) -> str:
+    """A name folded for exact matching: NFKC, t2s, no case, no accents, no spaces or hyphens.
+
+    ``"Zhang Hongtao"``, ``"zhang-hongtao"`` and ``"Zhāng Hóngtāo"`` all give ``"zhanghongtao"``.
+    """
+    text = fold(value or "").casefold()
+    if not text.isascii():
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+        text = unicodedata.normalize("NFC", text)
+    return re.sub(r"[\W_]+", "", text)
+
+
+# --- analysers ----------------------------------------------------------------------------------
+def english_analyzer() -> Composable:
+    """English (and other non-Chinese) words only: folded, lower-cased, stemmed."""
+    return BilingualTokenizer(chinese=False) | LowercaseFilter() | EnglishStemFilter()
+
+
+def chinese_analyzer() -> Composable:
+    """Chinese words only, segmented by jieba, folded to simplified characters."""
+    return BilingualTokenizer(english=False)
+
+
+def bilingual_analyzer() -> Composable:
+    """The main text analyser: English words stemmed and Chinese words segmented, in one stream."""
+    return BilingualTokenizer() | LowercaseFilter() | EnglishStemFilter()
+
+
+def cjk_bigram_analyzer() -> Composable:
+    """Chinese character bigrams for sub-word recall; see ``CJKBigramTokenizer``."""
+    return CJKBigramTokenizer()
+
+
+def name_analyzer() -> Composable:
+    """Names, titles, organisations: folded and lower-cased, never stemmed."""
+    return NameTokenizer() | LowercaseFilter()
+
+
+def key_analyzer() -> Composable:
+    """Exact, case-blind keys, one per line, for filter fields (region, outlet, speaker)."""
+    return KeyTokenizer()
+
+
+def label_analyzer() -> Composable:
+    """Values as written, one per line: the known regions, outlets and names listed in hints."""
+    return KeyTokenizer(exact=True)

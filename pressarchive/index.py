@@ -1,0 +1,468 @@
+"""The search index: a Whoosh index in ``<home>/index/`` derived from the records only.
+
+One document per turn. An answer also carries the text of the question it answers (its own,
+lower-weighted fields), so a query that matches the question finds the answer too. Only the turn id
+is stored: a hit is rebuilt from the record (``hits.make_hit``), so the index never drifts from it.
+
+A small state file (``STATE_FILE``) maps each conference id to the content hash and the
+``record.json`` size and mtime it was indexed from, so staleness is found with one ``stat`` per
+conference. ``ensure_index`` rebuilds when the index is missing, unreadable or of another format,
+and re-indexes only the conferences that changed otherwise. Whoosh errors become
+``IndexError_`` / ``BusyError``; nothing else here knows about the terminal.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+
+from pressarchive.errors import BusyError, IndexError_
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pressarchive.records import Record
+    from pressarchive.store import Archive
+
+INDEX_FORMAT = 1  # bump whenever the schema or the analysers change: old indexes are rebuilt
+STATE_FILE = "pressarchive-index.json"
+LOCK_SUFFIX = ".lock"
+WRITER_TIMEOUT = 10.0  # seconds to wait for Whoosh's write lock
+BUILD_TIMEOUT = 120.0  # seconds to wait for another process building the same index
+RECORD_FILE = "record.json"  # the store's layout: corpus/<id>/record.json
+BUILD_LEXICON = True  # build translate.py's lexicon with the index (tests may switch it off)
+
+Progress = Callable[[int, int], None]  # progress(done, total), called once per conference
+
+
+# --- schema -------------------------------------------------------------------------------------
+def schema():
+    """The Whoosh schema: text fields (bilingual + bigrams), name fields, filter keys, labels."""
+    from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
+
+    from pressarchive import analysis
+
+    text = analysis.bilingual_analyzer()
+    cjk = analysis.cjk_bigram_analyzer()
+    names = analysis.name_analyzer()
+    keys = analysis.key_analyzer()
+    labels = analysis.label_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        conference=ID(stored=True, sortable=True),
+        seq=NUMERIC(int, stored=True, sortable=True),
+        date=ID(sortable=True),
+        # what was said
+        text=TEXT(analyzer=text, phrase=True, multitoken_query="phrase"),
+        cjk=TEXT(analyzer=cjk, phrase=True, multitoken_query="phrase"),
+        # for an answer: the question it answers
+        question=TEXT(analyzer=text, phrase=True, multitoken_query="phrase"),
+        qcjk=TEXT(analyzer=cjk, phrase=True, multitoken_query="phrase"),
+        # who said it
+        speaker=TEXT(analyzer=names, phrase=True, multitoken_query="phrase"),
+        speaker_key=KEYWORD(analyzer=keys),
+        speaker_label=KEYWORD(analyzer=labels),
+        role=KEYWORD(analyzer=keys),
+        title=TEXT(analyzer=names, phrase=True, multitoken_query="phrase"),
+        org=TEXT(analyzer=names, phrase=True, multitoken_query="phrase"),
+        region=KEYWORD(analyzer=keys),
+        region_label=KEYWORD(analyzer=labels),
+        mentions=KEYWORD(analyzer=keys),
+        # who asked (a question's outlet; for an answer, the outlet of its question)
+        outlet=TEXT(analyzer=names, phrase=True, multitoken_query="phrase"),
+        outlet_key=KEYWORD(analyzer=keys),
+        outlet_label=KEYWORD(analyzer=labels),
+        kind=KEYWORD(analyzer=keys),
+        lang=KEYWORD(analyzer=keys),
+    )
+
+
+def _lines(values: Iterable[str | None]) -> str:
+    seen: list[str] = []
+    for v in values:
+        v = (v or "").strip()
+        if v and v not in seen:
+            seen.append(v)
+    return "\n".join(seen)
+
+
+def _name_forms(name: str | None, name_zh: str | None) -> set[str]:
+    """Every form of a person's name worth matching (pinyin of the Chinese name included)."""
+    try:
+        from pressarchive.translate import name_forms
+    except ImportError:  # pragma: no cover - translate.py is optional
+        return {n for n in (name, name_zh) if n}
+    return name_forms(name, name_zh)
+
+
+def documents(record: "Record") -> Iterator[dict[str, Any]]:
+    """The Whoosh documents of one record, one per turn."""
+    conf = record.conference
+    forms_cache: dict[str, set[str]] = {}
+    for turn in record.turns:
+        sp = record.speaker(turn.speaker)
+        question = record.turn(turn.question) if turn.kind == "answer" and turn.question else None
+        asker = record.speaker(question.speaker) if question else (sp if turn.kind == "question" else None)
+        text = "\n\n".join(turn.paragraphs)
+        qtext = "\n\n".join(question.paragraphs) if question else ""
+        names: set[str] = set()
+        if sp is not None and (sp.name or sp.name_zh):
+            if sp.id not in forms_cache:
+                forms_cache[sp.id] = _name_forms(sp.name, sp.name_zh) | set(sp.aliases or [])
+            names = forms_cache[sp.id]
+        outlets = [asker.organization, asker.organization_zh] if asker is not None and asker.role == "reporter" else []
+        doc = {
+            "id": turn.id,
+            "conference": conf.id,
+            "seq": turn.seq,
+            "text": text,
+            "cjk": text,
+            "kind": turn.kind,
+            "lang": _lines([turn.lang, *turn.para_langs, *(["en", "zh"] if turn.lang == "mixed" else [])]),
+            "mentions": _lines(turn.regions),
+        }
+        if conf.date:
+            doc["date"] = conf.date
+        if qtext:
+            doc["question"] = qtext
+            doc["qcjk"] = qtext
+        if sp is not None:
+            named = [sp.name, sp.name_zh] if (sp.name or sp.name_zh) else []
+            doc["speaker"] = _lines([*named, *sorted(names - set(named))])
+            doc["speaker_key"] = _lines(sorted(names))
+            doc["speaker_label"] = _lines(named)
+            doc["role"] = sp.role or ""
+            doc["title"] = sp.title or ""
+            doc["org"] = _lines([sp.organization, sp.organization_zh])
+            doc["region"] = sp.region or ""
+            doc["region_label"] = sp.region or ""
+        if outlets:
+            doc["outlet"] = _lines(outlets)
+            doc["outlet_key"] = _lines(outlets)
+            doc["outlet_label"] = _lines(outlets)
+        yield {k: v for k, v in doc.items() if v not in ("", None)}
+
+
+# --- state --------------------------------------------------------------------------------------
+def _record_stat(archive: "Archive", conf_id: str) -> list[int] | None:
+    try:
+        st = (Path(archive.corpus_dir) / conf_id / RECORD_FILE).stat()
+    except OSError:
+        return None
+    return [st.st_mtime_ns, st.st_size]
+
+
+def read_state(index_dir: Path) -> dict[str, Any] | None:
+    """The state file, or None when missing, unreadable or of another index format."""
+    try:
+        data = json.loads((Path(index_dir) / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != INDEX_FORMAT:
+        return None
+    if not isinstance(data.get("conferences"), dict):
+        return None
+    return data
+
+
+def _write_state(index_dir: Path, conferences: dict[str, Any]) -> None:
+    data = json.dumps({"format": INDEX_FORMAT, "conferences": conferences}, ensure_ascii=False, indent=0)
+    fd, tmp = tempfile.mkstemp(prefix=".state-", suffix=".tmp", dir=index_dir)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(data)
+        os.replace(tmp, Path(index_dir) / STATE_FILE)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _entry(archive: "Archive", record: "Record") -> dict[str, Any]:
+    return {"hash": record.conference.content_hash, "stat": _record_stat(archive, record.conference.id)}
+
+
+def stale_conferences(archive: "Archive", state: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """(changed or new conference ids, removed ids) of the corpus against the index state."""
+    known = state["conferences"]
+    ids = archive.ids()
+    changed = [cid for cid in ids if cid not in known or known[cid].get("stat") != _record_stat(archive, cid)]
+    present = set(ids)
+    removed = [cid for cid in known if cid not in present]
+    return changed, removed
+
+
+# --- opening ------------------------------------------------------------------------------------
+def _open(index_dir: Path):
+    """Open the Whoosh index in ``index_dir``; IndexError_ when missing or unreadable."""
+    from whoosh import index as wix
+
+    try:
+        return wix.open_dir(str(index_dir))
+    except Exception as err:  # noqa: BLE001 - Whoosh raises many kinds (EmptyIndexError, pickle, OSError, ...)
+        raise IndexError_(f"the search index in {index_dir} is unreadable ({type(err).__name__}: {err})".strip(),
+                          hint="run `pressarchive reindex`") from err
+
+
+def open_index(archive: "Archive"):
+    """The archive's Whoosh index, opened as it is (no staleness check)."""
+    return _open(Path(archive.index_dir))
+
+
+def open_searcher(archive: "Archive"):
+    """A Whoosh searcher on the archive's index, built or refreshed first when needed."""
+    ix = ensure_index(archive)
+    try:
+        return ix.searcher()
+    except Exception as err:  # noqa: BLE001
+        raise IndexError_(f"the search index is unreadable ({err})", hint="run `pressarchive reindex`") from err
+
+
+def ensure_index(archive: "Archive", progress: Progress | None = None):
+    """The archive's index, up to date: built when missing, unreadable or of another format,
+    and updated for the conferences added, changed or removed since it was written."""
+    index_dir = Path(archive.index_dir)
+    state = read_state(index_dir)
+    if state is None:
+        return rebuild(archive, progress)
+    try:
+        ix = _open(index_dir)
+        ix.doc_count()
+    except IndexError_:
+        return rebuild(archive, progress)
+    changed, removed = stale_conferences(archive, state)
+    if not changed and not removed:
+        return ix
+    ix.close()
+    added = [archive.get(cid) for cid in changed]
+    return update(archive, added, removed, progress=progress)
+
+
+# --- writing ------------------------------------------------------------------------------------
+def _lock(archive: "Archive", timeout: float):
+    from filelock import FileLock
+
+    index_dir = Path(archive.index_dir)
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(index_dir.parent / f".{index_dir.name}{LOCK_SUFFIX}"), timeout=timeout)
+
+
+def _locked(archive: "Archive", timeout: float):
+    from filelock import Timeout
+
+    lock = _lock(archive, timeout)
+    try:
+        lock.acquire()
+    except Timeout as err:
+        raise BusyError(f"another process is writing the search index ({lock.lock_file})",
+                        hint="wait for it to finish, then try again") from err
+    except OSError as err:
+        raise IndexError_(f"cannot lock the search index: {err}") from err
+    return lock
+
+
+def add_records(writer, records: Iterable["Record"], progress: Progress | None = None, total: int = 0) -> int:
+    """Add the documents of ``records`` to an open Whoosh writer; the number of turns added."""
+    count = 0
+    for done, record in enumerate(records, 1):
+        for doc in documents(record):
+            writer.add_document(**doc)
+            count += 1
+        if progress is not None:
+            progress(done, total)
+    return count
+
+
+def build_in(storage, records: Iterable["Record"], progress: Progress | None = None, total: int = 0):
+    """Create a fresh index in a Whoosh storage (a FileStorage or, in tests, a RamStorage)."""
+    ix = storage.create_index(schema())
+    writer = ix.writer(timeout=WRITER_TIMEOUT, limitmb=64)
+    try:
+        add_records(writer, records, progress, total)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    return ix
+
+
+def rebuild(archive: "Archive", progress: Progress | None = None):
+    """Build the whole index again from the corpus, in a side folder swapped in when complete."""
+    from whoosh.filedb.filestore import FileStorage
+
+    index_dir = Path(archive.index_dir)
+    lock = _locked(archive, BUILD_TIMEOUT)
+    try:
+        ids = archive.ids()
+        try:
+            tmp = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.building-", dir=index_dir.parent))
+        except OSError as err:
+            raise IndexError_(f"cannot build the search index in {index_dir.parent}: {err.strerror or err}",
+                              hint="check that the archive folder is writable, or pass --home") from err
+        try:
+            entries: dict[str, Any] = {}
+            texts: list[str] = []
+            names: list[tuple[str | None, str | None]] = []
+
+            def records() -> Iterator["Record"]:
+                for cid in ids:
+                    record = archive.get(cid)
+                    entries[cid] = _entry(archive, record)
+                    _collect_terms(record, texts, names)
+                    yield record
+
+            ix = build_in(FileStorage(str(tmp)), records(), progress, len(ids))
+            ix.close()
+            _save_lexicon(tmp, texts, names)
+            _write_state(tmp, entries)
+            _swap(tmp, index_dir)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    except OSError as err:
+        raise IndexError_(f"cannot write the search index in {index_dir}: {err.strerror or err}",
+                          hint="check that the archive folder is writable") from err
+    finally:
+        lock.release()
+    return _open(index_dir)
+
+
+def _swap(new: Path, index_dir: Path) -> None:
+    """Put the freshly built folder ``new`` in place of ``index_dir`` (renames, then clean-up)."""
+    old = None
+    if index_dir.exists() or index_dir.is_symlink():
+        old = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.old-", dir=index_dir.parent))
+        os.replace(index_dir, old / "index")
+    os.replace(new, index_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def update(archive: "Archive", added: list["Record"] = (), removed: list[str] = (),
+           progress: Progress | None = None):
+    """Re-index the conferences in ``added`` (new or replaced) and drop those in ``removed``.
+
+    Costs about one conference's work per conference; falls back to ``rebuild`` when there is no
+    usable index yet.
+    """
+    index_dir = Path(archive.index_dir)
+    state = read_state(index_dir)
+    if state is None:
+        return rebuild(archive, progress)
+    try:
+        ix = _open(index_dir)
+    except IndexError_:
+        return rebuild(archive, progress)
+    from whoosh.index import LockError
+
+    added = list(added)
+    lock = _locked(archive, BUILD_TIMEOUT)
+    try:
+        try:
+            writer = ix.writer(timeout=WRITER_TIMEOUT)
+        except LockError as err:
+            raise BusyError("another process holds the search index's write lock",
+                            hint="wait for it to finish, then try again") from err
+        try:
+            for cid in [*removed, *(r.conference.id for r in added)]:
+                writer.delete_by_term("conference", cid)
+            add_records(writer, added, progress, len(added))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        conferences = dict(state["conferences"])
+        for cid in removed:
+            conferences.pop(cid, None)
+        for record in added:
+            conferences[record.conference.id] = _entry(archive, record)
+        if added:
+            _merge_lexicon(index_dir, added)
+        _write_state(index_dir, conferences)
+    except OSError as err:
+        raise IndexError_(f"cannot write the search index in {index_dir}: {err.strerror or err}",
+                          hint="check that the archive folder is writable") from err
+    finally:
+        lock.release()
+    return _open(index_dir)
+
+
+# --- cross-language lexicon (translate.py) ------------------------------------------------------
+def _collect_terms(record: "Record", texts: list[str], names: list[tuple[str | None, str | None]]) -> None:
+    texts.extend(p for t in record.turns for p in t.paragraphs)
+    names.extend((s.name, s.name_zh) for s in record.speakers if s.name or s.name_zh)
+
+
+def _translate():
+    """translate.py when cross-language expansion is wanted and available, else None."""
+    if not BUILD_LEXICON:
+        return None
+    try:
+        from pressarchive import translate
+    except ImportError:  # pragma: no cover - translate.py is optional
+        return None
+    return translate
+
+
+def _save_lexicon(index_dir: Path, texts: list[str], names: list[tuple[str | None, str | None]]) -> None:
+    """Build translate.py's lexicon from the indexed texts (best effort: search works without it)."""
+    translate = _translate()
+    if translate is None:
+        return
+    try:
+        _build_and_save(translate, index_dir, texts, names)
+    except Exception:  # noqa: BLE001 - no lexicon only means no cross-language expansion
+        (index_dir / translate.LEXICON_FILE).unlink(missing_ok=True)
+
+
+def _build_and_save(translate, index_dir: Path, texts: list[str], names: list[tuple[str | None, str | None]]) -> None:
+    from pressarchive.analysis import fold
+
+    lexicon = translate.build_lexicon_from_texts(texts, names=names, fold=fold)
+    translate.save_lexicon(lexicon, index_dir / translate.LEXICON_FILE)
+
+
+def _merge_lexicon(index_dir: Path, records: list["Record"]) -> None:
+    """Merge the added conferences' terms into the lexicon, so they can be translation targets.
+
+    Rebuilding it from the whole corpus would cost a full pass; a removed conference's targets stay
+    until the next rebuild (they then match nothing, which is harmless).
+    """
+    translate = _translate()
+    if translate is None:
+        return
+    try:
+        _merge_into(translate, index_dir, records)
+    except Exception:  # noqa: BLE001 - a stale lexicon only misses the new terms
+        pass
+
+
+def _merge_into(translate, index_dir: Path, records: list["Record"]) -> None:
+    path = index_dir / translate.LEXICON_FILE
+    texts: list[str] = []
+    names: list[tuple[str | None, str | None]] = []
+    for record in records:
+        _collect_terms(record, texts, names)
+    from pressarchive.analysis import fold
+
+    fresh = translate.build_lexicon_from_texts(texts, names=names, fold=fold)
+    try:
+        current = translate.load_lexicon(path)
+    except IndexError_:
+        translate.save_lexicon(fresh, path)
+        return
+    for direction in ("en", "zh"):
+        table = current[direction]
+        for k, targets in fresh[direction].items():
+            have = table.setdefault(k, [])
+            known = {t[0] for t in have}
+            have.extend(t for t in targets if t[0] not in known)
+            have.sort(key=lambda t: -float(t[1]))
+            del have[translate.MAX_TARGETS:]
+    for k in ("en_max", "zh_max"):
+        if k in fresh:
+            current[k] = max(int(current.get(k) or 1), int(fresh[k]))
+    translate.save_lexicon(current, path)

@@ -1,0 +1,578 @@
+"""Queries: a query string and filters -> ranked hits (``hits.make_hit``) with highlight offsets.
+
+Query syntax (Whoosh's, tightened): words (all must match), ``"phrases"``, ``AND`` / ``OR`` /
+``NOT``, ``-word``, ``(groups)``, ``word*``, ``field:value`` for the fields in ``FIELDS``. The text
+of a turn is searched with its question (for an answer, at a lower weight), Chinese also through
+character bigrams, and with ``translate=True`` each term is OR-ed with its translations
+(translate.py's lexicon, built with the index) at the lower weight the lexicon gives.
+
+Filters narrow without changing the ranking; an unknown value (a region, outlet, speaker or
+conference the archive does not hold) is a ``QueryError`` whose hint lists the known values.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
+
+from pressarchive.errors import QueryError
+from pressarchive.records import KINDS, LANGS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pressarchive.records import Record
+    from pressarchive.store import Archive
+
+SORTS = ("relevance", "date")
+# fields searched by words without a field name, with their weights
+DEFAULT_FIELDS = {"text": 1.0, "cjk": 0.7, "question": 0.35, "qcjk": 0.25, "speaker": 0.3}
+# field names a query may use (``region:Shanghai``): name -> schema field
+FIELDS = {
+    "text": "text", "question": "question", "speaker": "speaker", "title": "title", "org": "org",
+    "organization": "org", "organisation": "org", "role": "role", "region": "region",
+    "mentions": "mentions", "outlet": "outlet", "kind": "kind", "lang": "lang",
+    "conference": "conference", "date": "date", "id": "id",
+}
+MAX_HINT_VALUES = 30
+_QUOTES = str.maketrans({c: '"' for c in "“”„‟〝〞＂「」『』"} | {"（": "(", "）": ")"})
+_FIELD_REF = re.compile(r"(?<![\w.\-:])([A-Za-z_][A-Za-z_]*):")
+_QUOTED = re.compile(r'"[^"]*"')
+_OPERATOR = re.compile(r"^(?:AND|OR|NOT|ANDNOT|ANDMAYBE)$")
+_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+
+
+@dataclass
+class Filters:
+    """What to narrow a search to; ``None`` means no restriction."""
+
+    speaker: str | None = None  # English, Chinese or pinyin name, any case (a prefix is enough)
+    region: str | None = None  # the speaker's region, e.g. "Shanghai" or "National"
+    outlet: str | None = None  # the asking outlet (of a question, or of an answer's question)
+    kind: str | None = None  # statement / question / answer
+    lang: str | None = None  # en / zh (a mixed turn counts as both)
+    since: str | None = None  # YYYY, YYYY-MM or YYYY-MM-DD, inclusive
+    until: str | None = None
+    conference: str | None = None  # a conference id (or an unambiguous prefix of one)
+
+    def any(self) -> bool:
+        return any(v not in (None, "") for v in asdict(self).values())
+
+    def as_dict(self) -> dict[str, str]:
+        return {k: v for k, v in asdict(self).items() if v not in (None, "")}
+
+
+@dataclass
+class SearchResult:
+    """The hits shown (at most ``limit``), how many turns matched in all, and the query's terms."""
+
+    hits: list[dict[str, Any]]
+    total: int
+    query_terms: list[str] = field(default_factory=list)
+    expansions: list[dict[str, Any]] = field(default_factory=list)
+
+
+# --- the query ----------------------------------------------------------------------------------
+def _parser(schema):
+    from whoosh import qparser
+
+    parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema, fieldboosts=DEFAULT_FIELDS)
+    parser.remove_plugin_class(qparser.SingleQuotePlugin)  # "Xiong'an" is a word, not a quote
+    # -word excludes; a hyphen inside a word ("Chengdu-Chongqing") does not
+    parser.add_plugin(qparser.PlusMinusPlugin(minusexpr=r"(?<![^\s(])-(?=[^\s)])"))
+    aliases: dict[str, list[str]] = {}
+    for name, target in FIELDS.items():
+        if name != target:
+            aliases.setdefault(target, []).append(name)
+    parser.add_plugin(qparser.FieldAliasPlugin(aliases))
+    return parser
+
+
+def normalize_query(text: str) -> str:
+    """Curly and full-width quotes and brackets made ASCII, so they work as syntax."""
+    return (text or "").translate(_QUOTES).strip()
+
+
+def check_syntax(text: str) -> None:
+    """Raise QueryError for what Whoosh would silently misread: open quotes or brackets,
+    unknown field names, operators with nothing on one side."""
+    if text.count('"') % 2:
+        raise QueryError("unbalanced quote in the query", hint='close the phrase, e.g. "green factories"')
+    bare = _QUOTED.sub(" ", text)
+    depth = 0
+    for ch in bare:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth < 0:
+            break
+    if depth != 0:
+        raise QueryError("unbalanced parenthesis in the query", hint="close every ( with a )")
+    for m in _FIELD_REF.finditer(bare):
+        if m.group(1).lower() not in FIELDS:
+            raise QueryError(f"unknown field {m.group(1)!r} in the query",
+                             hint="fields: " + ", ".join(sorted(FIELDS)) + ' (quote a colon: "a:b")')
+    words = bare.replace("(", " ( ").replace(")", " ) ").split()
+    for i, w in enumerate(words):
+        if not _OPERATOR.match(w):
+            continue
+        before = words[i - 1] if i else "("
+        after = words[i + 1] if i + 1 < len(words) else ")"
+        if after == ")" or _OPERATOR.match(after) and after != "NOT" or (w != "NOT" and before == "("):
+            raise QueryError(f"the operator {w} has nothing to join",
+                             hint='put words on both sides (a AND b, a OR b, NOT a); lower-case "and" is a word')
+
+
+def parse_query(text: str, schema):
+    """The Whoosh query for ``text``; QueryError when it is malformed or holds nothing to search."""
+    from whoosh import query as wq
+
+    text = normalize_query(text)
+    check_syntax(text)
+    try:
+        q = _parser(schema).parse(text)
+    except Exception as err:  # noqa: BLE001 - the parser raises whatever its plugins raise
+        raise QueryError(f"cannot parse the query {text!r}", hint='use words, "phrases", AND, OR, NOT, -word, field:value') from err
+    errors = [getattr(n, "error", None) for n in _all_nodes(q)]
+    errors = [e for e in errors if e]
+    if errors:
+        raise QueryError(f"cannot parse the query {text!r} ({errors[0]})".replace("\n", " "),
+                         hint='use words, "phrases", AND, OR, NOT, -word, field:value')
+    q = _simplify(q)
+    if q is wq.NullQuery or not list(_positive_leaves(q)):
+        raise QueryError(f"the query {text!r} has no words to look for",
+                         hint="give at least one word or phrase that is not excluded with - or NOT")
+    return q
+
+
+def _all_nodes(q):
+    if q is None:
+        return
+    yield q
+    if not q.is_leaf():
+        for child in q.children():
+            yield from _all_nodes(child)
+
+
+def _simplify(q):
+    from whoosh import query as wq
+
+    try:
+        return q.normalize()
+    except Exception:  # noqa: BLE001 - an odd tree is still searchable as it is
+        return q if q is not None else wq.NullQuery
+
+
+def _positive_leaves(q):
+    """The leaves of ``q`` that a hit matches (those under NOT / ANDNOT's right side left out)."""
+    from whoosh import query as wq
+
+    if q is None or q is wq.NullQuery:
+        return
+    if isinstance(q, wq.Not):
+        return
+    if isinstance(q, wq.AndNot):
+        yield from _positive_leaves(q.a)
+        return
+    if q.is_leaf():
+        yield q
+        return
+    for child in q.children():
+        yield from _positive_leaves(child)
+
+
+def _terms(q) -> set[tuple[str, str]]:
+    """(field, text) of every positive term, phrase words included."""
+    out: set[tuple[str, str]] = set()
+    for leaf in _positive_leaves(q):
+        try:
+            for fname, text in leaf.terms(phrases=True):
+                out.add((fname, text.decode("utf-8") if isinstance(text, bytes) else str(text)))
+        except Exception:  # noqa: BLE001 - wildcard-like leaves have no fixed terms
+            continue
+    return out
+
+
+# --- cross-language expansion -------------------------------------------------------------------
+def _load_lexicon(index_dir: Path):
+    try:
+        from pressarchive import translate
+    except ImportError:  # pragma: no cover - translate.py is optional
+        return None, None
+    path = Path(index_dir) / translate.LEXICON_FILE
+    if not path.is_file():
+        return translate, None
+    try:
+        return translate, translate.load_lexicon(path)
+    except Exception:  # noqa: BLE001 - a broken lexicon only means no expansion; `reindex` rebuilds it
+        return translate, None
+
+
+def expand_query(q, text: str, schema, index_dir: Path):
+    """``q`` with each translated term OR-ed with its translations (at their lower weights),
+    and the expansions used as ``[{"typed", "target", "lang", "weight"}]``."""
+    from whoosh import query as wq
+
+    translate, lexicon = _load_lexicon(index_dir)
+    if translate is None or not lexicon:
+        return q, []
+    try:
+        expansions = translate.expand(normalize_query(text), lexicon)
+    except Exception:  # noqa: BLE001 - expansion is a bonus; the query stands without it
+        return q, []
+    parser = _parser(schema)
+    by_typed: dict[str, list[Any]] = {}
+    for e in expansions:
+        by_typed.setdefault(e.typed, []).append(e)
+    used: list[dict[str, Any]] = []
+    for typed, group in by_typed.items():
+        try:
+            typed_q = _simplify(parser.parse(typed.replace('"', " ")))
+        except Exception:  # noqa: BLE001
+            continue
+        alts = []
+        for e in group:
+            try:
+                alt = _simplify(parser.parse('"' + e.target.replace('"', " ") + '"'))
+            except Exception:  # noqa: BLE001
+                continue
+            if alt is wq.NullQuery or isinstance(alt, type(wq.NullQuery)):
+                continue
+            alts.append(wq.Or([alt], boost=float(e.weight)))
+            used.append({"typed": e.typed, "target": e.target, "lang": e.lang, "weight": float(e.weight)})
+        if alts:
+            q, _ = _replace(q, typed_q, alts)
+    return q, used
+
+
+def _replace(node, typed_q, alts):
+    """Put ``Or(typed_q, *alts)`` where ``typed_q`` occurs in ``node`` (not under a NOT)."""
+    from whoosh import query as wq
+
+    if node == typed_q:
+        return wq.Or([node, *alts]), True
+    if isinstance(node, (wq.Not,)) or node.is_leaf():
+        return node, False
+    if isinstance(node, wq.AndNot):
+        a, done = _replace(node.a, typed_q, alts)
+        return wq.AndNot(a, node.b), done
+    if isinstance(node, wq.And) and isinstance(typed_q, wq.And):
+        subs, want = list(node.subqueries), list(typed_q.subqueries)
+        for i in range(len(subs) - len(want) + 1):
+            if subs[i:i + len(want)] == want:
+                group = wq.Or([wq.And(want), *alts])
+                return wq.And(subs[:i] + [group] + subs[i + len(want):], boost=node.boost), True
+    if isinstance(node, wq.CompoundQuery):
+        changed = False
+        subs = []
+        for sub in node.subqueries:
+            new, done = _replace(sub, typed_q, alts)
+            subs.append(new)
+            changed = changed or done
+        if changed:
+            clone = node.copy()
+            clone.subqueries = subs
+            return clone, True
+    return node, False
+
+
+# --- filters ------------------------------------------------------------------------------------
+def _lexicon(reader, fieldname: str) -> list[str]:
+    try:
+        return [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon(fieldname)]
+    except Exception:  # noqa: BLE001 - an empty or missing field
+        return []
+
+
+def _hint(kind: str, values: Iterable[str]) -> str:
+    values = sorted(set(values), key=str.casefold)
+    if not values:
+        return f"the archive holds no {kind} yet"
+    shown = ", ".join(values[:MAX_HINT_VALUES])
+    more = f" (and {len(values) - MAX_HINT_VALUES} more)" if len(values) > MAX_HINT_VALUES else ""
+    return f"known {kind}: {shown}{more}"
+
+
+def _check_date(value: str, option: str) -> str:
+    value = value.strip()
+    if not _DATE.match(value):
+        raise QueryError(f"{option} {value!r} is not a date", hint="use YYYY, YYYY-MM or YYYY-MM-DD")
+    parts = [int(p) for p in value.split("-")] + [1, 1]
+    try:
+        _dt.date(parts[0], parts[1], parts[2])
+    except ValueError as err:
+        raise QueryError(f"{option} {value!r} is not a date ({err})", hint="use YYYY, YYYY-MM or YYYY-MM-DD") from err
+    return value
+
+
+def filter_query(reader, filters: Filters | None):
+    """The Whoosh query that keeps what ``filters`` allow (None: keep all); QueryError on an
+    unknown value, with the known values as a hint."""
+    from whoosh import query as wq
+
+    from pressarchive.analysis import key
+
+    if filters is None or not filters.any():
+        return None
+    parts = []
+    if filters.kind:
+        kind = filters.kind.strip().lower()
+        if kind not in KINDS:
+            raise QueryError(f"unknown kind {filters.kind!r}", hint="kinds: " + ", ".join(KINDS))
+        parts.append(wq.Term("kind", kind))
+    if filters.lang:
+        lang = filters.lang.strip().lower()
+        if lang not in ("en", "zh"):
+            raise QueryError(f"unknown language {filters.lang!r}", hint="languages: en, zh")
+        parts.append(wq.Term("lang", lang))
+    if filters.region:
+        k = key(filters.region)
+        if not k or reader.doc_frequency("region", k) == 0:
+            raise QueryError(f"no speaker from region {filters.region!r} in the archive",
+                             hint=_hint("regions", _lexicon(reader, "region_label")))
+        parts.append(wq.Term("region", k))
+    if filters.speaker:
+        parts.append(_resolve(reader, filters.speaker, "speaker_key", prefix=True, what="speaker",
+                              labels="speaker_label", plural="speakers"))
+    if filters.outlet:
+        parts.append(_resolve(reader, filters.outlet, "outlet_key", prefix=False, what="outlet",
+                              labels="outlet_label", plural="outlets"))
+    if filters.conference:
+        cid = filters.conference.strip()
+        ids = _lexicon(reader, "conference")
+        if cid in ids:
+            parts.append(wq.Term("conference", cid))
+        else:
+            matches = [i for i in ids if i.startswith(cid)] if cid else []
+            if len(matches) != 1:
+                what = "matches several conferences" if matches else "is not in the archive"
+                raise QueryError(f"conference {cid!r} {what}", hint=_hint("conferences", matches or ids))
+            parts.append(wq.Term("conference", matches[0]))
+    since = _check_date(filters.since, "--since") if filters.since else None
+    until = _check_date(filters.until, "--until") if filters.until else None
+    if since and until and since > until[: len(since)]:
+        raise QueryError(f"--since {since} is after --until {until}")
+    if since or until:
+        parts.append(wq.TermRange("date", since, (until + "\uffff") if until else None))
+    return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+def _resolve(reader, value: str, fieldname: str, prefix: bool, what: str, labels: str, plural: str):
+    """Terms of ``fieldname`` for a name typed any way: the exact key, else keys it begins
+    (``prefix``) or is part of; QueryError listing the labels when nothing matches."""
+    from whoosh import query as wq
+
+    from pressarchive.analysis import key
+
+    k = key(value)
+    if k and reader.doc_frequency(fieldname, k):
+        return wq.Term(fieldname, k)
+    keys = _lexicon(reader, fieldname)
+    if k and (len(k) >= 2 or not k.isascii()):
+        found = [t for t in keys if (t.startswith(k) if prefix else k in t)]
+        if found:
+            return wq.Or([wq.Term(fieldname, t) for t in found])
+    raise QueryError(f"no {what} {value!r} in the archive", hint=_hint(plural, _lexicon(reader, labels)))
+
+
+# --- highlighting -------------------------------------------------------------------------------
+@dataclass
+class Wanted:
+    """What to highlight: analysed words and word sequences (phrases) of the main text analyser,
+    and folded Chinese strings (from the bigram field)."""
+
+    words: set[str] = field(default_factory=set)
+    phrases: list[tuple[str, ...]] = field(default_factory=list)
+    strings: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.words or self.phrases or self.strings)
+
+
+def highlight_spans(text: str, wanted: Wanted) -> list[tuple[int, int]]:
+    """Where in ``text`` (offsets into it as written) the query matched; overlapping or touching
+    spans are merged, so a Chinese phrase is one span."""
+    from pressarchive.analysis import bilingual_analyzer, fold_with_offsets
+
+    spans: list[tuple[int, int]] = []
+    if wanted.words or wanted.phrases:
+        tokens = [(t.text, t.startchar, t.endchar) for t in bilingual_analyzer()(text, chars=True, mode="index")]
+        words = [w for w, _, _ in tokens]
+        spans.extend((s, e) for w, s, e in tokens if w in wanted.words)
+        for phrase in wanted.phrases:
+            n = len(phrase)
+            for i in range(len(words) - n + 1):
+                if tuple(words[i:i + n]) == phrase:
+                    spans.append((tokens[i][1], tokens[i + n - 1][2]))
+    if wanted.strings:
+        folded, offsets = fold_with_offsets(text)
+        for p in wanted.strings:
+            start = folded.find(p)
+            while start != -1:
+                end = start + len(p)
+                spans.append((offsets[start], offsets[end]) if offsets is not None else (start, end))
+                start = folded.find(p, start + 1)
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _text(value) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
+def wanted_for(q, matched: set[tuple[str, str]], words_field: str, cjk_field: str) -> Wanted:
+    """What a hit should highlight: the positive leaves of ``q`` on ``words_field`` / ``cjk_field``
+    whose terms the hit matched (``matched``: (field, text) pairs)."""
+    from whoosh import query as wq
+
+    want = Wanted()
+    strings: set[str] = set()
+    for leaf in _positive_leaves(q):
+        fname = getattr(leaf, "fieldname", None)
+        if isinstance(leaf, wq.Phrase):
+            words = tuple(_text(w) for w in leaf.words)
+            if not words or not all((fname, w) in matched for w in words):
+                continue
+            if fname == words_field:
+                if len(words) == 1:
+                    want.words.add(words[0])
+                else:
+                    want.phrases.append(words)
+            elif fname == cjk_field and all(a[-1] == b[0] for a, b in zip(words, words[1:])):
+                strings.add(words[0] + "".join(w[-1] for w in words[1:]))
+        elif isinstance(leaf, wq.Term):
+            text = _text(leaf.text)
+            if (fname, text) not in matched:
+                continue
+            if fname == words_field:
+                want.words.add(text)
+            elif fname == cjk_field:
+                strings.add(text)
+        elif fname == words_field:  # wildcards, prefixes, ranges: whatever of theirs matched
+            want.words.update(t for f, t in matched if f == words_field)
+    want.strings = sorted(strings, key=len, reverse=True)
+    return want
+
+
+# --- searching ----------------------------------------------------------------------------------
+def search(
+    archive: "Archive",
+    query: str | None,
+    filters: Filters | None = None,
+    limit: int = 10,
+    sort: str = "relevance",
+    translate: bool = True,
+) -> SearchResult:
+    """Search the archive (building or refreshing its index first when needed)."""
+    from pressarchive.index import ensure_index
+
+    ix = ensure_index(archive)
+    try:
+        return search_index(ix, archive.get, query, filters, limit, sort, translate,
+                            index_dir=Path(archive.index_dir))
+    finally:
+        ix.close()
+
+
+def search_index(ix, get_record, query: str | None, filters: Filters | None = None, limit: int = 10,
+                 sort: str = "relevance", translate: bool = True, index_dir: Path | None = None) -> SearchResult:
+    """Search an open Whoosh index; ``get_record(conference id)`` supplies the records for hits."""
+    from whoosh import query as wq
+    from whoosh import sorting
+
+    if sort not in SORTS:
+        raise QueryError(f"unknown sort {sort!r}", hint="sorts: " + ", ".join(SORTS))
+    if limit is None or limit < 1:
+        raise QueryError(f"--limit must be 1 or more, not {limit}")
+    text = (query or "").strip()
+    if not text and not (filters and filters.any()):
+        raise QueryError("give a query or a filter", hint="e.g. pressarchive search 集成电路, or --speaker \"Li Feng\"")
+    expansions: list[dict[str, Any]] = []
+    if text:
+        q = parse_query(text, ix.schema)
+        if translate and index_dir is not None:
+            q, expansions = expand_query(q, text, ix.schema, index_dir)
+    else:
+        q = wq.Every()
+    by_date = sorting.MultiFacet([
+        sorting.FieldFacet("date", reverse=True), sorting.FieldFacet("conference"), sorting.FieldFacet("seq"),
+    ])
+    sortedby = by_date if (sort == "date" or not text) else None
+    try:
+        searcher = ix.searcher()
+    except Exception as err:  # noqa: BLE001
+        from pressarchive.errors import IndexError_
+
+        raise IndexError_(f"the search index is unreadable ({err})", hint="run `pressarchive reindex`") from err
+    with searcher:
+        fq = filter_query(searcher.reader(), filters)
+        results = searcher.search(q, limit=limit, filter=fq, sortedby=sortedby, terms=bool(text))
+        total = len(results)
+        terms = _terms(q) if text else set()
+        records: dict[str, "Record"] = {}
+        hits = []
+        for hit in results:
+            turn_id = hit["id"]
+            conf_id = hit.get("conference") or turn_id.rsplit(":", 1)[0]
+            if conf_id not in records:
+                records[conf_id] = get_record(conf_id)
+            record = records[conf_id]
+            turn = record.turn(turn_id)
+            if turn is None:
+                continue
+            matched = _matched(hit, terms) if text else set()
+            hits.append(_hit(record, turn, hit.score if sortedby is None else None, q if text else None,
+                             matched, expansions))
+    everything = wanted_for(q, terms, "text", "cjk") if text else Wanted()
+    query_terms = sorted(everything.words | {" ".join(p) for p in everything.phrases} | set(everything.strings))
+    return SearchResult(hits=hits, total=total, query_terms=query_terms, expansions=expansions)
+
+
+def _matched(hit, terms: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    try:
+        got = hit.matched_terms()
+    except Exception:  # noqa: BLE001 - no term records (e.g. sorted results): use the query's terms
+        return terms
+    out = {(f, t.decode("utf-8") if isinstance(t, bytes) else t) for f, t in got}
+    return out or terms
+
+
+def _hit(record: "Record", turn, score, q, matched: set[tuple[str, str]],
+         expansions: list[dict[str, Any]]) -> dict[str, Any]:
+    from pressarchive.analysis import fold
+    from pressarchive.hits import make_hit
+
+    highlights = []
+    surfaces: list[str] = []
+
+    def note(text: str) -> None:
+        if text.casefold() not in (s.casefold() for s in surfaces):
+            surfaces.append(text)
+
+    if q is not None:
+        want = wanted_for(q, matched, "text", "cjk")
+        for i, para in enumerate(turn.paragraphs):
+            for s, e in highlight_spans(para, want) if want else ():
+                highlights.append({"paragraph": i, "start": s, "end": e})
+                note(para[s:e])
+        if not surfaces and turn.kind == "answer" and turn.question:
+            question = record.turn(turn.question)
+            want = wanted_for(q, matched, "question", "qcjk")
+            for para in question.paragraphs if question is not None and want else ():
+                for s, e in highlight_spans(para, want):
+                    note(para[s:e])
+    translated = []
+    if expansions:
+        folded_text = fold(turn.text).casefold()
+        for e in expansions:
+            target = fold(e["target"]).casefold()
+            if target and (target in folded_text or any(fold(s).casefold() == target for s in surfaces)):
+                item = {"typed": e["typed"], "matched": e["target"]}
+                if item not in translated:
+                    translated.append(item)
+    return make_hit(record, turn, score=round(score, 4) if score is not None else None,
+                    highlights=highlights, matched_terms=surfaces[:12], translated_from=translated)
