@@ -217,3 +217,23 @@ def test_sigkill_from_outside_during_a_batch(archive_home, tmp_path):
     assert done.stdout.splitlines()[-1].endswith("0 failed")
     assert len(snapshot(archive_home)) == len(before) + 40
     assert_clean(archive_home)
+
+
+def test_reads_answer_while_a_writer_holds_the_lock(archive_home, tmp_path):
+    from pressarchive.cli import cli as group
+
+    _, before = seeded(archive_home, tmp_path)
+    archive = Archive(archive_home)
+    archive._write_journal("add", added=sorted(before))  # as an add under way would have it
+    lock = FileLock(str(archive_home / ".lock"))
+    lock.acquire()
+    try:
+        done = cli(archive_home, "check")  # never waits for the write lock, never touches the journal
+        assert "waiting" not in done.stderr and done.stdout.rstrip().endswith(": ok")
+        if "search" in group.commands:
+            found = cli(archive_home, "search", "trade")
+            assert "waiting" not in found.stderr and found.stdout.strip()
+        assert archive.pending() is not None
+    finally:
+        lock.release()
+    assert "repaired  finished an interrupted add" in cli(archive_home, "check").stdout
