@@ -21,20 +21,23 @@ def set_streams(out: TextIO | None = None, err: TextIO | None = None) -> None:
 
 
 def console():
+    """The output console, rebuilt if the process's stdout was swapped (CliRunner does so per call)."""
     global _console
-    if _console is None:
+    stream = _out or sys.stdout
+    if _console is None or _console.file is not stream:
         from rich.console import Console
 
-        _console = Console(file=_out or sys.stdout, highlight=False, soft_wrap=False)
+        _console = Console(file=stream, highlight=False, soft_wrap=False)
     return _console
 
 
 def err_console():
     global _err_console
-    if _err_console is None:
+    stream = _err or sys.stderr
+    if _err_console is None or _err_console.file is not stream:
         from rich.console import Console
 
-        _err_console = Console(file=_err or sys.stderr, highlight=False, stderr=_err is None)
+        _err_console = Console(file=stream, highlight=False)
     return _err_console
 
 
@@ -162,7 +165,9 @@ def add_summary(outcomes: list, verbose_limit: int = 20) -> None:
     for o in outcomes:
         style = _STATUS_STYLE.get(o.status, "")
         if o.status == "failed":
-            e.print(f"[{style}]failed[/{style}]    {safe(o.source)}: {safe(o.reason)}", soft_wrap=True)
+            reason = o.reason or ""
+            reason = reason if reason.startswith(o.source) else f"{o.source}: {reason}"
+            e.print(f"[{style}]failed[/{style}]    {safe(reason)}", soft_wrap=True)
             continue
         if o.status == "unchanged" and not show_unchanged:
             continue
@@ -190,3 +195,253 @@ def check_report(report) -> None:
     left = sum(1 for p in report.problems if not p.fixed)
     verdict = "[green]ok[/green]" if left == 0 else f"[red]{left} problem{'s' if left != 1 else ''}[/red]"
     c.print(f"{report.conferences} conferences, {indexed}: {verdict}")
+
+
+# --- search views (search / show / speakers / outlets / regions / conferences) -------------------
+HIGHLIGHT = "bold black on yellow"
+SNIPPET_CHARS = 260
+_SENTENCE_END = ("。", "？", "！", "?", "!", ". ", "；")
+
+
+class _IndexProgress:
+    """``progress(done, total)`` for index builds: a Rich bar on stderr, started (and rich imported)
+    only if the index is actually being built."""
+
+    def __init__(self, description: str):
+        self.description, self._progress, self._task = description, None, None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._progress is None:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self._progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                      console=err_console(), transient=True)
+            self._progress.__enter__()
+            self._task = self._progress.add_task(self.description, total=max(total, 1))
+        self._progress.update(self._task, completed=done, total=max(total, 1))
+
+    def __enter__(self) -> "_IndexProgress":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._progress is not None:
+            self._progress.__exit__(*exc)
+            self._progress = None
+
+
+def index_progress(description: str = "Building the search index") -> _IndexProgress:
+    """A context manager whose value is a ``progress(done, total)`` callback for index.py."""
+    return _IndexProgress(description)
+
+
+def speaker_line(sp: dict) -> str:
+    """Markup: name in both scripts (or the outlet), title, organisation, region."""
+    name, name_zh = sp.get("name"), sp.get("name_zh")
+    if name and name_zh:
+        who = f"[bold]{safe(name)}[/bold] ({safe(name_zh)})"
+    elif name or name_zh:
+        who = f"[bold]{safe(name or name_zh)}[/bold]"
+    else:
+        outlet = sp.get("organization") or sp.get("organization_zh")
+        who = f"[bold]{safe(outlet)}[/bold] reporter" if outlet else "[bold]Unidentified speaker[/bold]"
+        return who
+    parts = [who]
+    if sp.get("title"):
+        parts.append(safe(sp["title"]))
+    org = sp.get("organization") or sp.get("organization_zh")
+    if org:
+        parts.append(safe(org))
+    line = ", ".join(parts)
+    if sp.get("region"):
+        line += f" · [green]{safe(sp['region'])}[/green]"
+    return line
+
+
+def first_sentence(text: str, limit: int = 160) -> str:
+    """The first sentence of ``text`` (plain), cut at ``limit`` characters."""
+    text = " ".join((text or "").split())
+    cut = len(text)
+    for mark in _SENTENCE_END:
+        i = text.find(mark)
+        if i != -1:
+            cut = min(cut, i + len(mark.strip()))
+    text = text[:cut]
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def marked(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
+    """Markup for ``text[start:end]`` with ``spans`` (offsets into ``text``) highlighted; every
+    piece passes through ``safe`` after slicing, so offsets stay right."""
+    end = len(text) if end is None else end
+    out, pos = [], start
+    for s, e in sorted(spans):
+        s, e = max(s, start), min(e, end)
+        if e <= s or s < pos:
+            continue
+        out.append(safe(text[pos:s]))
+        out.append(f"[{HIGHLIGHT}]{safe(text[s:e])}[/{HIGHLIGHT}]")
+        pos = e
+    out.append(safe(text[pos:end]))
+    return "".join(out).replace("\n", " ")
+
+
+def snippet(hit: dict, width: int = SNIPPET_CHARS) -> str:
+    """Markup: the part of the turn around its first highlight (else its opening), highlighted."""
+    paragraphs = hit["turn"]["paragraphs"] or [""]
+    by_para: dict[int, list[tuple[int, int]]] = {}
+    for h in hit.get("highlights") or []:
+        by_para.setdefault(h["paragraph"], []).append((h["start"], h["end"]))
+    if not by_para:
+        text = paragraphs[0]
+        return marked(text, [], 0, min(len(text), width)) + ("…" if len(text) > width else "")
+    index = max(by_para, key=lambda i: (len(by_para[i]), -i))
+    text, spans = paragraphs[index], sorted(by_para[index])
+    first = spans[0][0]
+    start = max(0, first - width // 3)
+    if start:
+        space = text.rfind(" ", max(0, start - 20), first)
+        start = space + 1 if space > 0 and space + 1 <= first else start
+    end = min(len(text), start + width)
+    return ("…" if start else "") + marked(text, spans, start, end) + ("…" if end < len(text) else "")
+
+
+def search_results(result, shown_query: str | None = None, sort: str = "relevance") -> None:
+    """The hits of a search, one block each, then a count line."""
+    c = console()
+    if not result.hits:
+        c.print("No turns matched." + (f" [dim](query: {safe(shown_query)})[/dim]" if shown_query else ""))
+        return
+    for n, hit in enumerate(result.hits, 1):
+        _hit_block(c, n, hit)
+    more = f" of {result.total}" if result.total > len(result.hits) else ""
+    c.print(f"[dim]{len(result.hits)}{more} turn{'s' if result.total != 1 else ''} · sorted by {safe(sort)}[/dim]")
+
+
+def _hit_block(c, n: int, hit: dict) -> None:
+    turn, conf, q = hit["turn"], hit["conference"], hit.get("question")
+    kind = turn["kind"]
+    c.print(f"[cyan]{n:>2}.[/cyan] {speaker_line(hit['speaker'])}  [magenta]{safe(kind)}[/magenta]", soft_wrap=True)
+    c.print(f"    [dim]{safe(conf.get('title') or conf.get('id'))} · {safe(conf.get('date') or 'undated')}[/dim]",
+            soft_wrap=True)
+    if q:
+        asker = q.get("speaker") or {}
+        outlet = asker.get("organization") or asker.get("organization_zh") or asker.get("name") or "?"
+        sentence = first_sentence(" ".join(q.get("paragraphs") or []))
+        c.print(f"    [yellow]Q[/yellow] ({safe(outlet)}): {safe(sentence)}", soft_wrap=True)
+    if hit.get("translated_from"):
+        pairs = ", ".join(f"{safe(t['typed'])} → {safe(t['matched'])}" for t in hit["translated_from"])
+        c.print(f"    [dim]translated: {pairs}[/dim]", soft_wrap=True)
+    c.print(f"    {snippet(hit)}", soft_wrap=True)
+    c.print(f"    [dim]{safe(turn['id'])}[/dim]")
+    c.print()
+
+
+def turn_view(context: dict) -> None:
+    """``show``: the whole turn, the question it answers or the answers it got, its neighbours."""
+    c = console()
+    hit = context["hit"]
+    turn, conf = hit["turn"], hit["conference"]
+    c.print(f"[bold]{safe(conf.get('title') or conf.get('id'))}[/bold]", soft_wrap=True)
+    c.print(f"[dim]{safe(conf.get('date') or 'undated')} · {safe(conf.get('organizer') or '')} · "
+            f"{safe(conf.get('source') or '')}[/dim]", soft_wrap=True)
+    c.print()
+    for before in context.get("before", []):
+        _neighbour(c, before, "before")
+    q = hit.get("question")
+    if q:
+        c.print(f"[yellow]Question[/yellow] [dim]{safe(q['id'])}[/dim] — {speaker_line(q.get('speaker') or {})}",
+                soft_wrap=True)
+        for para in q.get("paragraphs") or []:
+            c.print(f"  {safe(para)}", soft_wrap=True)
+        c.print()
+    c.print(f"[bold cyan]{safe(turn['kind']).capitalize()}[/bold cyan] [dim]{safe(turn['id'])}[/dim] — "
+            f"{speaker_line(hit['speaker'])}", soft_wrap=True)
+    if turn.get("regions"):
+        c.print(f"  [dim]mentions: {safe(', '.join(turn['regions']))}[/dim]")
+    for para in turn.get("paragraphs") or []:
+        c.print(f"  {safe(para)}", soft_wrap=True)
+    c.print()
+    for answer in context.get("answers", []):
+        c.print(f"[green]Answer[/green] [dim]{safe(answer['turn']['id'])}[/dim] — {speaker_line(answer['speaker'])}",
+                soft_wrap=True)
+        for para in answer["turn"].get("paragraphs") or []:
+            c.print(f"  {safe(para)}", soft_wrap=True)
+        c.print()
+    for after in context.get("after", []):
+        _neighbour(c, after, "after")
+
+
+def _neighbour(c, hit: dict, where: str) -> None:
+    turn = hit["turn"]
+    text = first_sentence(" ".join(turn.get("paragraphs") or []), 140)
+    c.print(f"[dim]{where}: {safe(turn['id'])} {safe(turn['kind'])} — [/dim]{speaker_line(hit['speaker'])}",
+            soft_wrap=True)
+    c.print(f"  [dim]{safe(text)}[/dim]", soft_wrap=True)
+    c.print()
+
+
+def listing_table(title: str, columns: list[tuple[str, str]], rows: list[dict]) -> None:
+    """A table of ``rows``: ``columns`` are (heading, key); lists show as counts or joined text."""
+    from rich.table import Table
+
+    c = console()
+    if not rows:
+        c.print(f"No {title.lower()} match.")
+        return
+    table = Table(title=f"{title} ({len(rows)})", title_justify="left")
+    for heading, key in columns:
+        numeric = key.startswith("#")
+        table.add_column(heading, justify="right" if numeric else "left", overflow="fold")
+    for row in rows:
+        cells = []
+        for _, key in columns:
+            value = row.get(key.lstrip("#"))
+            if key.startswith("#") and isinstance(value, list):
+                value = len(value)
+            elif isinstance(value, list):
+                value = ", ".join(str(v) for v in value)
+            cells.append(safe("" if value is None else value))
+        table.add_row(*cells)
+    c.print(table)
+
+
+# --- export views (stats bar chart) ------------------------------------------------------------
+def bar_chart(rows: list[dict[str, Any]], title: str, total: int | None = None, width: int = 40) -> None:
+    """Counts as a horizontal bar chart: one line per row (label, count, bar scaled to the largest)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    c = console()
+    if not rows:
+        c.print(f"[bold]{safe(title)}[/bold]: no matching turns")
+        return
+    top = max(r["count"] for r in rows) or 1
+    table = Table(title=title, title_justify="left", box=None, show_header=False, pad_edge=False)
+    table.add_column("label", overflow="fold", max_width=60)
+    table.add_column("count", justify="right")
+    table.add_column("bar", no_wrap=True)
+    for r in rows:
+        cells = max(1, round(r["count"] / top * width))
+        table.add_row(Text(strip_controls(str(r["label"]))), str(r["count"]), Text("█" * cells, style="cyan"))
+    c.print(table)
+    if total is not None:
+        c.print(f"[dim]{total} matching turns in {len(rows)} groups[/dim]")
+
+
+def write_text_out(write) -> None:
+    """Run ``write(stream)`` on standard output as UTF-8 text, whatever the locale says."""
+    import io
+
+    stream = _out or sys.stdout
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None or (getattr(stream, "encoding", "") or "").lower().replace("-", "") == "utf8":
+        write(stream)
+        stream.flush()
+        return
+    stream.flush()
+    wrapper = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=True)
+    try:
+        write(wrapper)
+        wrapper.flush()
+    finally:
+        wrapper.detach()
