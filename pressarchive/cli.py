@@ -257,7 +257,7 @@ def remove_cmd(ctx: Context, conference_id: str) -> None:
 
     record = ctx.archive.remove(conference_id, on_wait=render.waiting_for_lock)
     title = f" ({record.conference.title})" if record and record.conference.title else ""
-    render.console().print(f"removed {render.safe(conference_id)}{render.safe(title)}")
+    render.console().print(f"removed {render.safe(conference_id)}{render.safe(title)}", soft_wrap=True)
 
 
 @cli.command("reindex")
@@ -269,7 +269,7 @@ def reindex_cmd(ctx: Context) -> None:
     total = len(ctx.archive.ids())
     with render.batch_progress(total, "Indexing") as bar:
         count = ctx.archive.reindex(progress=lambda *a, **k: bar.advance(), on_wait=render.waiting_for_lock)
-    render.console().print(f"indexed {count} conferences")
+    render.console().print(f"indexed {count} conferences", soft_wrap=True)
 
 
 @cli.command("check")
@@ -283,3 +283,5 @@ def check_cmd(ctx: Context, fix: bool) -> None:
     render.check_report(report)
     if not report.ok:
         raise click.exceptions.Exit(1)
+
+

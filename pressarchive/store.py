@@ -557,8 +557,9 @@ class Archive:
             else:
                 actual = content_hash(raw_file.read_bytes())
                 if actual != record.conference.content_hash:
-                    problems.append(Problem(cid, f"{raw_file.name} does not match the hash in record.json",
-                                            "run `pressarchive check --fix` (re-parses the raw file)"))
+                    problems.append(Problem(
+                        cid, f"{raw_file.name} was changed after it was stored (its hash differs from record.json)",
+                        "add the original (or corrected) transcript again with `pressarchive add FILE`"))
             states[cid] = (record.conference.content_hash, len(record.turns))
         if self.corpus_dir.is_dir():
             for p in sorted(self.corpus_dir.iterdir()):
@@ -630,7 +631,8 @@ class Archive:
                         name = (old or {}).get("source") or raw_file.name
                         record = _settle(ingest_bytes(raw, name, overrides), raw)
                     except (OSError, PressArchiveError) as err:
-                        p.mend += f" (failed: {getattr(err, 'message', err)})"
+                        p.what += f"; re-parsing it failed: {getattr(err, 'message', err)}"
+                        p.mend = "add the original transcript again with `pressarchive add FILE`, or remove it"
                         continue
                     if record.conference.id != p.where:
                         record.with_ids(p.where)

@@ -79,7 +79,7 @@ def test_failures_are_reported_and_the_rest_still_added(fakes, archive_home, tmp
     result = run("add", str(tmp_path / "nope.txt"), str(good), str(empty), code=1)
     assert "1 added, 0 updated, 0 unchanged, 2 failed" in result.stdout
     assert f"failed    {tmp_path / 'nope.txt'}: " in result.stderr
-    assert f"failed    {empty}: {empty}: no transcripts" in result.stderr
+    assert f"failed    {empty}: no transcripts" in result.stderr
     assert "Traceback" not in result.output and len(stored(archive_home)) == 1
 
 
