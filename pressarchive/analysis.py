@@ -102,13 +102,35 @@ KEEP_UNSTEMMED = frozenset(
 )
 
 
+_CONS_SEQ = "[^aeiou][^aeiouy]*"
+_VOWEL_IN = re.compile(f"^({_CONS_SEQ})?[aeiouy]")
+_CVC = re.compile(f"^{_CONS_SEQ}[aeiou][aeiouy]*[^aeiouwxy]$")
+_DOUBLE = re.compile(r"([^aeiouylsz])\1$")
+
+
 @lru_cache(maxsize=20000)
 def stem(word: str) -> str:
-    """Porter stem of a lower-case English word; digits, apostrophes and short words untouched."""
+    """Porter stem of a lower-case English word; digits, apostrophes and short words untouched.
+
+    Porter's step 1b (-ed / -ing) is done here: whoosh's version anchors two of its patterns at
+    the start of the word, so "transferring" became "transferr" and missed "transfer".
+    """
     if len(word) <= 3 or word in KEEP_UNSTEMMED or not word.isascii() or not word.isalpha():
         return word
     from whoosh.lang.porter import stem as porter
 
+    if not word.endswith("eed"):
+        for suffix in ("ing", "ed"):
+            base = word[: -len(suffix)]
+            if word.endswith(suffix) and _VOWEL_IN.match(base):
+                if base.endswith(("at", "bl", "iz")):
+                    base += "e"
+                elif _DOUBLE.search(base):
+                    base = base[:-1]
+                elif _CVC.match(base):
+                    base += "e"
+                word = base
+                break
     return porter(word)
 
 

@@ -27,6 +27,9 @@ if TYPE_CHECKING:  # pragma: no cover
 SORTS = ("relevance", "date")
 # fields searched by words without a field name, with their weights
 DEFAULT_FIELDS = {"text": 1.0, "cjk": 0.7, "question": 0.35, "qcjk": 0.25, "speaker": 0.3}
+# fields a translation is looked for in, by the translation's language
+ZH_TARGET_FIELDS = {"cjk": 1.0, "qcjk": 0.35}
+EN_TARGET_FIELDS = {"text": 1.0, "question": 0.35}
 # field names a query may use (``region:Shanghai``): name -> schema field
 FIELDS = {
     "text": "text", "question": "question", "speaker": "speaker", "title": "title", "org": "org",
@@ -73,10 +76,11 @@ class SearchResult:
 
 
 # --- the query ----------------------------------------------------------------------------------
-def _parser(schema):
+def _parser(schema, fields: dict[str, float] | None = None):
     from whoosh import qparser
 
-    parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema, fieldboosts=DEFAULT_FIELDS)
+    fields = fields or DEFAULT_FIELDS
+    parser = qparser.MultifieldParser(list(fields), schema, fieldboosts=fields)
     parser.remove_plugin_class(qparser.SingleQuotePlugin)  # "Xiong'an" is a word, not a quote
     # -word excludes; a hyphen inside a word ("Chengdu-Chongqing") does not
     parser.add_plugin(qparser.PlusMinusPlugin(minusexpr=r"(?<![^\s(])-(?=[^\s)])"))
@@ -219,6 +223,9 @@ def expand_query(q, text: str, schema, index_dir: Path):
     except Exception:  # noqa: BLE001 - expansion is a bonus; the query stands without it
         return q, []
     parser = _parser(schema)
+    # Chinese targets are looked for through the bigram fields only: no segmenter to load (rjieba
+    # takes ~0.13 s) for an English query; English targets through the word fields.
+    target_parsers = {"zh": _parser(schema, ZH_TARGET_FIELDS), "en": _parser(schema, EN_TARGET_FIELDS)}
     by_typed: dict[str, list[Any]] = {}
     for e in expansions:
         by_typed.setdefault(e.typed, []).append(e)
@@ -231,7 +238,8 @@ def expand_query(q, text: str, schema, index_dir: Path):
         alts = []
         for e in group:
             try:
-                alt = _simplify(parser.parse('"' + e.target.replace('"', " ") + '"'))
+                target_parser = target_parsers.get(e.lang, parser)
+                alt = _simplify(target_parser.parse('"' + e.target.replace('"', " ") + '"'))
             except Exception:  # noqa: BLE001
                 continue
             if alt is wq.NullQuery or isinstance(alt, type(wq.NullQuery)):
@@ -466,11 +474,13 @@ def search(
     limit: int = 10,
     sort: str = "relevance",
     translate: bool = True,
+    progress=None,
 ) -> SearchResult:
-    """Search the archive (building or refreshing its index first when needed)."""
+    """Search the archive (building or refreshing its index first when needed, reporting to
+    ``progress(done, total)`` while it does)."""
     from pressarchive.index import ensure_index
 
-    ix = ensure_index(archive)
+    ix = ensure_index(archive, progress)
     try:
         return search_index(ix, archive.get, query, filters, limit, sort, translate,
                             index_dir=Path(archive.index_dir))
@@ -576,3 +586,174 @@ def _hit(record: "Record", turn, score, q, matched: set[tuple[str, str]],
                     translated.append(item)
     return make_hit(record, turn, score=round(score, 4) if score is not None else None,
                     highlights=highlights, matched_terms=surfaces[:12], translated_from=translated)
+
+
+# --- one turn in its context (`show`) -----------------------------------------------------------
+def split_turn_id(turn_id: str) -> tuple[str, int]:
+    """``"<conference id>:<seq>"`` -> (conference id, seq); NotFoundError when it is not one."""
+    from pressarchive.errors import NotFoundError
+
+    conf_id, sep, seq = (turn_id or "").strip().rpartition(":")
+    if not sep or not conf_id or not seq.isdigit():
+        raise NotFoundError(f"{turn_id!r} is not a turn id",
+                            hint="turn ids look like 2022-09-27-miit-3f9a1c:026 (see the last line of each hit)")
+    return conf_id, int(seq)
+
+
+def turn_context(archive: "Archive", turn_id: str, neighbours: int = 1) -> dict[str, Any]:
+    """A turn as a hit, with the question it answers (in the hit), the answers it got, and the
+    ``neighbours`` turns before and after it, each as a hit."""
+    from pressarchive.errors import NotFoundError
+    from pressarchive.hits import make_hit
+
+    conf_id, seq = split_turn_id(turn_id)
+    record = archive.get(conf_id)
+    position = next((i for i, t in enumerate(record.turns) if t.seq == seq), None)
+    if position is None:
+        raise NotFoundError(f"no turn {seq} in conference {conf_id}",
+                            hint=f"its turns are numbered 1 to {max((t.seq for t in record.turns), default=0)}")
+    turn = record.turns[position]
+    return {
+        "hit": make_hit(record, turn),
+        "answers": [make_hit(record, t) for t in record.turns if t.kind == "answer" and t.question == turn.id],
+        "before": [make_hit(record, t) for t in record.turns[max(0, position - neighbours):position]],
+        "after": [make_hit(record, t) for t in record.turns[position + 1:position + 1 + neighbours]],
+    }
+
+
+# --- listings (`speakers`, `outlets`, `regions`, `conferences`) -----------------------------------
+def _records(archive: "Archive", conference: str | None, since: str | None = None, until: str | None = None):
+    """The records a listing covers: one conference (by id or unique prefix), or all, within dates."""
+    since = _check_date(since, "--since") if since else None
+    until = _check_date(until, "--until") if until else None
+    if conference:
+        ids = archive.ids()
+        cid = conference.strip()
+        if cid not in ids:
+            matches = [i for i in ids if i.startswith(cid)]
+            if len(matches) != 1:
+                what = "matches several conferences" if matches else "is not in the archive"
+                raise QueryError(f"conference {cid!r} {what}", hint=_hint("conferences", matches or ids))
+            cid = matches[0]
+        records = [archive.get(cid)]
+    else:
+        records = list(archive.records())
+    out = []
+    for r in records:
+        date = r.conference.date or ""
+        if since and (not date or date < since):
+            continue
+        if until and (not date or date[: len(until)] > until):
+            continue
+        out.append(r)
+    return out
+
+
+def _check_value(value: str | None, known: Iterable[str], what: str, plural: str) -> str | None:
+    """The known value ``value`` names (compared by ``key``), or QueryError listing the known ones."""
+    from pressarchive.analysis import key
+
+    if not value:
+        return None
+    known = sorted({k for k in known if k}, key=str.casefold)
+    for k in known:
+        if key(k) == key(value):
+            return k
+    raise QueryError(f"no {what} {value!r} in the archive", hint=_hint(plural, known))
+
+
+def list_speakers(archive: "Archive", region: str | None = None, conference: str | None = None,
+                  role: str | None = None, since: str | None = None, until: str | None = None) -> list[dict[str, Any]]:
+    """Named speakers (reporters are listed by ``list_outlets``) with their turns, answers and
+    conferences, most turns first."""
+    records = _records(archive, conference, since, until)
+    region = _check_value(region, (s.region for r in records for s in r.speakers), "speaker from region", "regions")
+    if role and role.strip().lower() not in {s.role for r in records for s in r.speakers}:
+        raise QueryError(f"no speaker with role {role!r} in the archive",
+                         hint=_hint("roles", {s.role for r in records for s in r.speakers}))
+    rows: dict[str, dict[str, Any]] = {}
+    for r in records:
+        for s in r.speakers:
+            if not (s.name or s.name_zh) or s.role == "reporter":
+                continue
+            if region and s.region != region or role and s.role != role.strip().lower():
+                continue
+            ident = (s.name or s.name_zh or "").casefold()
+            row = rows.setdefault(ident, {
+                "name": s.name, "name_zh": s.name_zh, "role": s.role, "title": s.title,
+                "organization": s.organization, "region": s.region, "turns": 0, "answers": 0,
+                "conferences": [],
+            })
+            row["name_zh"] = row["name_zh"] or s.name_zh
+            turns = [t for t in r.turns if t.speaker == s.id]
+            row["turns"] += len(turns)
+            row["answers"] += sum(1 for t in turns if t.kind == "answer")
+            if r.conference.id not in row["conferences"]:
+                row["conferences"].append(r.conference.id)
+    return sorted(rows.values(), key=lambda x: (-x["turns"], (x["name"] or x["name_zh"] or "").casefold()))
+
+
+def list_outlets(archive: "Archive", conference: str | None = None, since: str | None = None,
+                 until: str | None = None) -> list[dict[str, Any]]:
+    """Outlets that asked questions, with their questions and conferences, most questions first."""
+    rows: dict[str, dict[str, Any]] = {}
+    for r in _records(archive, conference, since, until):
+        for s in r.speakers:
+            if s.role != "reporter":
+                continue
+            name = s.organization or s.organization_zh or "(unidentified)"
+            row = rows.setdefault(name.casefold(), {
+                "outlet": name, "outlet_zh": s.organization_zh, "questions": 0, "conferences": [],
+            })
+            row["questions"] += sum(1 for t in r.turns if t.speaker == s.id and t.kind == "question")
+            if r.conference.id not in row["conferences"]:
+                row["conferences"].append(r.conference.id)
+    return sorted(rows.values(), key=lambda x: (-x["questions"], x["outlet"].casefold()))
+
+
+def list_regions(archive: "Archive", conference: str | None = None, since: str | None = None,
+                 until: str | None = None) -> list[dict[str, Any]]:
+    """Regions with their speakers, those speakers' turns, and the turns that mention them."""
+    rows: dict[str, dict[str, Any]] = {}
+
+    def row(name: str) -> dict[str, Any]:
+        return rows.setdefault(name, {"region": name, "speakers": [], "turns": 0, "mentions": 0, "conferences": []})
+
+    for r in _records(archive, conference, since, until):
+        by_id = {s.id: s for s in r.speakers}
+        for s in r.speakers:
+            if s.region:
+                item = row(s.region)
+                who = s.name or s.name_zh or s.organization
+                if who and who not in item["speakers"]:
+                    item["speakers"].append(who)
+        for t in r.turns:
+            s = by_id.get(t.speaker)
+            if s is not None and s.region:
+                row(s.region)["turns"] += 1
+            for place in set(t.regions):
+                row(place)["mentions"] += 1
+        for name in {s.region for s in r.speakers if s.region} | {p for t in r.turns for p in t.regions}:
+            if r.conference.id not in row(name)["conferences"]:
+                row(name)["conferences"].append(r.conference.id)
+    return sorted(rows.values(), key=lambda x: (-x["turns"], -x["mentions"], x["region"].casefold()))
+
+
+def list_conferences(archive: "Archive", region: str | None = None, since: str | None = None,
+                     until: str | None = None) -> list[dict[str, Any]]:
+    """Conferences, newest first, with their turns, questions and speakers."""
+    records = _records(archive, None, since, until)
+    region = _check_value(region, (s.region for r in records for s in r.speakers), "speaker from region", "regions")
+    rows = []
+    for r in records:
+        if region and not any(s.region == region for s in r.speakers):
+            continue
+        c = r.conference
+        rows.append({
+            "id": c.id, "date": c.date, "title": c.title, "organizer": c.organizer, "source": c.source,
+            "languages": list(c.languages), "turns": len(r.turns),
+            "questions": sum(1 for t in r.turns if t.kind == "question"),
+            "speakers": sum(1 for s in r.speakers if s.role != "reporter"),
+            "regions": sorted({s.region for s in r.speakers if s.region}),
+        })
+    return sorted(rows, key=lambda x: (x["date"] or "", x["id"]), reverse=True)
