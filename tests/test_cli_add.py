@@ -214,3 +214,26 @@ def test_changed_sample_replaces_it_and_old_turns_leave_the_index(real, archive_
     run("remove", cid)
     assert real.state(archive) == {} and real.turns(archive) == {}
     assert run("check").stdout.splitlines()[-1].endswith(": ok")
+
+
+def test_a_fresh_home_is_seeded_from_the_bundled_sample_on_first_search(real, tmp_path, monkeypatch, sample_bytes):
+    bundle_home = tmp_path / "bundle"  # stands for the checkout, or <prefix>/share/pressarchive
+    sample = tmp_path / "sample.txt"
+    sample.write_bytes(sample_bytes)
+    run("--home", str(bundle_home), "add", str(sample))
+    monkeypatch.setattr("pressarchive.home.bundled_corpus", lambda: bundle_home / "corpus")
+    monkeypatch.delenv("PRESSARCHIVE_NO_SEED")
+    fresh = tmp_path / "fresh-user-home"
+    found = run("--home", str(fresh), "search", "集成电路")
+    assert "集成电路" in found.stdout
+    assert stored(fresh) == stored(bundle_home)
+    (cid,) = stored(fresh)
+    run("--home", str(fresh), "remove", cid)
+    run("--home", str(fresh), "check")  # an emptied corpus is not seeded again
+    assert stored(fresh) == {}
+    from test_concurrency import transcripts
+
+    writer = tmp_path / "first-use-is-a-write"  # the first add makes an archive of only what was added
+    (mine,) = transcripts(tmp_path / "mine", "mine", 1)
+    run("--home", str(writer), "add", str(mine))
+    assert list(stored(writer).values()) == [mine.read_bytes()]
