@@ -141,6 +141,9 @@ def _classify(label: str, rest: str, colon: bool) -> Label | None:
 
 def _classify_en(label: str, rest: str, colon: bool) -> Label | None:
     low = label.lower().rstrip(".")
+    numbered = re.fullmatch(r"(.+?)\s*#?\d{1,3}", low)
+    if numbered and numbered.group(1) in GENERIC_EN and colon:
+        low = numbered.group(1)
     if low in GENERIC_EN:
         role, kind = GENERIC_EN[low]
         if not colon and low not in ("q",):
@@ -167,7 +170,7 @@ def _classify_en(label: str, rest: str, colon: bool) -> Label | None:
     words = label.split()
     if not 1 <= len(words) <= 7 or low in _NOT_NAMES:
         return None
-    if not all(_NAME_WORD.match(w) or w.lower() in _SMALL for w in words):
+    if not all(_name_word(w) or w.lower() in _SMALL for w in words):
         return None
     if words[0].lower() in _SMALL:
         return None
@@ -186,6 +189,14 @@ def _classify_en(label: str, rest: str, colon: bool) -> Label | None:
     if not colon and len(name) < 2:
         return None
     return Label(raw=label, kind=PERSON, name=name, honorific=honorific, title=title, rest=rest, strong=colon)
+
+
+def _name_word(word: str) -> bool:
+    """A capitalised (or all-caps) name word in any Latin script: ``Renée``, ``JEAN-PIERRE``, ``O'Neil``, ``J.``."""
+    if _NAME_WORD.match(word):
+        return True
+    core = word.rstrip(".")
+    return bool(core) and core[0].isupper() and all(c.isalpha() or c in "'’-" for c in core)
 
 
 def _tidy_outlet(outlet: str) -> str:

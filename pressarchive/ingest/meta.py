@@ -102,23 +102,54 @@ def _clean_org(org: str) -> str:
     return org
 
 
-def fill(conference, preamble: list[Block], blocks: list[Block], doc: Document, source_name: str,
-         overrides: dict, roster) -> None:
+_STRONG_CONF = re.compile(
+    r"press conference|news conference|press briefing|briefing by|regular briefing|media briefing|"
+    r"发布会|记者会|吹风会|见面会|答记者问",
+    re.I,
+)
+
+
+def pick_title(preamble: list[Block], hints: dict[str, str]) -> str | None:
+    """The block that reads most like the conference's title: a heading naming a press conference."""
+    best: tuple[float, str] | None = None
+    for rank, b in enumerate(preamble[:10]):
+        text = b.text.strip()
+        if not 8 <= len(text) <= 300 or re.fullmatch(r"[\W\d]*", text):
+            continue
+        score = -0.3 * rank
+        if b.kind == "heading":
+            score += 3
+        if _STRONG_CONF.search(text):
+            score += 4
+        elif _CONF_WORDS.search(text):
+            score += 1.5
+        words = text.split()
+        if text.isupper() and len(words) <= 4:
+            score -= 4
+        if len(words) <= 2 and not re.search(r"[\u3400-\u9fff]", text):
+            score -= 3
+        if find_date(text) and len(text) < 60:
+            score -= 2
+        if "·" in text or text.startswith(("Source", "来源", "发布时间", "By ")):
+            score -= 2
+        if len(text) > 200:
+            score -= 1
+        if best is None or score > best[0]:
+            best = (score, text)
+    for key, bonus in (("h1", 3.5), ("og_title", 3), ("title", 2)):
+        value = hints.get(key)
+        if value and 8 <= len(value) <= 300:
+            score = bonus + (4 if _STRONG_CONF.search(value) else 0)
+            if best is None or score > best[0]:
+                best = (score, value)
+    return best[1] if best else None
+
+
+def fill(conference, preamble: list[Block], title_blocks: list[Block], blocks: list[Block], doc: Document,
+         source_name: str, overrides: dict) -> None:
     """Title, date and organiser, from overrides first, then the page, then the text, then the file name."""
     texts = [b.text for b in preamble]
-    title = overrides.get("title")
-    if not title:
-        for b in preamble[:6]:
-            if 8 <= len(b.text) <= 300 and _CONF_WORDS.search(b.text) and not find_date(b.text) == b.text:
-                title = b.text
-                break
-    if not title:
-        title = doc.hints.get("h1") or doc.hints.get("og_title") or doc.hints.get("title")
-    if not title:
-        for b in preamble[:4]:
-            if 8 <= len(b.text) <= 200 and not re.fullmatch(r"[\W\d]*", b.text):
-                title = b.text
-                break
+    title = overrides.get("title") or pick_title(title_blocks, doc.hints)
     conference.title = title
     date = normalise_date(overrides["date"]) if overrides.get("date") else None
     if not date:
@@ -151,6 +182,27 @@ def host_cue(text: str) -> str | None:
     z = re.search(r"由([\u4e00-\u9fff]{2,4}?)(?:主持|担任主持)|主持人([\u4e00-\u9fff]{2,3})(?=[，,。\s])", text)
     if z:
         return z.group(1) or z.group(2)
+    for m in re.finditer(r"([\u4e00-\u9fff]{2,20})主持(?:发布会|会议|记者会|新闻发布会|本次|今天)", text):
+        name = _trailing_zh_name(m.group(1))
+        if name:
+            return name
+    return None
+
+
+def _trailing_zh_name(text: str) -> str | None:
+    from pressarchive.ingest.names import is_chinese_name
+
+    for size in (3, 2, 4):
+        if len(text) >= size and is_chinese_name(text[-size:]):
+            return text[-size:]
+    return None
+
+
+def self_introduced(text: str) -> str | None:
+    """``我是国务院新闻办新闻发言人寿小丽`` / ``I am the host of this press conference, Cheng Xiaoming``."""
+    m = re.search(r"我是([\u4e00-\u9fff]{2,30})[。，,！!]", text)
+    if m:
+        return _trailing_zh_name(m.group(1))
     return None
 
 

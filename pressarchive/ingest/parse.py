@@ -77,8 +77,12 @@ def _accepted_labels(blocks: list[Block]) -> list[Label | None]:
             or lab.title is not None
         )
         if not lab.strong:
-            corroborated = counts[key] >= 2
+            corroborated = counts[key] >= 2 or body.lower().count(lab.name.lower()) >= 2
         out.append(lab if corroborated else None)
+    weak_ok = {name_key(lab.name) for lab in out if lab and not lab.strong and lab.name}
+    if len(weak_ok) >= 2:  # the document writes labels as NAME. : trust that style throughout
+        out = [lab if lab is not None else (orig if orig is not None and not orig.strong else None)
+               for lab, orig in zip(out, labels)]
     return out
 
 
@@ -139,6 +143,7 @@ def parse(doc: Document, source_name: str = "", overrides: dict | None = None) -
     for lab in labels:
         if lab is not None and lab.kind == "person" and lab.name:
             roster.person(lab.name, alias=lab.raw)
+    roster.expand_surnames("\n".join(b.text for b in blocks))
     for i, b in enumerate(blocks):
         if labels[i] is not None or role_of[i] not in ("text", "caption"):
             continue
@@ -164,8 +169,13 @@ def parse(doc: Document, source_name: str = "", overrides: dict | None = None) -
             role_of[i] = "heading"
 
     preamble_blocks = [b for i, b in enumerate(blocks[:first]) if role_of[i] == "text"]
+    title_blocks = [b for i, b in enumerate(blocks[:first]) if role_of[i] in ("text", "heading")]
     preamble_text = "\n".join(b.text for b in preamble_blocks)
     host_name, spokes_name = meta.host_cue(preamble_text), meta.spokesperson_cue(preamble_text, doc.hints)
+    if not host_name:
+        first_generic_host = next((k for k, lab in enumerate(labels) if lab and lab.kind == "generic" and lab.role == "host"), None)
+        if first_generic_host is not None:
+            host_name = meta.self_introduced(blocks[first_generic_host].text)
     host = roster.person(host_name) if host_name else None
     spokesperson = roster.person(spokes_name) if spokes_name else None
     if host:
@@ -194,6 +204,8 @@ def parse(doc: Document, source_name: str = "", overrides: dict | None = None) -
     drafts = [d for d in drafts if d.paragraphs]
     if not drafts:
         raise NoTranscriptError("speaker labels were found but no text after them")
+    _merge_translated_reporters(drafts, roster)
+    _self_identified_reporters(drafts)
     # merge neighbours left by dropped turns
     merged: list[_Draft] = []
     for d in drafts:
@@ -214,6 +226,10 @@ def parse(doc: Document, source_name: str = "", overrides: dict | None = None) -
     for p in roster.people:
         if p.role is None and p.name and meta.named_as_host(preamble_text + "\n" + " ".join(drafts[0].paragraphs), p):
             p.role = "host"
+    if not any(d.person.role == "host" for d in drafts):
+        structural = _structural_host(drafts, roster)
+        if structural is not None:
+            structural.role = "host"
     if sum(1 for d in drafts if d.person.role == "reporter") == 0 and spokesperson is None:
         warnings.append("no questions from reporters were recognised")
 
@@ -244,7 +260,9 @@ def parse(doc: Document, source_name: str = "", overrides: dict | None = None) -
         if role == "reporter":
             turn.kind = "question"
             current_q = turn
-        elif current_q is not None and (role not in ("host", "interpreter") or (host_answers and role == "host" and previous is current_q)):
+        elif current_q is None or role == "interpreter":
+            pass
+        elif role != "host" or (previous is current_q and (host_answers or not _hands_off(d.paragraphs, d.person, used))):
             turn.kind = "answer"
             turn.question = current_q.id
         turns.append(turn)
@@ -257,13 +275,99 @@ def parse(doc: Document, source_name: str = "", overrides: dict | None = None) -
 
     # 7. metadata
     conference = Conference(id=conf_id)
-    meta.fill(conference, preamble_blocks, blocks, doc, source_name, overrides, roster)
+    meta.fill(conference, preamble_blocks, title_blocks, blocks, doc, source_name, overrides)
     conference.languages = languages_of(turns)
     conference.preamble = [b.text for b in preamble_blocks]
     conference.encoding = doc.encoding
     record = Record(conference=conference, speakers=speakers, turns=turns, warnings=warnings)
     cid = conference_id(conference.date, conference.organizer or conference.organizer_zh, conference.title, fallback=source_name)
     return record.with_ids(cid)
+
+
+_HANDOFF = re.compile(
+    r"\b(?:please|go ahead|next question|let'?s go to|over to|turn it over|floor is|would you like to add|"
+    r"anyone else|last question|one more question)\b|请.{0,16}(?:回答|介绍|发言|补充|提问)|下面请|有请|下面进入|"
+    r"谢谢.{0,8}(?:介绍|回答)",
+    re.I,
+)
+
+
+def _hands_off(paragraphs: list[str], person: Person, people: list[Person]) -> bool:
+    """A moderator's turn that passes the floor (or names another speaker) rather than answering."""
+    text = " ".join(paragraphs)
+    if len(text) > 400:
+        return False
+    if _HANDOFF.search(text):
+        return True
+    for other in people:
+        if other is person or other.role == "reporter":
+            continue
+        for form in filter(None, (other.name, other.name_zh)):
+            if form in text:
+                return True
+    return False
+
+
+def _merge_translated_reporters(drafts: list[_Draft], roster: Roster) -> None:
+    """``China Daily:`` straight after ``中国日报记者：``: one outlet in two scripts, one speaker."""
+    for a, b in zip(drafts, drafts[1:]):
+        pa, pb = a.person, b.person
+        if pa is pb or pa.role != "reporter" or pb.role != "reporter":
+            continue
+        if bool(pa.outlet) != bool(pb.outlet) and bool(pa.outlet_zh) != bool(pb.outlet_zh) and (
+            lang_of(" ".join(a.paragraphs)) != lang_of(" ".join(b.paragraphs))
+        ):
+            roster.merge(pa, pb)
+            for d in drafts:
+                if d.person is pb:
+                    d.person = pa
+
+
+_SELF_ID = r"(?:with|from|of|at|for)\s+(?:the\s+)?(?P<o>[A-Z][\w&'’.-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w&'’.-]*){0,5})"
+
+
+def _self_identified_reporters(drafts: list[_Draft]) -> None:
+    """A named speaker who introduces themselves with an outlet (``Howard Schneider with Reuters``)."""
+    for d in drafts:
+        p = d.person
+        if p.role is not None or not p.name or p.generic:
+            continue
+        head = " ".join(d.paragraphs[:1])[:300]
+        m = re.search(rf"{re.escape(p.name)}\s*,?\s*{_SELF_ID}", head)
+        if m is None and p.name_zh:
+            mz = re.search(rf"(?:我是)?(?P<o>[\u4e00-\u9fff]{{2,12}}?)记者{re.escape(p.name_zh)}", head)
+            if mz:
+                p.role, p.outlet_zh = "reporter", mz.group("o")
+            continue
+        if m:
+            p.role, p.outlet = "reporter", m.group("o").rstrip(".")
+
+
+def _structural_host(drafts: list[_Draft], roster: Roster) -> Person | None:
+    """The moderator by behaviour: opens by introducing the others, or calls on the reporters."""
+    people = _unique([d.person for d in drafts])
+    officials = [p for p in people if p.role != "reporter" and p.generic != "reporter"]
+    if len(officials) < 2:
+        return None
+    opener = drafts[0].person
+    if opener in officials and opener.role is None:
+        intro = " ".join(drafts[0].paragraphs)
+        for other in officials:
+            if other is opener:
+                continue
+            if any(form and form in intro for form in (other.name, other.name_zh)) or (
+                other.name and other.name.split()[-1] in intro and len(other.name.split()[-1]) > 3
+            ):
+                return opener
+    callers: Counter[int] = Counter()
+    for a, b in zip(drafts, drafts[1:]):
+        if b.person.role == "reporter" and a.person in officials and len(" ".join(a.paragraphs)) < 200:
+            callers[id(a.person)] += 1
+    if callers:
+        best_id, count = callers.most_common(1)[0]
+        if count >= 2:
+            return next(p for p in officials if id(p) == best_id)
+    return None
 
 
 def _next_label_is(labels: list[Label | None], i: int, person: Person, roster: Roster) -> bool:

@@ -215,7 +215,7 @@ def join_lines(lines: list[str]) -> str:
 def text_blocks(text: str) -> list[Block]:
     """Plain text: blank-line paragraphs, with hard wraps re-joined when the file is wrapped."""
     raw_lines = text.split("\n")
-    lines = [clean_line(x) for x in raw_lines]
+    lines = drop_running_heads([clean_line(x) for x in raw_lines])
     groups: list[tuple[int, list[str]]] = []
     current: list[str] = []
     start = 0
@@ -248,6 +248,28 @@ def text_blocks(text: str) -> list[Block]:
         if para:
             blocks.append(Block(join_lines(para), line=para_start))
     return blocks
+
+
+_PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}\s*(?:of|/)\s*\d{1,4}$|^[-–—]?\s*\d{1,4}\s*[-–—]?$|^第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?$", re.I)
+
+
+def drop_running_heads(lines: list[str]) -> list[str]:
+    """Blank out page numbers and running headers/footers that a PDF export repeats on every page."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        if line and len(line) <= 100:
+            counts[line] = counts.get(line, 0) + 1
+    out = []
+    for line in lines:
+        if line and (
+            _PAGE_NUMBER.match(line)
+            or (counts.get(line, 0) >= 2 and re.search(r"\d", line) and not re.search(r"[.!?。！？]$", line)
+                and not re.match(r"^\S{1,40}[:：]", line))
+        ):
+            out.append("")
+        else:
+            out.append(line)
+    return out
 
 
 def _wrap_width(groups: list[tuple[int, list[str]]]) -> int | None:

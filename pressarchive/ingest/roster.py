@@ -21,13 +21,19 @@ _TITLE_MOD = (
     r"(?:(?:first|second|third)-level|deputy|vice|executive|chief|assistant|associate|acting|senior|press|general|"
     r"principal|party|standing|permanent|special|level-one|level-two)"
 )
-_TITLE_PHRASE = re.compile(rf"^(?:{_TITLE_MOD}[\s-]+)*(?:{_TITLE_HEAD})\b", re.I)
+_TITLE_PHRASE = re.compile(rf"^(?:(?:{_TITLE_MOD}|[A-Z][\w'’]*)[\s-]+){{0,4}}(?:{_TITLE_HEAD})\b", re.I)
 _TRAILING_TITLE = re.compile(rf"\s((?:{_TITLE_MOD}[\s-]+)*(?:{_TITLE_HEAD}))$", re.I)
 _PARTY_PREFIX = re.compile(
     r"^(?:(?:a\s+)?(?:member|secretary|deputy secretary) of the party (?:leadership )?group(?: and| ,)?\s+)+", re.I
 )
 _ORG_SUBUNIT = re.compile(r"\b(Office|Department|Bureau|Division|Center|Centre|Institute|Bureau|Section)\s+of\s+the\s+(?=[A-Z])")
 _HONORIFIC = re.compile(r"^(?:Mr|Ms|Mrs|Dr|Prof|Madam|Miss)\.?\s+")
+_NOT_FIRST = {
+    "mr", "ms", "mrs", "dr", "prof", "miss", "madam", "sir", "chair", "chairman", "secretary", "president",
+    "director", "minister", "ambassador", "governor", "senator", "general", "admiral", "spokesperson", "vice",
+    "deputy", "the", "and", "thank", "thanks", "with", "by", "from", "to", "for", "of", "in", "on", "at", "dear",
+    "mister", "representative", "commissioner", "coordinator", "press", "professor", "okay", "ok", "yes", "no",
+}
 
 
 @dataclass
@@ -66,6 +72,9 @@ def split_title_org(desc: str) -> Description | None:
     desc = _PARTY_PREFIX.sub("", desc)
     title = org = None
     head = _TITLE_PHRASE.match(desc)
+    tail = _TRAILING_TITLE.search(desc)
+    if head and head.end() >= len(desc.rstrip()) and tail and tail.start() > 3:
+        head = None  # "Foreign Ministry Spokesperson": organisation first, title last
     if head:
         rest = desc[head.end():]
         m2 = re.match(r"^(?:\s+and\s+(?:{mod}[\s-]+)*(?:{head}))?\s*(?:,\s*|\s+(?:of|at|for|in|from)\s+(?:the\s+)?)(?P<org>.+)$".format(
@@ -78,7 +87,6 @@ def split_title_org(desc: str) -> Description | None:
         elif not rest.strip():
             title = desc
     else:
-        tail = _TRAILING_TITLE.search(desc)
         if tail and tail.start() > 3:
             title, org = tail.group(1), desc[: tail.start()].strip(" ,")
     if title is None:
@@ -102,10 +110,19 @@ def split_zh_description(desc: str) -> Description | None:
     from pressarchive.ingest.labels import _ZH_TITLES  # the same title list labels use
 
     desc = desc.strip("，,。 ")
-    for title in sorted(_ZH_TITLES, key=len, reverse=True):
+    desc = re.sub(r"^.*?(?:\d{1,2}日|我是|邀请到|邀请了|邀请|请到|请|由|和|及|与|以及)(?=[\u4e00-\u9fff]{3,})", "", desc)
+    titles = sorted(_ZH_TITLES, key=len, reverse=True)
+    for title in titles:
         if desc.endswith(title):
             org = desc[: -len(title)].strip("，, 、")
-            org = re.sub(r"(党组成员|党组书记|党委书记|党组副书记)[、，,]?$", "", org)
+            changed = True
+            while changed:  # 新闻局副局长、新闻发言人 -> 新闻局
+                changed = False
+                org = re.sub(r"(党组成员|党组书记|党委书记|党组副书记)[、，,]?$", "", org).strip("、，, ")
+                for other in titles:
+                    if org.endswith(other) and len(org) > len(other):
+                        org, changed = org[: -len(other)].strip("、，, "), True
+                        break
             return Description(title_zh=title, title=None, organization_zh=org or None)
     return None
 
@@ -200,15 +217,17 @@ class Roster:
         return found
 
     def reporter(self, outlet: str | None, alias: str) -> Person:
-        if outlet:
-            zh = bool(re.search(r"[\u3400-\u9fff]", outlet))
-            key = "reporter:" + (outlet if zh else nm.name_key(outlet))
-        else:
-            key = "reporter:"
+        from pressarchive.ingest.outlets import outlet_key
+
+        key = "reporter:" + (outlet_key(outlet) if outlet else "")
         for p in self.people:
             if p.key == key:
                 if alias not in p.aliases:
                     p.aliases.append(alias)
+                if outlet and re.search(r"[\u3400-\u9fff]", outlet):
+                    p.outlet_zh = p.outlet_zh or outlet
+                elif outlet:
+                    p.outlet = p.outlet or outlet
                 return p
         p = Person(key=key, role="reporter", generic=None if outlet else "reporter", aliases=[alias])
         if outlet:
@@ -218,6 +237,43 @@ class Roster:
                 p.outlet = outlet
         self.people.append(p)
         return p
+
+    def merge(self, keep: Person, drop: Person) -> None:
+        """``drop`` is another spelling of ``keep`` (a translated label): fold it in."""
+        for form in drop.aliases:
+            if form not in keep.aliases:
+                keep.aliases.append(form)
+        keep.outlet = keep.outlet or drop.outlet
+        keep.outlet_zh = keep.outlet_zh or drop.outlet_zh
+        keep.name_zh = keep.name_zh or drop.name_zh
+        keep.describe(drop.desc)
+        if drop in self.people:
+            self.people.remove(drop)
+
+    def expand_surnames(self, text: str) -> None:
+        """``Jean-Pierre`` -> ``Karine Jean-Pierre`` (and title ``Press Secretary``) from the text itself."""
+        for p in self.people:
+            if not p.name or p.outlet or p.generic or " " in p.name.strip():
+                continue
+            surname = re.escape(p.name)
+            found: dict[str, int] = {}
+            titles: dict[str, str] = {}
+            pattern = rf"(?P<title>(?:[A-Z][\w.'’-]*\s+(?:(?:for|of|and|the)\s+)*){{0,8}}?)(?P<first>[A-Z][a-zé'’-]+(?:\s[A-Z]\.)?)\s+{surname}\b"
+            for m in re.finditer(pattern, text):
+                first = m.group("first")
+                if first.lower().rstrip(".") in _NOT_FIRST:
+                    continue
+                found[first] = found.get(first, 0) + 1
+                title = m.group("title").strip()
+                if title and re.search(rf"\b(?:{_TITLE_HEAD})\b", title.split(" and ")[-1], re.I):
+                    titles.setdefault(first, title.split(" and ")[-1].strip())
+            if not found:
+                continue
+            first = max(found, key=found.get)
+            p.name = f"{first} {p.name}"
+            p.key = nm.name_key(p.name)
+            if first in titles:
+                p.describe(Description(title=titles[first], strength=1))
 
     def generic(self, what: str, role: str, alias: str) -> Person:
         key = "generic:" + what
@@ -349,7 +405,7 @@ def introductions(text: str, roster: Roster) -> None:
         if p.name_zh:
             for m in re.finditer(re.escape(p.name_zh), text):
                 before = text[max(0, m.start() - 40): m.start()]
-                seg = re.split(r"[，,、。；;：:]", before)[-1]
+                seg = re.split(r"[，,。；;：:]", before)[-1]
                 d = split_zh_description(seg)
                 if d:
                     d.strength = 1
