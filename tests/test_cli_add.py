@@ -237,3 +237,26 @@ def test_a_fresh_home_is_seeded_from_the_bundled_sample_on_first_search(real, tm
     (mine,) = transcripts(tmp_path / "mine", "mine", 1)
     run("--home", str(writer), "add", str(mine))
     assert list(stored(writer).values()) == [mine.read_bytes()]
+
+
+def test_read_only_archive_writes_fail_in_one_line_searches_work(real, archive_home, tmp_path, monkeypatch,
+                                                                 sample_bytes):
+    import os
+
+    sample = tmp_path / "sample.txt"
+    sample.write_bytes(sample_bytes)
+    run("add", str(sample))
+    (cid,) = stored(archive_home)
+    assert "集成电路" in run("search", "集成电路").stdout  # the index is built and current
+    real_access = os.access
+    home = str(archive_home)
+    monkeypatch.setattr(os, "access", lambda p, mode, **k: False if str(p).startswith(home) and mode & os.W_OK
+                        else real_access(p, mode, **k))  # what a read-only mount answers (root ignores chmod)
+    for args in (["add", str(sample)], ["remove", cid], ["reindex"]):
+        result = run(*args, code=1)
+        assert result.stderr.splitlines()[0] == (
+            f"Error: the archive at {archive_home} is read-only: it can be searched but not changed")
+        assert "Traceback" not in result.output
+    assert "集成电路" in run("search", "集成电路").stdout
+    assert run("check").stdout.rstrip().endswith(": ok")
+    assert list(stored(archive_home)) == [cid]
