@@ -191,7 +191,7 @@ def check_report(report) -> None:
         mark = "[green]fixed[/green]   " if p.fixed else "[red]problem[/red] "
         c.print(f"{mark} {safe(p.where)}: {safe(p.what)}" + ("" if p.fixed else f" [dim]→ {safe(p.mend)}[/dim]"),
                 soft_wrap=True)
-    indexed = "index not built" if report.indexed is None else f"{report.indexed} indexed"
+    indexed = "index not built yet" if report.indexed is None else f"{report.indexed} indexed"
     left = sum(1 for p in report.problems if not p.fixed)
     verdict = "[green]ok[/green]" if left == 0 else f"[red]{left} problem{'s' if left != 1 else ''}[/red]"
     c.print(f"{report.conferences} conferences, {indexed}: {verdict}")

@@ -578,8 +578,9 @@ class Archive:
 
         state = index.read_state(self.index_dir)
         if state is None:
-            if states or self.index_dir.exists():
-                problems.append(Problem("index", "the index is missing or was built by another version",
+            built = self.index_dir.is_dir() and any(not p.name.startswith(".") for p in self.index_dir.iterdir())
+            if built:  # never built is fine: the first search builds it
+                problems.append(Problem("index", "the index is unreadable or was built by another version",
                                         "run `pressarchive reindex`"))
             return None
         try:

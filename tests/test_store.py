@@ -302,13 +302,11 @@ def test_check_clean_and_tampered(archive, spy):
 def test_check_reports_unreadable_record_and_unbuilt_index(archive, spy):
     a = add(archive, transcript()).conference_id
     (archive.corpus_dir / a / "record.json").write_text("{broken", encoding="utf-8")
-    import shutil
-
-    shutil.rmtree(archive.index_dir)
+    (archive.index_dir / spy.index.STATE_FILE).write_text("{not json", encoding="utf-8")
     report = archive.check()
     whats = [p.what for p in report.problems]
     assert any(w.startswith(f"record {a} is unreadable") for w in whats)
-    assert "the index is missing or was built by another version" in whats
+    assert "the index is unreadable or was built by another version" in whats
     report = archive.check(fix=True)
     assert report.ok and archive.get(a).conference.title == "Budget briefing"
 
@@ -379,3 +377,14 @@ def test_busy_lock_waits_then_gives_up(archive):
     assert told == [1]
     with archive.write_lock(timeout=0.1):
         pass
+
+
+def test_an_index_never_built_is_not_a_problem(archive, spy):
+    import shutil
+
+    a = add(archive, transcript()).conference_id
+    shutil.rmtree(archive.index_dir)
+    report = archive.check()
+    assert report.ok and report.indexed is None and report.conferences == 1
+    spy.index.ensure_index(archive)  # what the first search does
+    assert spy.turns(archive) == {a: 2} and archive.check().indexed == 1
