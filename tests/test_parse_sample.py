@@ -59,3 +59,19 @@ def test_parse_is_deterministic(sample_bytes):
     a = ingest_bytes(sample_bytes, SAMPLE_NAME).to_dict()
     b = ingest_bytes(sample_bytes, SAMPLE_NAME).to_dict()
     assert json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+
+def test_bundled_record_matches_a_fresh_parse():
+    """corpus/ holds the sample's raw bytes and its record; the record must not drift from the parser."""
+    import json
+
+    from tests.conftest import ROOT
+
+    folders = [p for p in (ROOT / "corpus").iterdir() if (p / "record.json").is_file()]
+    assert folders, "the bundled sample archive is missing from corpus/"
+    for folder in folders:
+        stored = json.loads((folder / "record.json").read_text(encoding="utf-8"))
+        raw = next(p for p in folder.iterdir() if p.name.startswith("raw"))
+        fresh = ingest_bytes(raw.read_bytes(), stored["conference"]["source"]).to_dict()
+        for key in ("conference", "speakers", "turns"):
+            assert fresh[key] == stored[key], f"{folder.name}: the parser changed: refresh it with `pressarchive --home . reindex --reparse` ({key} differs)"
