@@ -157,7 +157,7 @@ class Archive:
         staging = None
         try:
             self.home.mkdir(parents=True, exist_ok=True)
-            staging = Path(tempfile.mkdtemp(prefix=".seed-", dir=self.home))
+            staging = _make_folder(".seed-", self.home)
             for cid, files in folders.items():
                 (staging / cid).mkdir()
                 for f in files:
@@ -452,7 +452,7 @@ class Archive:
     def _write_conference(self, record: Record, raw: bytes, source_name: str) -> None:
         """Write a conference folder in full under a hidden name, then rename it into place."""
         cid = record.conference.id
-        staging = Path(tempfile.mkdtemp(prefix=f".new-{cid}-", dir=self.corpus_dir))
+        staging = _make_folder(f".new-{cid}-", self.corpus_dir)
         try:
             _write_file(staging / f"{RAW_STEM}{raw_extension(source_name, raw)}", raw)
             body = json.dumps(record.to_dict(), ensure_ascii=False, indent=1).encode("utf-8")
@@ -716,6 +716,15 @@ def _lock_timeout() -> float:
         return float(os.environ.get(LOCK_TIMEOUT_ENV, DEFAULT_LOCK_TIMEOUT))
     except ValueError:
         return DEFAULT_LOCK_TIMEOUT
+
+
+def _make_folder(prefix: str, parent: Path) -> Path:
+    """A fresh hidden folder, readable as the umask allows (mkdtemp alone makes it private, 0700)."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(folder, 0o777 & ~mask)
+    return folder
 
 
 def _write_file(path: Path, data: bytes) -> None:

@@ -137,6 +137,9 @@ def test_add_writes_raw_bytes_and_record(archive, spy):
     assert spy.state(archive) == {cid: content_hash(raw)} and spy.turns(archive) == {cid: 2}
     assert not archive.journal_path.exists()
     assert [p.name for p in archive.corpus_dir.iterdir()] == [cid]  # no staging folders left
+    mask = os.umask(0)
+    os.umask(mask)
+    assert folder.stat().st_mode & 0o777 == 0o777 & ~mask  # as readable as any folder made here
 
 
 def test_same_content_twice_is_one_conference(archive, spy):
@@ -327,6 +330,9 @@ def test_a_fresh_home_is_seeded_on_first_read(tmp_path, bundled):
     archive = Archive(tmp_path / "fresh")
     assert archive.ids() == ["2022-01-01-conf-aaaaaa"]
     assert (archive.corpus_dir / "2022-01-01-conf-aaaaaa" / "raw.txt").read_text() == "x"
+    mask = os.umask(0)
+    os.umask(mask)
+    assert archive.corpus_dir.stat().st_mode & 0o777 == 0o777 & ~mask
 
 
 def test_an_emptied_corpus_is_not_reseeded(tmp_path, bundled):
