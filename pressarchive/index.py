@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
-from pressarchive.errors import BusyError, IndexError_
+from pressarchive.errors import BusyError, IndexError_, PressArchiveError
 
 if TYPE_CHECKING:  # pragma: no cover
     from pressarchive.records import Record
@@ -166,8 +166,10 @@ def read_state(index_dir: Path) -> dict[str, Any] | None:
     return data
 
 
-def _write_state(index_dir: Path, conferences: dict[str, Any]) -> None:
-    data = json.dumps({"format": INDEX_FORMAT, "conferences": conferences}, ensure_ascii=False, indent=0)
+def _write_state(index_dir: Path, conferences: dict[str, Any], lexicon: Any = None) -> None:
+    """Write the state file atomically; ``lexicon`` is the translate.py lexicon version built."""
+    data = json.dumps({"format": INDEX_FORMAT, "lexicon": lexicon, "conferences": conferences},
+                      ensure_ascii=False, indent=0)
     fd, tmp = tempfile.mkstemp(prefix=".state-", suffix=".tmp", dir=index_dir)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -234,11 +236,13 @@ def ensure_index(archive: "Archive", progress: Progress | None = None):
     except IndexError_:
         return rebuild(archive, progress)
     changed, removed = stale_conferences(archive, state)
-    if not changed and not removed:
-        return ix
-    ix.close()
-    added = [archive.get(cid) for cid in changed]
-    return update(archive, added, removed, progress=progress)
+    if changed or removed:
+        ix.close()
+        ix = update(archive, [archive.get(cid) for cid in changed], removed, progress=progress)
+        state = read_state(index_dir) or state
+    if state.get("lexicon") != _lexicon_version():
+        refresh_lexicon(archive)
+    return ix
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -317,7 +321,7 @@ def rebuild(archive: "Archive", progress: Progress | None = None):
             ix = build_in(FileStorage(str(tmp)), records(), progress, len(ids))
             ix.close()
             _save_lexicon(tmp, texts, names)
-            _write_state(tmp, entries)
+            _write_state(tmp, entries, _lexicon_version())
             _swap(tmp, index_dir)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -381,7 +385,7 @@ def update(archive: "Archive", added: list["Record"] = (), removed: list[str] = 
             conferences[record.conference.id] = _entry(archive, record)
         if added:
             _merge_lexicon(index_dir, added)
-        _write_state(index_dir, conferences)
+        _write_state(index_dir, conferences, state.get("lexicon"))
     except OSError as err:
         raise IndexError_(f"cannot write the search index in {index_dir}: {err.strerror or err}",
                           hint="check that the archive folder is writable") from err
@@ -405,6 +409,36 @@ def _translate():
     except ImportError:  # pragma: no cover - translate.py is optional
         return None
     return translate
+
+
+def _lexicon_version() -> Any:
+    """The version of the lexicon translate.py builds now (None: no lexicon is built)."""
+    translate = _translate()
+    return getattr(translate, "LEXICON_VERSION", None) if translate is not None else None
+
+
+def refresh_lexicon(archive: "Archive") -> None:
+    """Build the lexicon again from the whole corpus (translate.py's format changed)."""
+    index_dir = Path(archive.index_dir)
+    lock = _locked(archive, BUILD_TIMEOUT)
+    try:
+        state = read_state(index_dir)
+        if state is None or state.get("lexicon") == _lexicon_version():
+            return
+        texts: list[str] = []
+        names: list[tuple[str | None, str | None]] = []
+        for cid in state["conferences"]:
+            try:
+                _collect_terms(archive.get(cid), texts, names)
+            except PressArchiveError:
+                continue
+        _save_lexicon(index_dir, texts, names)
+        _write_state(index_dir, state["conferences"], _lexicon_version())
+    except OSError as err:
+        raise IndexError_(f"cannot write the search index in {index_dir}: {err.strerror or err}",
+                          hint="check that the archive folder is writable") from err
+    finally:
+        lock.release()
 
 
 def _save_lexicon(index_dir: Path, texts: list[str], names: list[tuple[str | None, str | None]]) -> None:
