@@ -209,6 +209,15 @@ def _open(index_dir: Path):
                           hint="run `pressarchive reindex`") from err
 
 
+def _check_readable(ix, index_dir: Path) -> None:
+    """Open (and close) a reader: missing or damaged segment files show up here, not mid-search."""
+    try:
+        ix.reader().close()
+    except Exception as err:  # noqa: BLE001 - OSError, struct/pickle errors, ...
+        raise IndexError_(f"the search index in {index_dir} is damaged ({type(err).__name__})",
+                          hint="run `pressarchive reindex`") from err
+
+
 def open_index(archive: "Archive"):
     """The archive's Whoosh index, opened as it is (no staleness check)."""
     return _open(Path(archive.index_dir))
@@ -232,7 +241,7 @@ def ensure_index(archive: "Archive", progress: Progress | None = None):
         return rebuild(archive, progress)
     try:
         ix = _open(index_dir)
-        ix.doc_count()
+        _check_readable(ix, index_dir)
     except IndexError_:
         return rebuild(archive, progress)
     changed, removed = stale_conferences(archive, state)
@@ -358,6 +367,7 @@ def update(archive: "Archive", added: list["Record"] = (), removed: list[str] = 
         return rebuild(archive, progress)
     try:
         ix = _open(index_dir)
+        _check_readable(ix, index_dir)
     except IndexError_:
         return rebuild(archive, progress)
     from whoosh.index import LockError
