@@ -500,7 +500,7 @@ class Archive:
             if not folder.is_dir():
                 raise NotFoundError(
                     f"no conference {conference_id!r} in the archive",
-                    hint="`pressarchive list` or `pressarchive search` shows conference ids",
+                    hint="`pressarchive conferences` lists the conference ids",
                 )
             try:
                 record = self.get(conference_id)
