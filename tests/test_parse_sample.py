@@ -74,4 +74,4 @@ def test_bundled_record_matches_a_fresh_parse():
         raw = next(p for p in folder.iterdir() if p.name.startswith("raw"))
         fresh = ingest_bytes(raw.read_bytes(), stored["conference"]["source"]).to_dict()
         for key in ("conference", "speakers", "turns"):
-            assert fresh[key] == stored[key], f"{folder.name}: the parser changed: refresh it with `pressarchive --home . reindex --reparse` ({key} differs)"
+            assert fresh[key] == stored[key], f"{folder.name}: the parser changed: refresh it with `pressarchive --home . add <the raw file>` ({key} differs)"

@@ -186,11 +186,15 @@ _TERMINAL = tuple(".!?。！？…;；:：\"”’』」)）")
 _SPACE = re.compile(r"[ \t\u00a0\u3000]+")
 
 
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b\u200c\u200e\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
+)
+
+
 def clean_line(line: str) -> str:
-    """Collapse runs of spaces, drop control characters, trim."""
-    line = "".join(ch for ch in line if ch == "\t" or unicodedata.category(ch) != "Cc")
-    line = "".join(ch for ch in line if unicodedata.category(ch) != "Cf" or ch == "\u200d")
-    return _SPACE.sub(" ", line).strip()
+    """Collapse runs of spaces, drop control and invisible format characters (ZWJ kept), trim."""
+    return _SPACE.sub(" ", _INVISIBLE.sub("", line)).strip()
 
 
 def _is_cjk(ch: str) -> bool:

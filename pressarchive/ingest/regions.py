@@ -133,48 +133,49 @@ def _word_pattern(forms: tuple[str, ...]) -> str:
 
 @lru_cache(maxsize=1)
 def _tables():
-    en_parts, zh_parts = [], []
+    en_forms: dict[str, str] = {}
+    zh_forms: dict[str, str] = {}
     for table in (AREAS, PROVINCES):
         for canon, (en, zh) in table.items():
-            en_parts.append((canon, re.compile(rf"(?<![A-Za-z])(?:{_word_pattern(en)})(?![a-z])", re.I)))
-            zh_parts.append((canon, zh))
+            for form in en:
+                en_forms.setdefault(_fold_en(form), canon)
+            for form in zh:
+                zh_forms.setdefault(form, canon)
+    en_re = re.compile(
+        r"(?<![A-Za-z])(?:" + _word_pattern(tuple(f for t in (AREAS, PROVINCES) for v in t.values() for f in v[0])) + r")(?![a-z])",
+        re.I,
+    )
+    zh_re = re.compile("|".join(re.escape(f) for f in sorted(zh_forms, key=len, reverse=True)))
     city_en, city_zh = [], []
     for province, names in CITIES.items():
         for n in names:
             (city_zh if re.search(r"[\u3400-\u9fff]", n) else city_en).append((province, n))
     city_en_re = [(p, re.compile(rf"(?<![A-Za-z]){re.escape(n)}(?![a-z])", re.I)) for p, n in city_en]
-    return en_parts, zh_parts, city_en_re, city_zh
+    return en_re, en_forms, zh_re, zh_forms, city_en_re, city_zh
+
+
+def _fold_en(form: str) -> str:
+    return re.sub(r"[\s-]+", " ", form.lower())
 
 
 def mentioned(text: str) -> list[str]:
     """Canonical names of the provinces and economic regions a text mentions, in first-mention order."""
     if not text:
         return []
-    en_parts, zh_parts, _, _ = _tables()
+    en_re, en_forms, zh_re, zh_forms, _, _ = _tables()
     found: dict[str, int] = {}
-    shadow = text
-    for canon, pattern in en_parts:
-        m = pattern.search(shadow)
-        if m:
+    for m in en_re.finditer(text):
+        canon = en_forms.get(_fold_en(m.group(0)))
+        if canon:
             found.setdefault(canon, m.start())
-            if canon in AREAS:
-                # "Guangdong-Hong Kong-Macao Greater Bay Area" mentions the provinces as well: keep scanning.
-                pass
-    for canon, forms in zh_parts:
-        for form in forms:
-            i = text.find(form)
-            if i >= 0:
-                found[canon] = min(found.get(canon, i), i)
-    if "Shanxi" in found and re.search(r"Shaanxi", text) and not re.search(r"(?<![A-Za-z])Shanxi", text):
-        found.pop("Shanxi")
-    if "Beijing" in found and "Beijing-Tianjin-Hebei" in found and not _standalone(text, "Beijing", "北京"):
-        found.pop("Beijing")
+            if canon in AREAS and "-" in m.group(0):  # "Beijing-Tianjin-Hebei" names three provinces
+                inner = _fold_en(m.group(0))
+                for province, (forms, _) in PROVINCES.items():
+                    if any(re.search(rf"(?<![a-z]){re.escape(_fold_en(f))}(?![a-z])", inner) for f in forms):
+                        found.setdefault(province, m.start())
+    for m in zh_re.finditer(text):
+        found.setdefault(zh_forms[m.group(0)], m.start())
     return [k for k, _ in sorted(found.items(), key=lambda kv: kv[1])]
-
-
-def _standalone(text: str, en: str, zh: str) -> bool:
-    without = re.sub(r"Beijing-Tianjin-Hebei", "", text, flags=re.I)
-    return bool(re.search(rf"(?<![A-Za-z]){en}(?![a-z])", without)) or zh in without
 
 
 def region_of(*names: str | None) -> str | None:
@@ -186,7 +187,7 @@ def region_of(*names: str | None) -> str | None:
     for key, region in OUTLET_REGIONS.items():
         if key in low or key in text:
             return region
-    _, zh_parts, city_en, city_zh = _tables()
+    _, _, _, _, city_en, city_zh = _tables()
     best: tuple[int, str] | None = None
     for canon, (en, zh) in PROVINCES.items():
         m = re.search(rf"(?<![A-Za-z])(?:{_word_pattern(en)})(?![a-z])", text, re.I)
