@@ -70,6 +70,12 @@ Zhao Ming: That concludes today's press conference. Thank you.
 """
 
 
+@pytest.fixture(autouse=True)
+def no_seed(monkeypatch):
+    """Reads in this process (snapshots) must not seed the test home from the bundled sample."""
+    monkeypatch.setenv("PRESSARCHIVE_NO_SEED", "1")
+
+
 def transcripts(folder: Path, prefix: str, n: int, extra: str = "") -> list[Path]:
     """n small transcripts the real parser reads, each a distinct conference."""
     folder.mkdir(parents=True, exist_ok=True)
