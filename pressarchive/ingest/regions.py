@@ -154,30 +154,62 @@ def _tables():
     return en_re, en_forms, zh_re, zh_forms, city_en_re, city_zh
 
 
+@lru_cache(maxsize=256)
+def _provinces_in(folded: str) -> tuple[str, ...]:
+    return tuple(
+        province for province, (forms, _) in PROVINCES.items()
+        if any(re.search(rf"(?<![a-z]){re.escape(_fold_en(f))}(?![a-z])", folded) for f in forms)
+    )
+
+
 def _fold_en(form: str) -> str:
-    return re.sub(r"[\s-]+", " ", form.lower())
+    return re.sub(r"[\s-]+", " ", form.lower()).replace("’", "'")
+
+
+_CAPITAL_RUN = re.compile(r"[A-Z][A-Za-z'’]*(?:(?:[ \t-]+|-)(?:[A-Z][A-Za-z'’]*|[a-z]+(?=[ \t-]+[A-Z])))*")
+_SEPARATORS = re.compile(r"[ \t-]+")
+_LOWER_AREAS = re.compile(r"\b(central|western|eastern|northeast(?:ern)?) region\b", re.I)
 
 
 def mentioned(text: str) -> list[str]:
     """Canonical names of the provinces and economic regions a text mentions, in first-mention order."""
     if not text:
         return []
-    en_re, en_forms, zh_re, zh_forms, _, _ = _tables()
+    _, en_forms, zh_re, zh_forms, _, _ = _tables()
     found: dict[str, int] = {}
-    for m in en_re.finditer(text):
+    for run in _CAPITAL_RUN.finditer(text):
+        tokens = [t[:-2] if t.endswith("'s") else t for t in _SEPARATORS.split(run.group(0).lower().replace("’", "'"))]
+        i = 0
+        while i < len(tokens):
+            for j in range(min(len(tokens), i + 7), i, -1):  # longest match first
+                phrase = " ".join(tokens[i:j])
+                canon = en_forms.get(phrase)
+                if canon:
+                    found.setdefault(canon, run.start())
+                    if canon in AREAS and j - i > 1:
+                        for province in _provinces_in(phrase):
+                            found.setdefault(province, run.start())
+                    i = j - 1
+                    break
+            i += 1
+    for m in _LOWER_AREAS.finditer(text):
         canon = en_forms.get(_fold_en(m.group(0)))
         if canon:
             found.setdefault(canon, m.start())
-            if canon in AREAS and "-" in m.group(0):  # "Beijing-Tianjin-Hebei" names three provinces
-                inner = _fold_en(m.group(0))
-                for province, (forms, _) in PROVINCES.items():
-                    if any(re.search(rf"(?<![a-z]){re.escape(_fold_en(f))}(?![a-z])", inner) for f in forms):
-                        found.setdefault(province, m.start())
     for m in zh_re.finditer(text):
         found.setdefault(zh_forms[m.group(0)], m.start())
     return [k for k, _ in sorted(found.items(), key=lambda kv: kv[1])]
 
 
+@lru_cache(maxsize=1)
+def _province_patterns():
+    return [
+        (canon, re.compile(rf"(?<![A-Za-z])(?:{_word_pattern(en)})(?![a-z])", re.I), zh)
+        for canon, (en, zh) in PROVINCES.items()
+    ]
+
+
+@lru_cache(maxsize=4096)
 def region_of(*names: str | None) -> str | None:
     """The region of an organisation or outlet: the province it names, else "National" for central bodies."""
     text = " ".join(n for n in names if n)
@@ -189,8 +221,8 @@ def region_of(*names: str | None) -> str | None:
             return region
     _, _, _, _, city_en, city_zh = _tables()
     best: tuple[int, str] | None = None
-    for canon, (en, zh) in PROVINCES.items():
-        m = re.search(rf"(?<![A-Za-z])(?:{_word_pattern(en)})(?![a-z])", text, re.I)
+    for canon, pattern, zh in _province_patterns():
+        m = pattern.search(text)
         positions = [m.start()] if m else []
         positions += [text.find(f) for f in zh if f in text]
         if positions and (best is None or min(positions) < best[0]):
