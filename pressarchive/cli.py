@@ -128,102 +128,6 @@ def main(argv: list[str] | None = None) -> None:
 # Commands from other modules register themselves below (kept in one file: see docs/architecture.md).
 
 
-# --- export commands ----------------------------------------------------------------------------
-# The search filters, as `search` takes them (TODO: switch to a shared decorator once search defines one).
-_FILTER_OPTIONS = (
-    click.option("--speaker", help="Speaker: English, Chinese or pinyin name, any case."),
-    click.option("--region", help="Speaker's region, e.g. Shanghai or National."),
-    click.option("--outlet", help="Outlet that asked the question."),
-    click.option("--kind", help="statement, question or answer."),
-    click.option("--lang", help="en, zh or mixed."),
-    click.option("--since", help="Conferences on or after this date (YYYY-MM-DD)."),
-    click.option("--until", help="Conferences on or before this date (YYYY-MM-DD)."),
-    click.option("--conference", help="One conference id (alone: all its turns, in order)."),
-)
-_FILTER_NAMES = ("speaker", "region", "outlet", "kind", "lang", "since", "until", "conference")
-_EXTENSIONS = {".md": "md", ".markdown": "md", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
-               ".csv": "csv", ".html": "html", ".htm": "html"}
-
-
-def _export_filter_options(func):
-    for option in reversed(_FILTER_OPTIONS):
-        func = option(func)
-    return func
-
-
-def _select_hits(archive, query: str | None, filters: dict, sort: str | None, limit: int | None = None) -> list:
-    """Hits for export/stats: a whole conference, the whole archive, or every match of a search."""
-    from pressarchive import export
-
-    given = {k: v for k, v in filters.items() if v}
-    if not query and set(given) <= {"conference"}:
-        return export.conference_hits(archive, given["conference"]) if given else export.archive_hits(archive)
-    from pressarchive.search import Filters
-
-    return export.search_all(archive, query, Filters(**given), sort=sort or "relevance", limit=limit)
-
-
-@cli.command("export")
-@click.argument("query", required=False)
-@_export_filter_options
-@click.option("--turn", "turn_ids", multiple=True, metavar="ID", help="A turn id to export (repeatable).")
-@click.option("--sort", type=click.Choice(["relevance", "date"]), help="Order of search matches.")
-@click.option("--limit", type=click.IntRange(min=1), help="At most this many passages (default: all).")
-@click.option("--format", "fmt", metavar="FORMAT", help="md, json, jsonl, csv or html (default: from -o, else md).")
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE (atomically) instead of standard output.")
-@pass_ctx
-def export_cmd(ctx: Context, query: str | None, turn_ids: tuple[str, ...], sort: str | None, limit: int | None,
-               fmt: str | None, output: str | None, **filters) -> None:
-    """Export matched passages with speaker, question, conference and a citation line."""
-    from pathlib import Path
-
-    from pressarchive import export, render
-    from pressarchive.errors import QueryError
-
-    if fmt is None:
-        fmt = _EXTENSIONS.get(Path(output).suffix.lower(), "md") if output else "md"
-    export.writer_for(fmt)
-    if turn_ids:
-        if query or any(filters.values()):
-            raise QueryError("--turn exports the listed turns; leave out the query and filters")
-        hits = export.turn_hits(ctx.archive, turn_ids)
-    else:
-        hits = _select_hits(ctx.archive, query, filters, sort, limit)
-    if limit:
-        hits = hits[:limit]
-    if not hits:
-        render.warn("no passages matched")
-    if output:
-        path = export.write_file(hits, fmt, output)
-        render.err_console().print(f"Wrote {len(hits)} passages to {render.safe(path)} ({fmt})")
-    else:
-        render.write_text_out(lambda stream: export.write(hits, fmt, stream))
-
-
-@cli.command("stats")
-@click.argument("query", required=False)
-@_export_filter_options
-@click.option("--by", default="region", show_default=True, metavar="FIELD",
-              help="region, speaker, outlet, conference or month.")
-@click.option("--format", "fmt", default="chart", show_default=True, metavar="FORMAT", help="chart, json or csv.")
-@pass_ctx
-def stats_cmd(ctx: Context, query: str | None, by: str, fmt: str, **filters) -> None:
-    """Count matching turns by region, speaker, outlet, conference or month (all matches, not a page)."""
-    from pressarchive import export, render
-    from pressarchive.errors import QueryError
-
-    if by not in export.STATS_BY:
-        raise QueryError(f"cannot count by {by!r}", hint=f"use one of: {', '.join(export.STATS_BY)}")
-    if fmt not in ("chart", "json", "csv"):
-        raise QueryError(f"unknown stats format {fmt!r}", hint="use one of: chart, json, csv")
-    rows = export.tally(_select_hits(ctx.archive, query, filters, None), by)
-    if fmt == "chart":
-        what = f" matching {query!r}" if query else ""
-        render.bar_chart(rows, f"Turns{what} by {by}", total=sum(r["count"] for r in rows))
-    else:
-        render.write_text_out(lambda stream: export.write_stats(rows, by, fmt, stream))
-
-
 # --- archive commands ---------------------------------------------------------------------------
 @cli.command("add")
 @click.argument("sources", nargs=-1, required=True, metavar="PATH_OR_URL...")
@@ -458,3 +362,82 @@ def conferences_cmd(ctx: Context, region: str | None, since: str | None, until: 
     _listing(fmt, "Conferences", [("id", "id"), ("date", "date"), ("title", "title"), ("turns", "#turns"),
                                   ("questions", "#questions"), ("speakers", "#speakers"), ("regions", "regions")],
              rows)
+
+
+# --- export commands ----------------------------------------------------------------------------
+# export and stats: the search filters (search_filter_options, above), every match, not a page.
+_EXTENSIONS = {".md": "md", ".markdown": "md", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
+               ".csv": "csv", ".html": "html", ".htm": "html"}
+
+
+def _select_hits(archive, query: str | None, filters: dict, sort: str | None, limit: int | None = None) -> list:
+    """Hits for export/stats: a whole conference or the whole archive in order, else every search match."""
+    from pressarchive import export, render
+    from pressarchive.search import Filters
+
+    given = {k: v for k, v in filters.items() if v not in (None, "")}
+    if not (query or "").strip() and set(given) <= {"conference"}:
+        return export.conference_hits(archive, given["conference"]) if given else export.archive_hits(archive)
+    with render.index_progress() as progress:
+        return export.search_all(archive, query, Filters(**given), sort=(sort or "relevance").strip().lower(),
+                                 limit=limit, progress=progress)
+
+
+@cli.command("export")
+@click.argument("query", required=False)
+@search_filter_options
+@click.option("--turn", "turn_ids", multiple=True, metavar="ID", help="A turn id to export (repeatable).")
+@click.option("--sort", metavar="ORDER", help="relevance or date, for search matches (default: relevance).")
+@click.option("--limit", metavar="N", help="At most N passages (default: all).")
+@click.option("--format", "fmt", metavar="FORMAT", help="md, json, jsonl, csv or html (default: from -o, else md).")
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE (atomically) instead of standard output.")
+@pass_ctx
+def export_cmd(ctx: Context, query: str | None, turn_ids: tuple[str, ...], sort: str | None, limit: str | None,
+               fmt: str | None, output: str | None, **filters) -> None:
+    """Export matched passages with speaker, question, conference and a citation line (or a whole
+    conference with --conference alone, or listed turns with --turn)."""
+    from pathlib import Path
+
+    from pressarchive import export, render
+    from pressarchive.errors import QueryError
+
+    if fmt is None:
+        fmt = _EXTENSIONS.get(Path(output).suffix.lower(), "md") if output else "md"
+    fmt = fmt.strip().lower()
+    export.writer_for(fmt)
+    count = _limit(limit) if limit is not None else None
+    if turn_ids:
+        if (query or "").strip() or any(filters.values()):
+            raise QueryError("--turn exports the listed turns; leave out the query and filters")
+        hits = export.turn_hits(ctx.archive, turn_ids)
+    else:
+        hits = _select_hits(ctx.archive, query, filters, sort, count)
+    hits = hits[:count] if count else hits
+    if not hits:
+        render.warn("no passages matched")
+    if output:
+        path = export.write_file(hits, fmt, output)
+        render.err_console().print(f"Wrote {len(hits)} passages to {render.safe(path)} ({fmt})")
+    else:
+        render.write_text_out(lambda stream: export.write(hits, fmt, stream))
+
+
+@cli.command("stats")
+@click.argument("query", required=False)
+@search_filter_options
+@click.option("--by", default="region", show_default=True, metavar="FIELD",
+              help="region, speaker, outlet, conference or month.")
+@click.option("--format", "fmt", default="chart", show_default=True, metavar="FORMAT", help="chart, json or csv.")
+@pass_ctx
+def stats_cmd(ctx: Context, query: str | None, by: str, fmt: str, **filters) -> None:
+    """Count matching turns by region, speaker, outlet, conference or month (all matches, not a page)."""
+    from pressarchive import export, render
+
+    by, fmt = by.strip().lower(), _format(fmt, ("chart", "json", "csv"))
+    export.check_by(by)
+    rows = export.tally(_select_hits(ctx.archive, query, filters, None), by)
+    if fmt == "chart":
+        what = f" matching {query!r}" if (query or "").strip() else ""
+        render.bar_chart(rows, f"Turns{what} by {by}", total=sum(r["count"] for r in rows))
+    else:
+        render.write_text_out(lambda stream: export.write_stats(rows, by, fmt, stream))

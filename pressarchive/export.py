@@ -25,19 +25,34 @@ Hit = dict[str, Any]
 SEARCH_PAGE = 1000  # first request; repeated with limit=total when more matched
 
 
-def search_all(archive, query: str | None, filters, sort: str = "relevance") -> list[Hit]:
-    """Every hit of a search, not just a page: asks again with ``limit=total`` when needed."""
+def search_all(archive, query: str | None, filters, sort: str = "relevance", limit: int | None = None,
+               progress=None) -> list[Hit]:
+    """Every hit of a search (or the first ``limit``), not just a page: asks again with ``limit=total``."""
     from pressarchive.search import search
 
-    result = search(archive, query, filters, limit=SEARCH_PAGE, sort=sort)
-    if result.total > len(result.hits):
+    result = search(archive, query, filters, limit=limit or SEARCH_PAGE, sort=sort, progress=progress)
+    if limit is None and result.total > len(result.hits):
         result = search(archive, query, filters, limit=result.total, sort=sort)
     return list(result.hits)
 
 
-def conference_hits(archive, conference_id: str) -> list[Hit]:
-    """All turns of one conference, in order (raises NotFoundError for an unknown id)."""
-    record = archive.get(conference_id)
+def resolve_conference(archive, conference: str) -> str:
+    """The conference id ``conference`` names (the id, or a unique start of it), as search takes it."""
+    ids, cid = archive.ids(), conference.strip()
+    if cid in ids:
+        return cid
+    matches = [i for i in ids if i.startswith(cid)] if cid else []
+    if len(matches) == 1:
+        return matches[0]
+    what = "matches several conferences" if matches else "is not in the archive"
+    shown = matches or ids
+    hint = "conferences: " + ", ".join(shown[:10]) + (", ..." if len(shown) > 10 else "") if shown else None
+    raise QueryError(f"conference {cid!r} {what}", hint=hint)
+
+
+def conference_hits(archive, conference: str) -> list[Hit]:
+    """All turns of one conference (id or unique prefix), in order."""
+    record = archive.get(resolve_conference(archive, conference))
     return [make_hit(record, turn) for turn in record.turns]
 
 
@@ -373,6 +388,13 @@ STATS_BY = ("region", "speaker", "outlet", "conference", "month")
 NONE_LABEL = "(none)"
 
 
+def check_by(by: str) -> str:
+    """``by`` if stats can count by it, else a QueryError listing the choices."""
+    if by not in STATS_BY:
+        raise QueryError(f"cannot count by {by!r}", hint=f"use one of: {', '.join(STATS_BY)}")
+    return by
+
+
 def _key(hit: Hit, by: str) -> tuple[str, str]:
     """(value, label) of a hit for a ``--by`` dimension; value is what a filter option accepts."""
     sp, conf = hit["speaker"], hit["conference"]
@@ -391,7 +413,8 @@ def _key(hit: Hit, by: str) -> tuple[str, str]:
     if by == "month":
         month = (conf.get("date") or "")[:7] or "undated"
         return month, month
-    raise QueryError(f"cannot count by {by!r}", hint=f"use one of: {', '.join(STATS_BY)}")
+    check_by(by)
+    raise AssertionError(by)  # pragma: no cover
 
 
 def tally(hits: Iterable[Hit], by: str) -> list[dict[str, Any]]:

@@ -87,7 +87,8 @@ def citation(hit: dict[str, Any]) -> str:
         parts.append(sp["title"])
     if named and org:
         parts.append(org)
-    tail = f'"{conf.get("title") or conf.get("id")}"'
+    title = (conf.get("title") or conf.get("id") or "").replace('"', "'")  # one level of double quotes
+    tail = f'"{title}"'
     for extra in (conf.get("organizer"), conf.get("date") or "undated", conf.get("source_url") or conf.get("source")):
         if extra:
             tail += f", {extra}"

@@ -82,7 +82,9 @@ def test_json_and_jsonl_keep_hit_layout(hits):
     assert h["speaker"]["name_zh"] == "张宏韬" and h["speaker"]["region"] == "Shanghai"
     assert h["question"]["paragraphs"] == ["请问集成电路产业有什么进展？"]
     assert h["conference"]["organizer"] == "Ministry of Industry and Information Technology"
-    assert h["citation"] == citation(hits[0])
+    assert h["citation"] == citation(hits[0]) == (
+        'Zhang Hongtao (张宏韬), Chief Engineer, Shanghai Municipal Commission, "Regional manufacturing 制造业", '
+        f"Ministry of Industry and Information Technology, 2022-09-27, miit.txt [{CONF}:003]")
     assert h["highlights"] == [{"paragraph": 0, "start": 2, "end": 6}]
 
 
@@ -174,7 +176,7 @@ def test_write_file_is_atomic(tmp_path, hits, monkeypatch):
 def test_search_all_asks_for_every_match(monkeypatch):
     calls = []
 
-    def fake_search(archive, query, filters, limit, sort, translate=True):
+    def fake_search(archive, query, filters, limit, sort, translate=True, progress=None):
         calls.append(limit)
         return types.SimpleNamespace(hits=[{"n": i} for i in range(min(limit, 1500))], total=1500)
 
@@ -185,7 +187,7 @@ def test_search_all_asks_for_every_match(monkeypatch):
 def test_cli_exports_conference_and_turns(archive_home, tmp_path):
     save(archive_home, make_record())
     out = tmp_path / "conf.json"
-    result = run("export", "--conference", CONF, "-o", str(out))
+    result = run("export", "--conference", CONF[:15], "-o", str(out))
     assert result.exit_code == 0, result.output
     ids = [h["turn"]["id"] for h in json.loads(out.read_text(encoding="utf-8"))["hits"]]
     assert ids == [f"{CONF}:{i:03d}" for i in (1, 2, 3, 4)]
@@ -194,7 +196,7 @@ def test_cli_exports_conference_and_turns(archive_home, tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--conference", "nope"], "Error: no conference 'nope' in the archive"),
+    (["--conference", "nope"], "Error: conference 'nope' is not in the archive"),
     (["--turn", f"{CONF}:099"], f"Error: no turn '{CONF}:099'"),
     (["--conference", CONF, "--format", "xml"], "Error: unknown export format 'xml'"),
     (["--conference", CONF, "-o", "/nonexistent-dir/x.md"], "Error: cannot write /nonexistent-dir/x.md"),

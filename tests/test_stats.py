@@ -68,3 +68,15 @@ def test_stats_bad_by_is_one_line(two_conferences, capsys):
         main(["stats", "--by", "colour"])
     assert exit_.value.code == 2
     assert capsys.readouterr().err.splitlines()[0] == "Error: cannot count by 'colour'"
+
+
+def test_stats_and_export_count_every_search_match(two_conferences, monkeypatch):
+    from pressarchive import index
+
+    monkeypatch.setattr(index, "BUILD_LEXICON", False)
+    monkeypatch.setattr(export, "SEARCH_PAGE", 1)  # force the second, limit=total request
+    data = json.loads(run("stats", "集成电路", "--by", "region", "--format", "json"))
+    assert data["total"] == 4 and counts(data["rows"]) == [("Beijing", 1), ("Shanghai", 1), ("(none)", 2)]
+    rows = list(csv.DictReader(io.StringIO(run("export", "集成电路", "--kind", "answer", "--format", "csv")[1:])))
+    assert sorted(r["speaker_region"] for r in rows) == ["Beijing", "Shanghai"]
+    assert "<mark>集成电路</mark>" in run("export", "集成电路", "--limit", "1", "--format", "html")
