@@ -232,9 +232,10 @@ def open_searcher(archive: "Archive"):
         raise IndexError_(f"the search index is unreadable ({err})", hint="run `pressarchive reindex`") from err
 
 
-def ensure_index(archive: "Archive", progress: Progress | None = None):
+def ensure_index(archive: "Archive", progress: Progress | None = None, lexicon: bool = True):
     """The archive's index, up to date: built when missing, unreadable or of another format,
-    and updated for the conferences added, changed or removed since it was written."""
+    and updated for the conferences added, changed or removed since it was written; with
+    ``lexicon``, translate.py's lexicon is rebuilt too when its format changed."""
     index_dir = Path(archive.index_dir)
     state = read_state(index_dir)
     if state is None:
@@ -249,7 +250,7 @@ def ensure_index(archive: "Archive", progress: Progress | None = None):
         ix.close()
         ix = update(archive, [archive.get(cid) for cid in changed], removed, progress=progress)
         state = read_state(index_dir) or state
-    if state.get("lexicon") != _lexicon_version():
+    if lexicon and state.get("lexicon") != _lexicon_version():
         refresh_lexicon(archive)
     return ix
 

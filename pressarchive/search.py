@@ -484,7 +484,7 @@ def search(
     ``progress(done, total)`` while it does)."""
     from pressarchive.index import ensure_index
 
-    ix = ensure_index(archive, progress)
+    ix = ensure_index(archive, progress, lexicon=translate)
     try:
         return search_index(ix, archive.get, query, filters, limit, sort, translate,
                             index_dir=Path(archive.index_dir))

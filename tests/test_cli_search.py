@@ -193,6 +193,7 @@ def test_index_is_built_on_first_use_and_refreshed(archive, archive_home):
 
 def test_fresh_process_json_is_clean(archive, archive_home):
     """A real process: stdout is exactly the JSON (no progress bar), stderr carries no traceback."""
+    index.ensure_index(archive).close()  # built here, without the (slow) lexicon
     env = dict(os.environ, PRESSARCHIVE_HOME=str(archive_home))
     proc = subprocess.run([sys.executable, "-m", "pressarchive", "search", "产业转移", "--format", "json",
                            "--no-translate"], capture_output=True, text=True, env=env, timeout=120)
