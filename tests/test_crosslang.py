@@ -1,0 +1,134 @@
+"""Cross-language search on the sample archive, end to end through `pressarchive search --format json`.
+
+The sample is mostly English (machine translated); its last answers exist only in Chinese. An English
+query must find those Chinese answers, and a Chinese query the English ones, each hit saying which
+translated term matched; --no-translate turns that off; and no English seed case gets worse.
+"""
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import SHARED, sample_path
+from pressarchive import render
+from pressarchive.cli import cli
+
+
+def invoke(*args: str) -> str:
+    render.set_streams()  # consoles are rebuilt on the runner's streams
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False, env={"PRESSARCHIVE_NO_SEED": "1"})
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory) -> Path:
+    """An archive holding just the sample conference (its index is built by the first search)."""
+    folder = tmp_path_factory.mktemp("crosslang") / "home"
+    folder.mkdir()
+    invoke("--home", str(folder), "add", str(sample_path()))
+    return folder
+
+
+def search(home: Path, *args: str) -> list[dict]:
+    out = invoke("--home", str(home), "search", *args, "--format", "json", "--limit", "30")
+    return json.loads(out)["hits"]
+
+
+def text(hit: dict) -> str:
+    return unicodedata.normalize("NFKC", " ".join(hit["turn"]["paragraphs"])).casefold()
+
+
+def chinese(hit: dict) -> bool:
+    return hit["turn"]["lang"] in ("zh", "mixed")
+
+
+# --- English -> Chinese --------------------------------------------------------------------------
+@pytest.mark.parametrize("query, term", [
+    ("new energy vehicles", "新能源汽车"),
+    ("integrated circuit", "集成电路"),
+    ("Shanghai", "上海"),
+    ("Yangtze River Delta", "长三角"),
+    ("industrial transfer", "产业转移"),
+    ("industrial internet", "工业互联网"),
+    ("Chengdu-Chongqing", "成渝"),
+])
+def test_english_query_finds_chinese_answers(home, query, term):
+    hits = search(home, query)
+    found = [h for h in hits if chinese(h) and term in text(h)]
+    assert found, f"no Chinese turn with {term} for {query!r}"
+    assert any({"typed": query, "matched": term} in h["translated_from"] for h in found)
+    assert all(not h["translated_from"] or h["translated_from"][0]["typed"] for h in hits)
+
+
+def test_new_energy_vehicles_finds_the_chinese_shanghai_answer(home):
+    hits = search(home, "new energy vehicles")
+    zh = [h for h in hits if h["turn"]["lang"] == "zh" and "新能源汽车" in text(h)]
+    assert zh and zh[0]["turn"]["kind"] == "answer"
+    assert zh[0]["speaker"]["name_zh"] == "张宏韬"
+
+
+# --- Chinese -> English --------------------------------------------------------------------------
+@pytest.mark.parametrize("query, phrase", [
+    ("产业集群", "industrial cluster"),
+    ("集成電路", "integrated circuit"),  # traditional characters, folded
+    ("十四五", "14th five-year plan"),
+    ("专精特新", "specialized and special new"),
+    ("长三角", "yangtze river delta"),
+    ("绿色工厂", "green factor"),
+])
+def test_chinese_query_finds_english_answers(home, query, phrase):
+    hits = search(home, query)
+    found = [h for h in hits if h["turn"]["lang"] == "en" and phrase in text(h)]
+    assert found, f"no English turn with {phrase!r} for {query!r}"
+    assert any(t["typed"] == query for h in found for t in h["translated_from"])
+
+
+# --- control ---------------------------------------------------------------------------------------
+def test_no_translate_keeps_to_the_typed_language(home):
+    assert not [h for h in search(home, "new energy vehicles", "--no-translate") if h["turn"]["lang"] == "zh"]
+    assert not [h for h in search(home, "产业集群", "--no-translate") if h["turn"]["lang"] == "en"]
+    assert all(not h["translated_from"] for h in search(home, "Shanghai", "--no-translate"))
+
+
+def test_typed_words_still_count(home):
+    """An expansion adds hits; every English hit of the plain query is still there."""
+    plain = {h["turn"]["id"] for h in search(home, "integrated circuit", "--no-translate")}
+    expanded = {h["turn"]["id"] for h in search(home, "integrated circuit")}
+    assert plain and plain <= expanded
+
+
+# --- names -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["张宏韬", "Zhang Hongtao", "zhanghongtao", "Hongtao Zhang", "ZHANG hongtao"])
+def test_speaker_in_any_script(home, name):
+    hits = search(home, "--speaker", name)
+    assert hits
+    assert {h["speaker"]["name"] for h in hits} == {"Zhang Hongtao"}
+    assert {h["turn"]["lang"] for h in hits} >= {"en", "zh"}  # his English answer and his Chinese one
+
+
+# --- English-only queries do not get worse --------------------------------------------------------
+def _cases() -> list[dict]:
+    path = SHARED / "gold" / "queries.seed.json"
+    if not path.is_file():
+        return []
+    return json.loads(path.read_text(encoding="utf-8"))["cases"]
+
+
+def _passes(hits: list[dict], case: dict) -> bool:
+    def norm(s: str) -> str:
+        return " ".join(unicodedata.normalize("NFKC", s or "").split()).casefold()
+
+    top = [norm(" ".join(h["turn"]["paragraphs"])) for h in hits[: case.get("within", 10)]]
+    return all(any(norm(p) in t for t in top) for p in case["expect"])
+
+
+@pytest.mark.parametrize("case", [c for c in _cases() if c.get("query")], ids=lambda c: c["query"])
+def test_seed_case_not_worse_with_translation(home, case):
+    args = [case["query"], *case.get("options", [])]
+    if _passes(search(home, *args, "--no-translate"), case):
+        assert _passes(search(home, *args), case), "translation pushed the expected passage out"
