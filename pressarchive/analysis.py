@@ -16,10 +16,52 @@ rjieba (~0.13 s to load its dictionary) and OpenCC are imported only when the te
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from functools import lru_cache
 
-from whoosh.analysis import Composable, Filter, LowercaseFilter, Token, Tokenizer
+
+def _import_whoosh_lightly() -> None:
+    """Import whoosh without the two heavy modules it pulls in for nothing we use.
+
+    whoosh.compat imports ``urllib.request`` (for a download helper) and whoosh.reading the
+    ``cached_property`` package, which imports asyncio: together 60-100 ms of a ~0.3 s cold start
+    (docs/performance.md). Light stand-ins are put in ``sys.modules`` for the import only and taken
+    away again, so a later ``import urllib.request`` gets the real module.
+    """
+    if "whoosh.reading" in sys.modules:
+        return
+    import functools
+    import types
+
+    stubs: dict[str, types.ModuleType] = {}
+    if "cached_property" not in sys.modules:
+        stub = types.ModuleType("cached_property")
+        stub.cached_property = functools.cached_property  # type: ignore[attr-defined]
+        stubs["cached_property"] = stub
+    if "urllib.request" not in sys.modules:
+        stub = types.ModuleType("urllib.request")
+
+        def urlretrieve(*args, **kwargs):  # pragma: no cover - whoosh never calls it on our paths
+            import importlib
+
+            return importlib.import_module("urllib.request").urlretrieve(*args, **kwargs)
+
+        stub.urlretrieve = urlretrieve  # type: ignore[attr-defined]
+        stubs["urllib.request"] = stub
+    sys.modules.update(stubs)
+    try:
+        import whoosh.compat  # noqa: F401
+        import whoosh.reading  # noqa: F401
+    finally:
+        for name, stub in stubs.items():
+            if sys.modules.get(name) is stub:
+                del sys.modules[name]
+
+
+_import_whoosh_lightly()
+
+from whoosh.analysis import Composable, Filter, LowercaseFilter, Token, Tokenizer  # noqa: E402
 
 # Han ideographs: CJK unified (+ extension A), compatibility ideographs, extensions B and later.
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"

@@ -39,9 +39,9 @@ Progress = Callable[[int, int], None]  # progress(done, total), called once per 
 # --- schema -------------------------------------------------------------------------------------
 def schema():
     """The Whoosh schema: text fields (bilingual + bigrams), name fields, filter keys, labels."""
-    from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
+    from pressarchive import analysis  # first: it imports whoosh lightly
 
-    from pressarchive import analysis
+    from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 
     text = analysis.bilingual_analyzer()
     cjk = analysis.cjk_bigram_analyzer()
@@ -200,6 +200,7 @@ def stale_conferences(archive: "Archive", state: dict[str, Any]) -> tuple[list[s
 # --- opening ------------------------------------------------------------------------------------
 def _open(index_dir: Path):
     """Open the Whoosh index in ``index_dir``; IndexError_ when missing or unreadable."""
+    import pressarchive.analysis  # noqa: F401 - first: it imports whoosh lightly (docs/performance.md)
     from whoosh import index as wix
 
     try:
@@ -305,6 +306,7 @@ def build_in(storage, records: Iterable["Record"], progress: Progress | None = N
 
 def rebuild(archive: "Archive", progress: Progress | None = None):
     """Build the whole index again from the corpus, in a side folder swapped in when complete."""
+    import pressarchive.analysis  # noqa: F401 - first: it imports whoosh lightly
     from whoosh.filedb.filestore import FileStorage
 
     index_dir = Path(archive.index_dir)
