@@ -240,12 +240,12 @@ def ensure_index(archive: "Archive", progress: Progress | None = None, lexicon: 
     index_dir = Path(archive.index_dir)
     state = read_state(index_dir)
     if state is None:
-        return rebuild(archive, progress)
+        return rebuild(archive, progress, only_if_stale=True)
     try:
         ix = _open(index_dir)
         _check_readable(ix, index_dir)
     except IndexError_:
-        return rebuild(archive, progress)
+        return rebuild(archive, progress, only_if_stale=True)
     changed, removed = stale_conferences(archive, state)
     if changed or removed:
         ix.close()
@@ -304,14 +304,39 @@ def build_in(storage, records: Iterable["Record"], progress: Progress | None = N
     return ix
 
 
-def rebuild(archive: "Archive", progress: Progress | None = None):
-    """Build the whole index again from the corpus, in a side folder swapped in when complete."""
+def _current(archive: "Archive"):
+    """The index opened when it is readable and matches the corpus, else None."""
+    index_dir = Path(archive.index_dir)
+    state = read_state(index_dir)
+    if state is None:
+        return None
+    try:
+        ix = _open(index_dir)
+        _check_readable(ix, index_dir)
+    except IndexError_:
+        return None
+    if any(stale_conferences(archive, state)):
+        ix.close()
+        return None
+    return ix
+
+
+def rebuild(archive: "Archive", progress: Progress | None = None, only_if_stale: bool = False):
+    """Build the whole index again from the corpus, in a side folder swapped in when complete.
+
+    ``only_if_stale``: skip the work when, once the lock is ours, the index turns out to be current
+    (another process built it while this one waited).
+    """
     import pressarchive.analysis  # noqa: F401 - first: it imports whoosh lightly
     from whoosh.filedb.filestore import FileStorage
 
     index_dir = Path(archive.index_dir)
     lock = _locked(archive, BUILD_TIMEOUT)
     try:
+        if only_if_stale:
+            current = _current(archive)
+            if current is not None:
+                return current
         ids = archive.ids()
         try:
             tmp = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.building-", dir=index_dir.parent))

@@ -259,3 +259,12 @@ def test_busy_index_raises_busy_error(archive, monkeypatch):
 def test_open_searcher_gives_a_searcher(archive):
     with index.open_searcher(archive) as s:
         assert s.doc_count() == 9
+
+
+def test_a_build_finished_by_another_process_is_not_repeated(archive, monkeypatch):
+    index.ensure_index(archive).close()
+    built = []
+    monkeypatch.setattr(index, "build_in", lambda *a, **k: built.append(1))
+    # this process saw no index, then waited for the lock while another one built it
+    ix = index.rebuild(archive, only_if_stale=True)
+    assert built == [] and ix.doc_count() == 9
