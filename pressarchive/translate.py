@@ -50,10 +50,10 @@ import os
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from collections.abc import Callable, Iterable, Mapping
 
 from pressarchive.errors import IndexError_
 
@@ -93,7 +93,7 @@ GENERIC_WORDS = frozenset(
 # words that end in s but are not plurals (folding them would merge them with other words)
 _NOT_PLURAL = frozenset("news series species means gas bus yes this his its was has does is us as chaos lens".split())
 
-_CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 # Regular expressions are compiled on first use: compiling them all costs milliseconds at import time.
 _RX = {
     "cjk": f"[{_CJK_CLASS}]+",
@@ -782,7 +782,7 @@ _APOSTROPHES = "'\u2019"
 
 def _is_cjk(ch: str) -> bool:
     o = ord(ch)
-    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF
+    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x3134F
 
 
 def _query_chunks(text: str) -> list[list[tuple[str, int, int]]]:
