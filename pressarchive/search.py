@@ -606,7 +606,7 @@ def split_turn_id(turn_id: str) -> tuple[str, int]:
 
 def turn_context(archive: "Archive", turn_id: str, neighbours: int = 1) -> dict[str, Any]:
     """A turn as a hit, with the question it answers (in the hit), the answers it got, and the
-    ``neighbours`` turns before and after it, each as a hit."""
+    ``neighbours`` turns before and after it (those not already shown as question or answer)."""
     from pressarchive.errors import NotFoundError
     from pressarchive.hits import make_hit
 
@@ -617,11 +617,15 @@ def turn_context(archive: "Archive", turn_id: str, neighbours: int = 1) -> dict[
         raise NotFoundError(f"no turn {seq} in conference {conf_id}",
                             hint=f"its turns are numbered 1 to {max((t.seq for t in record.turns), default=0)}")
     turn = record.turns[position]
+    answers = [t for t in record.turns if t.kind == "answer" and t.question == turn.id]
+    shown = {turn.question, *(t.id for t in answers)}  # not repeated as neighbours
     return {
         "hit": make_hit(record, turn),
-        "answers": [make_hit(record, t) for t in record.turns if t.kind == "answer" and t.question == turn.id],
-        "before": [make_hit(record, t) for t in record.turns[max(0, position - neighbours):position]],
-        "after": [make_hit(record, t) for t in record.turns[position + 1:position + 1 + neighbours]],
+        "answers": [make_hit(record, t) for t in answers],
+        "before": [make_hit(record, t) for t in record.turns[max(0, position - neighbours):position]
+                   if t.id not in shown],
+        "after": [make_hit(record, t) for t in record.turns[position + 1:position + 1 + neighbours]
+                  if t.id not in shown],
     }
 
 

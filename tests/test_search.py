@@ -243,7 +243,9 @@ def test_translations_are_or_ed_in_at_lower_weight(archive):
 def test_turn_context(archive):
     ctx = turn_context(archive, A(3))
     assert ctx["hit"]["question"]["id"] == A(2)
-    assert [h["turn"]["id"] for h in ctx["before"] + ctx["after"]] == [A(2), A(4)]
+    assert ctx["before"] == [] and [h["turn"]["id"] for h in ctx["after"]] == [A(4)]  # A(2) is its question
+    ctx = turn_context(archive, A(3), neighbours=2)
+    assert [h["turn"]["id"] for h in ctx["before"] + ctx["after"]] == [A(1), A(4), A(5)]
     ctx = turn_context(archive, f"{CONF_A}:2", neighbours=0)
     assert [h["turn"]["id"] for h in ctx["answers"]] == [A(3)] and ctx["before"] == ctx["after"] == []
     with pytest.raises(NotFoundError, match="is not a turn id"):
