@@ -201,3 +201,18 @@ def test_fresh_process_json_is_clean(archive, archive_home):
     data = json.loads(proc.stdout)
     assert {h["turn"]["id"] for h in data["hits"]} == {turn_id(CONF_A, 5), turn_id(CONF_A, 6)}
     assert "Traceback" not in proc.stderr
+
+
+def test_embedded_default_searches_the_bundled_sample(archive_home):
+    """An empty home is seeded with the bundled sample; the first search builds the index."""
+    from pressarchive.home import bundled_corpus
+
+    bundled = bundled_corpus()
+    if bundled is None or not any(bundled.glob("*/record.json")):
+        pytest.skip("no bundled sample archive")
+    code, out = run("search", "集成电路", "--format", "json", "--no-translate")
+    assert code == 0
+    top = [" ".join(h["turn"]["paragraphs"]) for h in json.loads(out)["hits"][:3]]
+    assert any("三大先导产业规模达到1.27万亿元" in t for t in top)
+    code, out = run("search", "--speaker", "zhang hongtao", "--kind", "answer", "--format", "json")
+    assert code == 0 and {h["speaker"]["name_zh"] for h in json.loads(out)["hits"]} == {"张宏韬"}
