@@ -32,6 +32,7 @@ class Context:
             from pressarchive.store import Archive
 
             self._archive = Archive(self.home)
+            self._archive.recover()  # cheap, never waits: puts back what a killed write left half done
         return self._archive
 
 

@@ -12,6 +12,8 @@ _out: TextIO | None = None
 _err: TextIO | None = None
 _console = None
 _err_console = None
+_console_for: TextIO | None = None
+_err_console_for: TextIO | None = None
 
 
 def set_streams(out: TextIO | None = None, err: TextIO | None = None) -> None:
@@ -20,24 +22,42 @@ def set_streams(out: TextIO | None = None, err: TextIO | None = None) -> None:
     _out, _err, _console, _err_console = out, err, None, None
 
 
+_wrapped: dict[int, Any] = {}
+
+
+def _printable(stream: TextIO) -> TextIO:
+    """A stream that cannot encode Chinese (a latin-1 terminal) gets replacement characters, not a crash."""
+    encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "").replace("_", "")
+    if encoding in ("utf8", "utf16", "utf32", "gb18030") or getattr(stream, "buffer", None) is None:
+        return stream
+    key = id(stream)
+    if key not in _wrapped:
+        import io
+
+        _wrapped[key] = io.TextIOWrapper(stream.buffer, encoding=stream.encoding, errors="replace", line_buffering=True)
+    return _wrapped[key]
+
+
 def console():
     """The output console, rebuilt if the process's stdout was swapped (CliRunner does so per call)."""
-    global _console
+    global _console, _console_for
     stream = _out or sys.stdout
-    if _console is None or _console.file is not stream:
+    if _console is None or _console_for is not stream:
         from rich.console import Console
 
-        _console = Console(file=stream, highlight=False, soft_wrap=False)
+        _console = Console(file=_printable(stream), highlight=False, soft_wrap=False)
+        _console_for = stream
     return _console
 
 
 def err_console():
-    global _err_console
+    global _err_console, _err_console_for
     stream = _err or sys.stderr
-    if _err_console is None or _err_console.file is not stream:
+    if _err_console is None or _err_console_for is not stream:
         from rich.console import Console
 
-        _err_console = Console(file=stream, highlight=False)
+        _err_console = Console(file=_printable(stream), highlight=False)
+        _err_console_for = stream
     return _err_console
 
 
