@@ -203,9 +203,11 @@ def test_fresh_process_json_is_clean(archive, archive_home):
     assert "Traceback" not in proc.stderr
 
 
-def test_embedded_default_searches_the_bundled_sample(archive_home):
+def test_embedded_default_searches_the_bundled_sample(archive_home, monkeypatch):
     """An empty home is seeded with the bundled sample; the first search builds the index."""
     from pressarchive.home import bundled_corpus
+
+    monkeypatch.delenv("PRESSARCHIVE_NO_SEED", raising=False)
 
     bundled = bundled_corpus()
     if bundled is None or not any(bundled.glob("*/record.json")):
