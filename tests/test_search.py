@@ -283,3 +283,14 @@ def test_search_sees_a_record_changed_after_indexing(archive, archive_home):
     b.turns[2].paragraphs = ["Hengqin is the new topic."]
     write_record(archive_home, b)
     assert ids(search(archive, "Hengqin")) == [B(3)]
+
+
+def test_search_index_on_a_ram_index():
+    from whoosh.filedb.filestore import RamStorage
+
+    from pressarchive.search import search_index
+
+    records = {r.conference.id: r for r in make_records()}
+    ix = index.build_in(RamStorage(), records.values())
+    r = search_index(ix, records.__getitem__, "高精尖", Filters(speaker="张宏韬"))
+    assert ids(r) == [A(5)] and spans(r.hits[0]) == [(1, "高精尖")]
