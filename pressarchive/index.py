@@ -240,12 +240,12 @@ def ensure_index(archive: "Archive", progress: Progress | None = None, lexicon: 
     index_dir = Path(archive.index_dir)
     state = read_state(index_dir)
     if state is None:
-        return rebuild(archive, progress, only_if_stale=True)
+        return _rebuild(archive, progress, only_if_stale=True)
     try:
         ix = _open(index_dir)
         _check_readable(ix, index_dir)
     except IndexError_:
-        return rebuild(archive, progress, only_if_stale=True)
+        return _rebuild(archive, progress, only_if_stale=True)
     changed, removed = stale_conferences(archive, state)
     if changed or removed:
         ix.close()
@@ -321,12 +321,14 @@ def _current(archive: "Archive"):
     return ix
 
 
-def rebuild(archive: "Archive", progress: Progress | None = None, only_if_stale: bool = False):
-    """Build the whole index again from the corpus, in a side folder swapped in when complete.
+def rebuild(archive: "Archive", progress: Progress | None = None):
+    """Build the whole index again from the corpus, in a side folder swapped in when complete."""
+    return _rebuild(archive, progress)
 
-    ``only_if_stale``: skip the work when, once the lock is ours, the index turns out to be current
-    (another process built it while this one waited).
-    """
+
+def _rebuild(archive: "Archive", progress: Progress | None = None, only_if_stale: bool = False):
+    """``rebuild``; with ``only_if_stale``, skip the work when, once the lock is ours, the index
+    turns out to be current (another process built it while this one waited)."""
     import pressarchive.analysis  # noqa: F401 - first: it imports whoosh lightly
     from whoosh.filedb.filestore import FileStorage
 

@@ -266,5 +266,5 @@ def test_a_build_finished_by_another_process_is_not_repeated(archive, monkeypatc
     built = []
     monkeypatch.setattr(index, "build_in", lambda *a, **k: built.append(1))
     # this process saw no index, then waited for the lock while another one built it
-    ix = index.rebuild(archive, only_if_stale=True)
+    ix = index._rebuild(archive, only_if_stale=True)
     assert built == [] and ix.doc_count() == 9
