@@ -543,6 +543,7 @@ def search_index(ix, get_record, query: str | None, filters: Filters | None = No
                              matched, expansions))
     everything = wanted_for(q, terms, "text", "cjk") if text else Wanted()
     query_terms = sorted(everything.words | {" ".join(p) for p in everything.phrases} | set(everything.strings))
+    expansions = [{k: v for k, v in e.items() if not k.startswith("_")} for e in expansions]
     return SearchResult(hits=hits, total=total, query_terms=query_terms, expansions=expansions)
 
 
@@ -557,7 +558,6 @@ def _matched(hit, terms: set[tuple[str, str]]) -> set[tuple[str, str]]:
 
 def _hit(record: "Record", turn, score, q, matched: set[tuple[str, str]],
          expansions: list[dict[str, Any]]) -> dict[str, Any]:
-    from pressarchive.analysis import fold
     from pressarchive.hits import make_hit
 
     highlights = []
@@ -580,14 +580,11 @@ def _hit(record: "Record", turn, score, q, matched: set[tuple[str, str]],
                 for s, e in highlight_spans(para, want):
                     note(para[s:e])
     translated = []
-    if expansions:
-        folded_text = fold(turn.text).casefold()
-        for e in expansions:
-            target = fold(e["target"]).casefold()
-            if target and (target in folded_text or any(fold(s).casefold() == target for s in surfaces)):
-                item = {"typed": e["typed"], "matched": e["target"]}
-                if item not in translated:
-                    translated.append(item)
+    for e in expansions:
+        if _expansion_matched(e, matched):
+            item = {"typed": e["typed"], "matched": e["target"]}
+            if item not in translated:
+                translated.append(item)
     return make_hit(record, turn, score=round(score, 4) if score is not None else None,
                     highlights=highlights, matched_terms=surfaces[:12], translated_from=translated)
 
@@ -765,3 +762,27 @@ def list_conferences(archive: "Archive", region: str | None = None, since: str |
             "regions": sorted({s.region for s in r.speakers if s.region}),
         })
     return sorted(rows, key=lambda x: (x["date"] or "", x["id"]), reverse=True)
+
+
+def _expansion_terms(expansion: dict[str, Any]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """(fields, analysed terms) by which a translation can match: a Chinese one through the
+    bigram fields, an English one through the word fields."""
+    from pressarchive.analysis import bilingual_analyzer, cjk_bigram_analyzer
+
+    if "_terms" not in expansion:
+        target = expansion["target"]
+        if expansion.get("lang") == "zh":
+            words = tuple(t.text for t in cjk_bigram_analyzer()(target, mode="query"))
+            expansion["_terms"] = [(("cjk",), words), (("qcjk",), words)]
+        else:
+            words = tuple(t.text for t in bilingual_analyzer()(target, mode="query"))
+            expansion["_terms"] = [(("text",), words), (("question",), words)]
+    return expansion["_terms"]
+
+
+def _expansion_matched(expansion: dict[str, Any], matched: set[tuple[str, str]]) -> bool:
+    """True when a hit matched every analysed term of the translation in one field."""
+    for fields, words in _expansion_terms(expansion):
+        if words and all((f, w) in matched for f in fields for w in words):
+            return True
+    return False
