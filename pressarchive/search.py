@@ -93,11 +93,12 @@ def _parser(schema, fields: dict[str, float] | None = None):
 
 
 def normalize_query(text: str) -> str:
-    """Curly and full-width quotes and brackets made ASCII, so they work as syntax; a question
-    mark outside a phrase is punctuation, not a one-character wildcard (``*`` still is one)."""
+    """Curly and full-width quotes and brackets made ASCII, so they work as syntax; field names in
+    lower case; a question mark outside a phrase is punctuation, not a one-character wildcard
+    (``*`` still is one)."""
     text = (text or "").translate(_QUOTES)
     parts = text.split('"')
-    parts[::2] = [p.replace("?", " ") for p in parts[::2]]
+    parts[::2] = [_FIELD_REF.sub(lambda m: m.group(1).lower() + ":", p.replace("?", " ")) for p in parts[::2]]
     return '"'.join(parts).strip()
 
 

@@ -90,6 +90,7 @@ def test_field_queries(archive):
     assert set(ids(search(archive, 'speaker:"li feng" kind:answer', translate=False))) == {B(2)}
     assert set(ids(search(archive, "outlet:jiefang", translate=False))) == {A(2), A(3)}
     assert set(ids(search(archive, "mentions:chongqing", translate=False))) == {A(6)}
+    assert set(ids(search(archive, "Region:Chongqing Kind:statement", translate=False))) == {A(6)}
 
 
 def test_an_answer_is_found_through_its_question(archive):
