@@ -391,20 +391,23 @@ def update(archive: "Archive", added: list["Record"] = (), removed: list[str] = 
     Costs about one conference's work per conference; falls back to ``rebuild`` when there is no
     usable index yet.
     """
-    index_dir = Path(archive.index_dir)
-    state = read_state(index_dir)
-    if state is None:
-        return rebuild(archive, progress)
-    try:
-        ix = _open(index_dir)
-        _check_readable(ix, index_dir)
-    except IndexError_:
-        return rebuild(archive, progress)
+    from pressarchive import analysis  # noqa: F401 - first: it imports whoosh lightly
     from whoosh.index import LockError
 
+    index_dir = Path(archive.index_dir)
     added = list(added)
     lock = _locked(archive, BUILD_TIMEOUT)
     try:
+        state = read_state(index_dir)  # read under the lock: another writer may just have changed it
+        try:
+            ix = _open(index_dir) if state is not None else None
+            if ix is not None:
+                _check_readable(ix, index_dir)
+        except IndexError_:
+            ix = None
+        if ix is None:
+            lock.release()
+            return rebuild(archive, progress)
         try:
             writer = ix.writer(timeout=WRITER_TIMEOUT)
         except LockError as err:
@@ -430,7 +433,8 @@ def update(archive: "Archive", added: list["Record"] = (), removed: list[str] = 
         raise IndexError_(f"cannot write the search index in {index_dir}: {err.strerror or err}",
                           hint="check that the archive folder is writable") from err
     finally:
-        lock.release()
+        if lock.is_locked:
+            lock.release()
     return _open(index_dir)
 
 
