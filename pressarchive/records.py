@@ -42,7 +42,9 @@ class Speaker:
         org = self.organization or self.organization_zh
         if org:
             return f"{org} reporter" if self.role == "reporter" else org
-        return "Unidentified speaker"
+        if self.role in ("reporter", "host", "interpreter"):
+            return {"reporter": "Reporter", "host": "Host", "interpreter": "Interpreter"}[self.role]
+        return self.title or "Unidentified speaker"
 
 
 @dataclass

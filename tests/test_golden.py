@@ -2,7 +2,7 @@
 
 Each folder ``tests/fixtures/ingest/<case>/`` holds one ``input.<ext>`` and an ``expected.json``
 written by reading the input, not by running the parser (format: ``tests/fixtures/ingest/README.md``).
-Files in ``tests/fixtures/ingest/bad/`` must be refused with a one-line error and a non-zero exit.
+Files in ``tests/fixtures/ingest/bad*/`` must be refused with a one-line error and a non-zero exit.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import pytest
 
 GOLDEN = Path(__file__).resolve().parent / "fixtures" / "ingest"
 CASES = sorted(p for p in GOLDEN.iterdir() if p.is_dir() and (p / "expected.json").is_file())
-BAD = sorted(p for p in (GOLDEN / "bad").iterdir() if p.is_file())
+BAD = sorted(p for d in GOLDEN.glob("bad*") for p in d.iterdir() if p.is_file() and p.suffix != ".md")
 
 
 # --- normalisation (the same folding as ../shared/tools/check_parse.py, case kept for text) ------

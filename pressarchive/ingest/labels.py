@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pressarchive.ingest.names import CJK_NAME, is_chinese_name
+from pressarchive.ingest.names import CJK_NAME, chinese_surname, is_chinese_name
 
 # What a label says about the speaker.
 GENERIC = "generic"  # Q, A, 问, 答, Moderator ...
 PERSON = "person"
 REPORTER = "reporter"  # identified by outlet (or not at all)
+TITLED = "titled"  # 行政长官 / 邱副主委: a title, perhaps with a surname, standing for a person
 
 
 @dataclass
@@ -34,9 +35,9 @@ class Label:
 
 _TIMESTAMP = re.compile(r"^\(?\[?\d{1,2}:\d{2}(?::\d{2})?\]?\)?\s*")
 _TAGGED = re.compile(r"^<\s*(name|speaker)\s*>\s*(.{1,80}?)\s*<\s*/\s*\1\s*>\s*[.:：]?\s*", re.I)
-_COLON = re.compile(r"^(?P<label>[^:：\n]{1,80}?)\s*(?:\((?P<ts>\d{1,2}:\d{2}(?::\d{2})?)\))?\s*[:：]\s*(?P<rest>.*)$", re.S)
+_COLON = re.compile(r"^(?P<label>[^:：\n]{1,120}?)\s*(?:\((?P<ts>\d{1,2}:\d{2}(?::\d{2})?)\))?\s*[:：]\s*(?P<rest>.*)$", re.S)
 _CAPS_PERIOD = re.compile(r"^(?P<label>(?:[A-Z][A-Z'’\-]+\.?\s){0,3}[A-Z][A-Z'’\-]+)\.\s+(?P<rest>\S.*)$", re.S)
-_Q_BARE = re.compile(r"^(Q|Q\.)\s+(?P<rest>\S.*)$", re.S)
+_Q_BARE = re.compile(r"^(Q|Q\.)\s+(?P<rest>[^\s(（:：].*)$", re.S)
 
 GENERIC_EN = {
     "q": ("reporter", REPORTER), "question": ("reporter", REPORTER), "questioner": ("reporter", REPORTER),
@@ -48,11 +49,15 @@ GENERIC_EN = {
     "spokesperson": ("presenter", GENERIC), "spokesman": ("presenter", GENERIC), "spokeswoman": ("presenter", GENERIC),
     "presenter": ("presenter", GENERIC), "unidentified speaker": ("other", GENERIC), "speaker": ("other", GENERIC),
     "male speaker": ("other", GENERIC), "female speaker": ("other", GENERIC), "operator": ("host", GENERIC),
+    "staff": ("host", GENERIC), "follow-up": ("reporter", REPORTER), "follow up": ("reporter", REPORTER),
+    "followup": ("reporter", REPORTER), "follow-up question": ("reporter", REPORTER),
 }
+FOLLOW_UPS = {"follow-up", "follow up", "followup", "follow-up question", "追问", "追问一下"}
 GENERIC_ZH = {
     "问": ("reporter", REPORTER), "提问": ("reporter", REPORTER), "记者": ("reporter", REPORTER), "记者问": ("reporter", REPORTER),
     "答": ("presenter", GENERIC), "回答": ("presenter", GENERIC), "主持人": ("host", GENERIC), "主持": ("host", GENERIC),
     "翻译": ("interpreter", GENERIC), "发言人": ("presenter", GENERIC), "新闻发言人": ("presenter", GENERIC),
+    "追问": ("reporter", REPORTER), "口译": ("interpreter", GENERIC), "传译": ("interpreter", GENERIC),
 }
 HONORIFICS = (
     "mr", "ms", "mrs", "miss", "dr", "prof", "professor", "sir", "madam", "mme", "m",
@@ -60,7 +65,9 @@ HONORIFICS = (
     "deputy press secretary", "under secretary", "assistant secretary", "director", "deputy director", "minister",
     "vice minister", "deputy minister", "ambassador", "spokesperson", "spokesman", "spokeswoman", "governor",
     "president", "vice president", "premier", "vice premier", "senator", "representative", "admiral", "general",
-    "commissioner", "administrator", "mayor", "deputy", "coordinator", "chief",
+    "commissioner", "administrator", "mayor", "deputy", "coordinator", "chief", "host", "moderator",
+    "sec", "gen", "adm", "lt", "col", "maj", "capt", "rep", "sen", "gov", "amb", "pres", "lt. gen", "maj. gen",
+    "brig. gen", "rear adm", "vice adm", "lt. col",
 )
 _HONORIFIC_RE = re.compile(
     r"^(?P<h>(?:" + "|".join(sorted((re.escape(h) for h in HONORIFICS), key=len, reverse=True)) + r")\.?)\s+(?P<n>\S.*)$",
@@ -68,7 +75,7 @@ _HONORIFIC_RE = re.compile(
 )
 _REPORTER_WORDS = r"reporter|journalist|correspondent"
 _REPORTER_EN = [
-    re.compile(rf"^(?:{_REPORTER_WORDS})s?\s+(?:from|of|with|at|for)\s+(?:the\s+)?(?P<o>.+)$", re.I),
+    re.compile(rf"^(?:{_REPORTER_WORDS})s?\s+(?:from|of|with|at|for)\s+(?:(?-i:the)\s+)?(?P<o>.+)$", re.I),
     re.compile(rf"^(?P<o>.+?)\s+(?:{_REPORTER_WORDS})s?$", re.I),
     re.compile(rf"^(?:{_REPORTER_WORDS})\s*[(（,，]\s*(?P<o>.+?)\s*[)）]?$", re.I),
     re.compile(r"^(?:q|question)\s*[(（,，\-–]\s*(?P<o>.+?)\s*[)）]?$", re.I),
@@ -77,7 +84,8 @@ OUTLET_WORDS = re.compile(
     r"\b(news|daily|times|tv|television|radio|post|journal|herald|agency|press|network|media|broadcasting|"
     r"station|tribune|observer|economist|magazine|online|net|newspaper|gazette|channel|cctv|cgtn|xinhua|"
     r"reuters|bloomberg|afp|ap|kyodo|nhk|tass|yonhap|efe|dpa|ansa|bbc|cnn|abc|cbs|nbc|fox|npr|pbs|phoenix|"
-    r"ria|sputnik|al jazeera|cnbc|wsj|nikkei|asahi|yomiuri|mainichi|ria novosti|anadolu)\b",
+    r"ria|sputnik|al jazeera|cnbc|wsj|nikkei|asahi|yomiuri|mainichi|ria novosti|anadolu|paper|caixin|"
+    r"xinhua|weekly|review|report|wire|pravda|izvestia|gazeta|zeitung|monde|figaro|asahi|hankyoreh)\b",
     re.I,
 )
 _ZH_OUTLET_END = re.compile(r"(社|报|台|网|新闻|日报|晚报|电视|卫视|通讯社|杂志|传媒|媒体|广播|周刊|频道|客户端)$")
@@ -92,7 +100,10 @@ _NOT_NAMES = {
     "in addition", "however", "therefore", "meanwhile", "now", "today", "yesterday", "tomorrow", "here", "there",
     "remarks", "statement", "opening statement", "closing", "agenda", "part", "chapter", "section", "article",
     "figure", "table", "chart", "warning", "important", "caption", "credit", "credits", "copyright", "http", "https",
-    "www", "end", "ps", "nb", "re", "fw", "cc", "bcc", "from", "to", "sent",
+    "www", "end", "ps", "nb", "re", "fw", "cc", "bcc", "from", "to", "sent", "speakers", "chairperson",
+    "moderators", "hosts", "guests", "panelists", "panel", "in summary", "summary", "conclusion", "update",
+    "breaking", "live", "watch", "listen", "photo", "photos", "tel", "phone", "mobile", "username", "password",
+    "user name", "login", "key points", "highlights", "background", "context", "question and answer",
 }
 _ZH_NOT_LABEL = re.compile(r"[，。！？、；,.!?;“”\"'‘’《》()（）\[\]【】0-9０-９%％\s]")
 
@@ -132,7 +143,7 @@ def looks_like_label(text: str) -> bool:
 
 def _classify(label: str, rest: str, colon: bool) -> Label | None:
     label = re.sub(r"\s+", " ", label).strip()
-    if not label or len(label) > 80:
+    if not label or len(label) > 120:
         return None
     if re.search(r"[\u3400-\u9fff]", label):
         return _classify_zh(label, rest) if colon else None
@@ -155,8 +166,21 @@ def _classify_en(label: str, rest: str, colon: bool) -> Label | None:
     paren = re.match(r"^(?P<n>.+?)\s*[(（\[](?P<t>[^)）\]]+)[)）\]]$", label)
     if paren:
         label, title = paren.group("n").strip(), paren.group("t").strip()
-        if re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", title):
+        if re.search(r"\d{1,2}:\d{2}|\b[ap]\.?m\b", title, re.I):
+            if not colon or re.search(r"\b[ap]\.?m\b", title, re.I):
+                return None  # "Update (3:45 pm):" is a heading, not a speaker
             title = None
+        generic = GENERIC_EN.get(label.lower().rstrip("."))
+        if generic and generic[1] == REPORTER and title:
+            return Label(raw=label, kind=REPORTER, outlet=_tidy_outlet(title), role="reporter", rest=rest)
+    described = re.match(r"^(?P<n>[^,]{3,40}),\s*(?P<d>.{4,})$", label)
+    if described and colon and title is None:
+        from pressarchive.ingest.roster import split_title_org
+
+        head = described.group("n").strip()
+        head_words = head.split()
+        if 1 < len(head_words) <= 4 and all(_name_word(w) for w in head_words) and split_title_org(described.group("d")):
+            return Label(raw=label, kind=PERSON, name=head, title=described.group("d").strip(), rest=rest)
     for pattern in _REPORTER_EN:
         m = pattern.match(label)
         if m:
@@ -172,7 +196,9 @@ def _classify_en(label: str, rest: str, colon: bool) -> Label | None:
         return None
     if not all(_name_word(w) or w.lower() in _SMALL for w in words):
         return None
-    if words[0].lower() in _SMALL:
+    if words[0].lower() in _SMALL and not (words[0] == "The" and len(words) > 1 and OUTLET_WORDS.search(label)):
+        return None
+    if _is_place(label):
         return None
     if OUTLET_WORDS.search(label) and not _HONORIFIC_RE.match(label) and colon:
         if len(words) >= 1 and (len(words) > 1 or label.isupper() or label in ("Reuters", "Bloomberg", "Xinhua")):
@@ -180,15 +206,25 @@ def _classify_en(label: str, rest: str, colon: bool) -> Label | None:
     honorific = None
     name = label
     m = _HONORIFIC_RE.match(label)
+    role = None
     if m:
         honorific, name = m.group("h").rstrip("."), m.group("n").strip()
         if len(name.split()) > 4:
             return None
+        if honorific.lower() in ("host", "moderator"):
+            role, honorific = "host", None
     if len(name.split()) > 4:
         return None
     if not colon and len(name) < 2:
         return None
-    return Label(raw=label, kind=PERSON, name=name, honorific=honorific, title=title, rest=rest, strong=colon)
+    return Label(raw=label, kind=PERSON, name=name, honorific=honorific, title=title, rest=rest, strong=colon, role=role)
+
+
+def _is_place(label: str) -> bool:
+    """``Beijing:`` or ``上海：`` opens a list item about a place, never a speaker."""
+    from pressarchive.ingest.regions import canonical
+
+    return canonical(label) is not None and len(label) > 1
 
 
 def _name_word(word: str) -> bool:
@@ -200,11 +236,40 @@ def _name_word(word: str) -> bool:
 
 
 def _tidy_outlet(outlet: str) -> str:
-    outlet = re.sub(r"^(the)\s+", "", outlet, flags=re.I)
-    return outlet
+    return re.sub(r"\s+", " ", outlet).strip(" ,.-")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional -> simplified, for recognising labels and cues (the stored text keeps its script)."""
+    try:
+        import opencc
+    except ImportError:  # pragma: no cover - opencc is a dependency
+        return text
+    global _T2S
+    if _T2S is None:
+        _T2S = opencc.OpenCC("t2s")
+    return _T2S.convert(text)
+
+
+_T2S = None
 
 
 def _classify_zh(label: str, rest: str) -> Label | None:
+    original = label
+    label = to_simplified(label)
+    found = _classify_zh_simplified(label, rest)
+    if found is not None:
+        found.raw = original
+        if len(original) == len(label) and original != label:  # keep the script the transcript uses
+            for attr in ("outlet", "name"):
+                value = getattr(found, attr)
+                at = label.find(value) if value else -1
+                if at >= 0:
+                    setattr(found, attr, original[at: at + len(value)])
+    return found
+
+
+def _classify_zh_simplified(label: str, rest: str) -> Label | None:
     if label in GENERIC_ZH:
         role, kind = GENERIC_ZH[label]
         return Label(raw=label, kind=kind, role=role, rest=rest)
@@ -227,6 +292,8 @@ def _classify_zh(label: str, rest: str) -> Label | None:
     if compact.endswith(("主持人", "主持")):
         name = compact[: -3 if compact.endswith("主持人") else -2] or None
         return Label(raw=label, kind=PERSON if name else GENERIC, name=name, role="host", rest=rest)
+    if compact.startswith("主持人") and is_chinese_name(compact[3:]):
+        return Label(raw=label, kind=PERSON, name=compact[3:], role="host", rest=rest)
     if _ZH_OUTLET_END.search(compact) and len(compact) >= 3:
         return Label(raw=label, kind=REPORTER, outlet=compact, role="reporter", rest=rest)
     if is_chinese_name(compact):
@@ -235,21 +302,34 @@ def _classify_zh(label: str, rest: str) -> Label | None:
     if split:
         title_zh, name = split
         return Label(raw=label, kind=PERSON, name=name, title=title or title_zh, rest=rest)
+    for t in _ZH_TITLES_LONGEST:
+        if compact == t or compact == "副" + t:
+            return Label(raw=label, kind=TITLED, title=compact, rest=rest)
+        if compact.endswith(t) and 1 <= len(compact) - len(t) <= 2 and chinese_surname(compact):
+            surname = chinese_surname(compact)
+            if compact[len(surname):] in (t, "副" + t) or compact[len(surname):] == t:
+                return Label(raw=label, kind=TITLED, name=surname, title=compact[len(surname):], rest=rest)
     return None
 
 
 _ZH_TITLES = (
+    "行政长官", "特首", "副主任委员", "主任委员", "副主委", "主委", "副总理", "总理", "国务委员", "外长", "部长助理", "署长", "司长",
     "新闻发言人", "发言人", "副部长", "部长", "副司长", "司长", "副主任", "主任", "副局长", "局长", "副厅长", "厅长",
     "总工程师", "总经济师", "一级巡视员", "巡视员", "秘书长", "副主席", "主席", "副省长", "省长", "副市长", "市长",
     "副院长", "院长", "处长", "副处长", "副总经理", "总经理", "董事长", "大使", "总裁", "负责人", "委员", "教授", "研究员",
 )
 
 
+_ZH_TITLES_LONGEST = sorted(set(_ZH_TITLES), key=len, reverse=True)
+
+
 def split_zh_title_name(text: str) -> tuple[str, str] | None:
     """``发言人汪文斌`` / ``汪文斌司长`` -> (title, name) when one side is a title and the other a name."""
-    for title in _ZH_TITLES:
-        if text.endswith(title) and is_chinese_name(text[: -len(title)][-4:]) and len(text) - len(title) <= 4:
-            return title, text[: -len(title)]
+    for title in _ZH_TITLES_LONGEST:
+        if text.endswith(title) and len(text) - len(title) <= 4:
+            if is_chinese_name(text[: -len(title)][-4:]) and not text[: -len(title)].endswith(("副", "正", "总")):
+                return title, text[: -len(title)]
+            break
         idx = text.rfind(title)
         if idx >= 0 and idx + len(title) < len(text):
             tail = text[idx + len(title):]

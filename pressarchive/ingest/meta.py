@@ -19,6 +19,7 @@ _MONTHS = {
 _MON = r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 _DATES = [
     re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"),
+    re.compile(r"(?:民國|民国|中華民國|中华民国)?(?<![\d])(?P<roc>\d{2,3})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"),
     re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"),
     re.compile(_MON + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{2})", re.I),
     re.compile(r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+" + _MON + r",?\s+(?P<y>(?:19|20)\d{2})", re.I),
@@ -32,8 +33,11 @@ def find_date(text: str) -> str | None:
         for m in pattern.finditer(text):
             parts = m.groupdict()
             month = int(parts["m"]) if parts.get("m") else _MONTHS.get(parts["mon"].lower().rstrip("."), 0)
+            year = int(parts["roc"]) + 1911 if parts.get("roc") else int(parts["y"])  # Minguo years: 112年 = 2023
+            if parts.get("roc") and not 30 <= int(parts["roc"]) <= 200:
+                continue
             try:
-                value = _date(int(parts["y"]), month, int(parts["d"])).isoformat()
+                value = _date(year, month, int(parts["d"])).isoformat()
             except ValueError:
                 continue
             if best is None or m.start() < best[0]:
@@ -53,14 +57,15 @@ _CONF_WORDS = re.compile(
     re.I,
 )
 _ORG_EN = re.compile(
-    r"(?:the\s+)?(?P<org>State Council Information Office|White House|Federal Reserve|"
-    r"Ministry of (?:[A-Z][\w'’-]*)(?:(?:\s+(?:and|of|the|for))*\s+[A-Z][\w'’-]*)*|"
-    r"(?:[A-Z][\w'’-]*\s+){1,6}(?:Office|Bureau|Commission|Administration|Department|Council|Ministry|Government|Agency|Committee)"
+    r"(?:the\s+)?(?P<org>State Council Information Office|White House|Federal Reserve|United Nations|"
+    r"(?:U\.S\.\s+|US\s+)?(?:Department of (?:State|Defense|the Treasury|Commerce|Justice|Homeland Security)|"
+    r"(?:Ministry|Department|Office|Bureau|Commission|Council) of (?:the\s+)?(?:[A-Z][\w'’-]*)(?:(?:\s+(?:and|of|the|for))*\s+[A-Z][\w'’-]*)*)|"
+    r"(?:[A-Z][\w'’-]*\s+(?:(?:and|of|for|the|on)\s+)*){1,8}(?:Office|Bureau|Commission|Administration|Department|Council|Ministry|Government|Agency|Committee|Congress|Nations)"
     r"(?:\s+of\s+(?:the\s+)?(?:[A-Z][\w'’-]*)(?:(?:\s+(?:and|of|the))*\s+[A-Z][\w'’-]*)*)?)"
 )
 _ORG_ZH = re.compile(
     r"(?P<org>国务院新闻办公室|国务院新闻办|国新办|外交部|商务部|国防部|工业和信息化部|工信部|国家发展改革委|国家发展和改革委员会|"
-    r"[\u4e00-\u9fff]{2,14}?(?:部|委员会|办公室|局|厅|政府|署))"
+    r"[\u4e00-\u9fff]{2,14}?(?:部|委员会|办公室|局|厅|政府|署|院))"
     r"(?=.{0,30}?(?:举行|召开|新闻发布会|例行记者会|记者会|发布会|发言人))"
 )
 ORG_ZH_EN = {
@@ -87,12 +92,21 @@ def find_organizer(texts: list[str]) -> tuple[str | None, str | None]:
         m = _ORG_EN.search(text)
         if m and not re.match(r"^(?:The|This|Today|Press|News)\b", m.group("org")):
             return _clean_org(m.group("org")), None
-        z = _ORG_ZH.search(text)
+        simple = _simplified(text)
+        z = _ORG_ZH.search(simple)
         if z:
             org = z.group("org")
+            if len(simple) == len(text):
+                org = text[z.start("org"): z.end("org")]
             org = re.sub(r"^.*?(?:日|，|,)", "", org) or org
             return ORG_ZH_EN.get(org), org
     return None, None
+
+
+def _simplified(text: str) -> str:
+    from pressarchive.ingest.labels import to_simplified
+
+    return to_simplified(text) if re.search(r"[\u3400-\u9fff]", text) else text
 
 
 def _clean_org(org: str) -> str:
@@ -107,6 +121,10 @@ _STRONG_CONF = re.compile(
     r"发布会|记者会|吹风会|见面会|答记者问",
     re.I,
 )
+
+
+def _ends_like_sentence(text: str) -> bool:
+    return text.rstrip()[-1:] in ".。!！"
 
 
 def pick_title(preamble: list[Block], hints: dict[str, str]) -> str | None:
@@ -132,11 +150,19 @@ def pick_title(preamble: list[Block], hints: dict[str, str]) -> str | None:
             score -= 2
         if "·" in text or text.startswith(("Source", "来源", "发布时间", "By ")):
             score -= 2
+        if re.search(r"\s[>›»|/]\s", text) or re.match(r"^(?:Home|首页|当前位置|您的位置)", text):
+            score -= 5  # a breadcrumb trail or a "place | time" line
+        if re.match(r"^(?:update|updated|notes?|posted|published)\b", text, re.I):
+            score -= 3
+        if _ends_like_sentence(text) and re.search(r"\b(?:held|was|were|today|on (?:Monday|Tuesday|Wednesday|Thursday|Friday))\b", text):
+            score -= 3  # a summary sentence about the conference, not its title
+        if rank == 0:
+            score += 1
         if len(text) > 200:
             score -= 1
         if best is None or score > best[0]:
             best = (score, text)
-    for key, bonus in (("h1", 3.5), ("og_title", 3), ("title", 2)):
+    for key, bonus in (("front_title", 20), ("h1", 3.5), ("og_title", 3), ("title", 2)):
         value = hints.get(key)
         if value and 8 <= len(value) <= 300:
             score = bonus + (4 if _STRONG_CONF.search(value) else 0)
@@ -152,6 +178,8 @@ def fill(conference, preamble: list[Block], title_blocks: list[Block], blocks: l
     title = overrides.get("title") or pick_title(title_blocks, doc.hints)
     conference.title = title
     date = normalise_date(overrides["date"]) if overrides.get("date") else None
+    if not date and doc.hints.get("front_date"):
+        date = normalise_date(doc.hints["front_date"])
     if not date:
         date = find_date(" ".join([title or ""] + texts[:8]))
     if not date and doc.hints.get("date"):
@@ -171,11 +199,14 @@ def fill(conference, preamble: list[Block], title_blocks: list[Block], blocks: l
 
 
 # --- role cues -----------------------------------------------------------------------------
-_NAME = r"(?:(?:Mr|Ms|Mrs|Dr)\.?\s+)?(?P<name>[A-Z][a-z]+(?:[\s-][A-Z][a-z]+){1,2})"
+_NAME = r"(?:(?:Mr|Ms|Mrs|Dr)\.?\s+)?(?P<name>[A-Z][^\W\d_]+(?:[\s-][A-Z][^\W\d_]+){1,2})"
 
 
 def host_cue(text: str) -> str | None:
     """The person a summary says presides: ``presided over by X``, ``hosted by X``, ``由X主持``."""
+    h = re.search(r"(?:^|\n)\s*(?:Chairperson|Chair|Moderator|Host|Presided (?:over )?by)\s*:\s*\n?\s*" + _NAME, text)
+    if h:
+        return h.group("name")
     m = re.search(r"(?:presided over|hosted|moderated|chaired|emceed)\s+by\s+(?:the\s+)?(?:[a-z\-]+\s+){0,6}?" + _NAME, text)
     if m:
         return m.group("name")
@@ -215,6 +246,23 @@ def spokesperson_cue(text: str, hints: dict) -> str | None:
     m = re.search(r"[Ss]pokes(?:person|man|woman)\s+" + _NAME, text)
     if m:
         return m.group("name")
+    m = re.search(_NAME + r",\s+(?:the\s+)?(?:[A-Z][\w-]*\s+)?[Ss]pokes(?:person|man|woman)\b", text)
+    if m:
+        return m.group("name")
+    return None
+
+
+def spokesperson_description(text: str, hints: dict):
+    """``Foreign Ministry Spokesperson``, ``Spokesman for the Secretary-General``: the spokesperson's title."""
+    from pressarchive.ingest.roster import Description
+
+    text = text + "\n" + hints.get("title", "") + "\n" + hints.get("h1", "")
+    m = re.search(r"((?:[A-Z][\w-]*\s+){0,3}[Ss]pokes(?:person|man|woman)(?:\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,4})?)", text)
+    if m:
+        return Description(title=m.group(1).strip(), strength=1)
+    z = re.search(r"([\u4e00-\u9fff]{0,10}发言人)", text)
+    if z:
+        return Description(title_zh="发言人", organization_zh=z.group(1)[:-3] or None, strength=1)
     return None
 
 

@@ -22,6 +22,7 @@ class Block:
     text: str
     kind: str = "para"  # para | heading | caption | image
     line: int = 0
+    quoted: bool = False  # inside a Markdown blockquote
 
 
 @dataclass
@@ -75,13 +76,17 @@ def decode(raw: bytes) -> tuple[str, str]:
             raise InputError(f"this is {what}, not a transcript")
     utf16 = _sniff_utf16(raw)
     if utf16:
-        return raw.decode(utf16, errors="replace"), utf16
+        text = raw.decode(utf16, errors="replace")
+        if _looks_binary(text) or text.count("\ufffd") > 0.02 * len(text):
+            raise InputError("this looks like a binary file, not a transcript")
+        return text, utf16
     if b"\x00" in raw[:4096]:
         raise InputError("this is a binary file, not a transcript (it contains NUL bytes)")
     try:
         return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as err:
+        if err.start >= len(raw) - 3 and err.reason == "unexpected end of data":
+            return raw[: err.start].decode("utf-8"), "utf-8 (truncated at the end)"
     declared = _declared_charset(raw)
     if declared:
         try:
@@ -118,8 +123,13 @@ def _detect(raw: bytes) -> tuple[str, str]:
     from charset_normalizer import from_bytes
 
     best = from_bytes(raw).best()
+    cut = 0
+    while best is None and cut < 3 and len(raw) > 8:  # a file cut in the middle of its last character
+        cut += 1
+        best = from_bytes(raw[:-cut]).best()
     if best is None:
         raise InputError("could not tell this file's text encoding (is it a binary file?)")
+    raw = raw[: len(raw) - cut]
     enc = best.encoding
     if enc in _CHINESE_FAMILY:
         enc = "gb18030"
@@ -141,7 +151,8 @@ def _looks_binary(text: str) -> bool:
     sample = text[:5000]
     if not sample:
         return True
-    bad = sum(1 for ch in sample if unicodedata.category(ch) in ("Cc", "Co", "Cs", "Cn") and ch not in "\r\n\t\f")
+    bad = sum(1 for ch in sample if (unicodedata.category(ch) in ("Cc", "Co", "Cs", "Cn") and ch not in "\r\n\t\f")
+              or ch == "\ufffd")
     return bad > 0.05 * len(sample)
 
 
@@ -173,6 +184,8 @@ def read(raw: bytes, name: str = "") -> Document:
 
         blocks, hints = html_blocks(text)
     elif fmt == "markdown":
+        meta, text = front_matter(text)
+        hints.update({f"front_{k}": v for k, v in meta.items() if k in ("title", "date", "source", "organizer", "author")})
         blocks = markdown_blocks(text)
     else:
         blocks = text_blocks(text)
@@ -223,11 +236,18 @@ def text_blocks(text: str) -> list[Block]:
     groups: list[tuple[int, list[str]]] = []
     current: list[str] = []
     start = 0
+    broken = False  # a page break since the last line of text
     for number, line in enumerate(lines, 1):
+        if line == PAGE_BREAK:
+            broken = True
+            continue
         if line:
+            if broken and groups and not current and _continues(groups[-1][1][-1], line):
+                start, current = groups.pop()  # a sentence that runs over a page break
             if not current:
                 start = number
             current.append(line)
+            broken = False
         elif current:
             groups.append((start, current))
             current = []
@@ -257,8 +277,11 @@ def text_blocks(text: str) -> list[Block]:
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}\s*(?:of|/)\s*\d{1,4}$|^[-–—]?\s*\d{1,4}\s*[-–—]?$|^第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?$", re.I)
 
 
+PAGE_BREAK = "\x00page\x00"
+
+
 def drop_running_heads(lines: list[str]) -> list[str]:
-    """Blank out page numbers and running headers/footers that a PDF export repeats on every page."""
+    """Mark page numbers and running headers/footers (repeated on every page of a PDF export) as page breaks."""
     counts: dict[str, int] = {}
     for line in lines:
         if line and len(line) <= 100:
@@ -270,10 +293,15 @@ def drop_running_heads(lines: list[str]) -> list[str]:
             or (counts.get(line, 0) >= 2 and re.search(r"\d", line) and not re.search(r"[.!?。！？]$", line)
                 and not re.match(r"^\S{1,40}[:：]", line))
         ):
-            out.append("")
+            out.append(PAGE_BREAK)
         else:
             out.append(line)
     return out
+
+
+def _continues(prev: str, line: str) -> bool:
+    """Does ``line`` carry on the sentence ``prev`` left open (across a page break)?"""
+    return not prev.endswith(_TERMINAL) and (line[:1].islower() or _is_cjk(line[:1]))
 
 
 def _wrap_width(groups: list[tuple[int, list[str]]]) -> int | None:
@@ -312,8 +340,30 @@ _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _MD_EMPH = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
 
 
+def front_matter(text: str) -> tuple[dict[str, str], str]:
+    """YAML front matter (``---`` ... ``---`` at the top): its simple ``key: value`` pairs and the rest,
+    with the front matter's lines blanked so that line numbers still point into the file."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return {}, text
+    for end in range(1, min(len(lines), 200)):
+        if lines[end].strip() in ("---", "..."):
+            meta = {}
+            for line in lines[1:end]:
+                m = re.match(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$", line)
+                if m and m.group(2):
+                    meta[m.group(1).lower()] = m.group(2).strip("'\"")
+            return meta, "\n" * (end + 1) + "\n".join(lines[end + 1:])
+    return {}, text
+
+
+_BULLET = re.compile(r"^(?:[-*+•·▪]\s+)")
+_QUOTE_MARK = "\ue000"  # private use: marks a blockquote line through paragraph re-joining
+
+
 def markdown_blocks(text: str) -> list[Block]:
-    """Markdown: `#` headings, images with alt text as captions, emphasis and links stripped."""
+    """Markdown: `#` headings, images with alt text as captions, bullets and emphasis stripped,
+    blockquotes kept (marked ``quoted``)."""
     blocks: list[Block] = []
     prose: list[str] = []
     offset = 0
@@ -344,12 +394,28 @@ def markdown_blocks(text: str) -> list[Block]:
         if re.match(r"^(-{3,}|\*{3,}|_{3,})$", stripped):
             prose.append("")
             continue
-        stripped = re.sub(r"^>\s?", "", stripped)
+        if stripped.startswith(">"):
+            stripped = re.sub(r"^(?:>\s?)+", "", stripped)
+            if stripped:
+                stripped = _QUOTE_MARK + stripped
+        quote = stripped.startswith(_QUOTE_MARK)
+        if _BULLET.match(stripped.lstrip(_QUOTE_MARK)):  # each list item its own paragraph, marker dropped
+            stripped = (_QUOTE_MARK if quote else "") + _BULLET.sub("", stripped.lstrip(_QUOTE_MARK))
+            if prose and prose[-1] != "":
+                prose.append("")
+            if not prose:
+                offset = number - 1
+            prose.extend([_md_inline(stripped), ""])
+            continue
         if not prose:
             offset = number - 1
         prose.append(_md_inline(stripped))
     if prose:
         blocks.extend(_shift(text_blocks("\n".join(prose)), offset))
+    for b in blocks:
+        if _QUOTE_MARK in b.text:
+            b.quoted = b.text.startswith(_QUOTE_MARK)
+            b.text = b.text.replace(_QUOTE_MARK, "")
     return blocks
 
 

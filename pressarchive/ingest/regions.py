@@ -124,6 +124,13 @@ OUTLET_REGIONS = {
     "hunan tv": "Hunan", "湖南卫视": "Hunan", "phoenix tv": "Hong Kong", "凤凰卫视": "Hong Kong",
     "south china morning post": "Hong Kong", "ta kung pao": "Hong Kong", "大公报": "Hong Kong", "wen wei po": "Hong Kong",
     "文汇报(香港)": "Hong Kong", "shenzhen tv": "Guangdong", "深圳卫视": "Guangdong",
+    "行政院": "Taiwan", "大陆委员会": "Taiwan", "大陸委員會": "Taiwan", "陆委会": "Taiwan", "陸委會": "Taiwan",
+    "mainland affairs council": "Taiwan", "中央社": "Taiwan", "central news agency": "Taiwan", "联合报": "Taiwan",
+    "聯合報": "Taiwan", "united daily news": "Taiwan", "自由时报": "Taiwan", "自由時報": "Taiwan",
+    "liberty times": "Taiwan", "中国时报": "Taiwan", "中國時報": "Taiwan", "taipei times": "Taiwan",
+    "特区政府": "Hong Kong", "特區政府": "Hong Kong", "hksar government": "Hong Kong", "legislative council": "Hong Kong",
+    "立法会": "Hong Kong", "立法會": "Hong Kong", "rthk": "Hong Kong", "香港电台": "Hong Kong", "香港電台": "Hong Kong",
+    "tvb": "Hong Kong", "now tv": "Hong Kong", "明报": "Hong Kong", "明報": "Hong Kong", "星岛日报": "Hong Kong", "星島日報": "Hong Kong",
 }
 
 

@@ -12,10 +12,11 @@ from pressarchive.ingest.regions import region_of
 from pressarchive.records import Speaker
 
 _TITLE_HEAD = (
-    r"director(?:-general)?|engineer|inspector|secretary|minister|spokesperson|spokesman|spokeswoman|"
+    r"director(?:[- ]general)?|engineer|inspector|secretary|minister|spokesperson|spokesman|spokeswoman|"
     r"commissioner|chairman|chairwoman|chairperson|chair|president|governor|mayor|member|head|chief|officer|"
     r"ambassador|consul|manager|researcher|professor|dean|editor|economist|counsel|administrator|coordinator|"
-    r"advisor|adviser|representative|leader|deputy|counselor|counsellor|fellow|analyst|executive|principal"
+    r"advisor|adviser|representative|leader|deputy|counselor|counsellor|fellow|analyst|executive|principal|"
+    r"premier|vice premier|councilor|councillor|chancellor|mayor|commander|attorney|press secretary|interpreter"
 )
 _TITLE_MOD = (
     r"(?:(?:first|second|third)-level|deputy|vice|executive|chief|assistant|associate|acting|senior|press|general|"
@@ -34,6 +35,9 @@ _NOT_FIRST = {
     "deputy", "the", "and", "thank", "thanks", "with", "by", "from", "to", "for", "of", "in", "on", "at", "dear",
     "mister", "representative", "commissioner", "coordinator", "press", "professor", "okay", "ok", "yes", "no",
 }
+
+
+_ORG_WORDS = re.compile(r"\b(Ministry|Department|Office|Commission|Bureau|Council|Administration|Agency|Government|Embassy|Committee|Congress)\b")
 
 
 @dataclass
@@ -91,10 +95,16 @@ def split_title_org(desc: str) -> Description | None:
             title, org = tail.group(1), desc[: tail.start()].strip(" ,")
     if title is None:
         return None
+    if org and len(org.split()) <= 2 and not _ORG_WORDS.search(org) and not org.replace(" ", "").isupper() and re.match(r"^(?:the\s+)?[A-Z]", org) and desc.startswith(title):
+        title, org = desc, None  # "Secretary of Defense", "Secretary of State": the whole phrase is the title
     title = _cap_title(title.strip())
     if level:
         title = f"{title} ({level})"
     if org:
+        more = re.search(rf"\s+and\s+((?:{_TITLE_MOD}[\s-]+)*(?:{_TITLE_HEAD})\b.*)$", org, re.I)
+        if more:  # "... Office and spokesperson of the SCIO": a second title
+            title = f"{title} and {more.group(1).split(' of ')[0]}"
+            org = org[: more.start()]
         org = re.sub(r"^the\s+", "", org.strip(" ,."), flags=re.I)
         org = _ORG_SUBUNIT.sub(lambda mm: f"{mm.group(1)}, ", org)
         if len(org) > 150:
@@ -161,6 +171,14 @@ class Person:
             self.desc.title_zh = self.desc.title_zh or d.title_zh
 
 
+_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+
+
+def _surname_of(name: str) -> str:
+    words = [w for w in name.split() if w.lower().strip(",") not in _SUFFIXES]
+    return words[-1] if words else name
+
+
 class Roster:
     """Speakers keyed by romanised name (persons) or outlet (reporters); label forms resolve here."""
 
@@ -190,8 +208,8 @@ class Roster:
         key = nm.name_key(name)
         if len(key) < 3:
             return None
-        matches = [p for p in self.people if p.name and p.outlet is None and p.key != key and p.key.endswith(key)
-                   and nm.name_key(p.name.split()[-1]) == key]
+        matches = [p for p in self.people if p.name and p.outlet is None and p.key != key
+                   and nm.name_key(_surname_of(p.name)) == key]
         return matches[0] if len(matches) == 1 else None
 
     # -- additions -------------------------------------------------------------------------
@@ -209,7 +227,7 @@ class Roster:
             if found is None:
                 found = Person(key=nm.name_key(name), name=name)
                 self.people.append(found)
-            elif len(name) > len(found.name or "") and nm.name_key(name).endswith(found.key):
+            elif len(name) > len(found.name or "") and nm.name_key(_surname_of(name)) == nm.name_key(_surname_of(found.name or "")):
                 found.name, found.key = name, nm.name_key(name)
         for form in (alias, name):
             if form and form not in found.aliases:
@@ -258,22 +276,60 @@ class Roster:
             surname = re.escape(p.name)
             found: dict[str, int] = {}
             titles: dict[str, str] = {}
-            pattern = rf"(?P<title>(?:[A-Z][\w.'’-]*\s+(?:(?:for|of|and|the)\s+)*){{0,8}}?)(?P<first>[A-Z][a-zé'’-]+(?:\s[A-Z]\.)?)\s+{surname}\b"
+            pattern = (rf"(?P<title>(?:[A-Z][\w.'’-]*\s+(?:(?:for|of|and|the)\s+)*){{0,8}}?)"
+                       rf"(?P<first>[A-Z][^\W\d_]+(?:\s[A-Z]\.)?)\s+{surname}(?P<suffix>,?\s+(?:Jr\.?|Sr\.?|II|III|IV)\b)?")
             for m in re.finditer(pattern, text):
                 first = m.group("first")
                 if first.lower().rstrip(".") in _NOT_FIRST:
                     continue
+                if m.group("suffix"):
+                    first = first + "\x00" + m.group("suffix").strip(" ,")
                 found[first] = found.get(first, 0) + 1
                 title = m.group("title").strip()
+                title = re.sub(r"^(?:[A-Z][\w.'’-]*\s+){0,6}?(?:by|with|and)\s+", "", title)
                 if title and re.search(rf"\b(?:{_TITLE_HEAD})\b", title.split(" and ")[-1], re.I):
                     titles.setdefault(first, title.split(" and ")[-1].strip())
             if not found:
                 continue
-            first = max(found, key=found.get)
-            p.name = f"{first} {p.name}"
+            first = max(found, key=lambda f: (found[f], "\x00" in f))
+            first, _, suffix = first.partition("\x00")
+            p.name = f"{first} {p.name}" + (f" {suffix}" if suffix else "")
             p.key = nm.name_key(p.name)
-            if first in titles:
-                p.describe(Description(title=titles[first], strength=1))
+            key = first + ("\x00" + suffix if suffix else "")
+            if key in titles or first in titles:
+                p.describe(Description(title=titles.get(key) or titles[first], strength=1))
+
+    def titled(self, label: Label, context: str) -> Person:
+        """``行政长官`` or ``邱副主委``: the person the text names with that title (or surname), else a
+        speaker known only by the title."""
+        from pressarchive.ingest.labels import to_simplified
+
+        title = label.title or ""
+        core = title[1:] if title.startswith("副") else title
+        if label.name:  # surname + title
+            matches = [p for p in self.people if p.name_zh and p.name_zh.startswith(label.name)]
+            if len(matches) == 1:
+                p = matches[0]
+            else:
+                m = re.search(rf"{re.escape(label.name)}[\u4e00-\u9fff]{{1,2}}(?=[^\u4e00-\u9fff]{{0,2}}{re.escape(core)}|{re.escape(title)})", context)
+                p = self.person(m.group(0)) if m and nm.is_chinese_name(m.group(0)) else self.generic("titled:" + label.raw, "presenter", label.raw)
+        else:  # title only: find "行政长官李家超" in the text
+            p = None
+            for m in re.finditer(re.escape(title), to_simplified(context)):
+                tail = to_simplified(context)[m.end(): m.end() + 4]
+                for size in (3, 2):
+                    if nm.is_chinese_name(tail[:size]):
+                        p = self.person(tail[:size])
+                        break
+                if p:
+                    break
+            if p is None:
+                p = self.generic("titled:" + title, "presenter", label.raw)
+        if label.raw not in p.aliases:
+            p.aliases.append(label.raw)
+        if not (p.desc.title or p.desc.title_zh):
+            p.describe(Description(title_zh=title, strength=1))
+        return p
 
     def generic(self, what: str, role: str, alias: str) -> Person:
         key = "generic:" + what
@@ -387,15 +443,19 @@ def introductions(text: str, roster: Roster) -> None:
             continue
         for m in re.finditer(rf"(?:(?:Mr|Ms|Mrs|Dr)\.?\s+)?{re.escape(p.name)}\b", text):
             after = text[m.end():]
-            am = re.match(r"^\s*,\s*(?P<d>[^,;.]+(?:\([^)]*\))?)", after)
+            am = re.match(r"^\s*,\s*(?P<d>[^,;.\n*]+(?:\([^)]*\))?)", after)
+            before = text[: m.start()]
             if am:
                 d = split_title_org(am.group("d"))
                 if d and d.title:
                     d.strength = 1
                     p.describe(d)
                     break
-            before = text[: m.start()]
-            bm = re.search(r"(?:^|[,;:.]\s*)(?:and\s+)?(?P<d>[^,;:.]{6,160})\s*$", before)
+                lead = re.search(rf"((?:[A-Z][\w-]*\s+){{0,3}}(?:{_TITLE_HEAD}))\s*$", before, re.I)
+                if lead and _ORG_WORDS.search(am.group("d")):  # "Spokesperson Shu Jueting, Ministry of Commerce"
+                    p.describe(Description(title=_cap_title(lead.group(1).strip()), organization=am.group("d").strip(), strength=1))
+                    break
+            bm = re.search(r"(?:^|[,;:.\n]\s*)(?:and\s+)?(?P<d>[^,;:.\n]{6,160})\s*$", before)
             if bm:
                 d = split_title_org(bm.group("d"))
                 if d and d.title and d.organization:
