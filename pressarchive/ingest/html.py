@@ -58,7 +58,9 @@ def html_blocks(text: str) -> tuple[list[Block], dict[str, str]]:
             tag.decompose()
     root = _main_container(soup)
     blocks: list[Block] = []
-    _walk(root, blocks, [], 0)
+    buffer: list[str] = []
+    _walk(root, blocks, buffer, 0)
+    _flush(blocks, buffer)
     h1 = soup.find("h1")
     if h1 and h1.get_text(strip=True):
         hints.setdefault("h1", clean_line(h1.get_text(" ", strip=True)))
@@ -68,22 +70,48 @@ def html_blocks(text: str) -> tuple[list[Block], dict[str, str]]:
 
 
 def _main_container(soup):
-    """The element holding the transcript: <article>/<main> when present, else the densest block."""
-    for name in ("article", "main"):
-        found = soup.find_all(name)
-        if found:
-            best = max(found, key=lambda t: len(t.get_text(" ", strip=True)))
-            if len(best.get_text(" ", strip=True)) > 200:
-                return best
+    """The element holding the transcript: <article>/<main> when present, else the densest block.
+
+    Text, paragraph and link counts are summed bottom-up in one pass, so deep nesting stays linear.
+    """
+    from bs4 import NavigableString, Tag
+
     body = soup.body or soup
-    total = len(body.get_text(" ", strip=True)) or 1
+    sizes: dict[int, list[int]] = {}  # id(tag) -> [text length, <p>/<br> count, <a> count]
+    order: list = []
+    stack = [(body, False)]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            total = [0, 0, 0]
+            for child in node.children:
+                if isinstance(child, Tag):
+                    sub = sizes.get(id(child), [0, 0, 0])
+                    total = [total[0] + sub[0], total[1] + sub[1], total[2] + sub[2]]
+                elif isinstance(child, NavigableString) and type(child).__name__ == "NavigableString":
+                    total[0] += len(child.strip())
+            total[1] += node.name in ("p", "br")
+            total[2] += node.name == "a"
+            sizes[id(node)] = total
+            order.append(node)
+            continue
+        stack.append((node, True))
+        stack.extend((c, False) for c in node.children if isinstance(c, Tag))
+    for name in ("article", "main"):
+        found = [t for t in order if t.name == name]
+        if found:
+            best = max(found, key=lambda t: sizes[id(t)][0])
+            if sizes[id(best)][0] > 200:
+                return best
+    total = sizes[id(body)][0] or 1
     best, best_score = body, 0.0
-    for tag in body.find_all(["div", "section", "td"], limit=2000):
-        own = len(tag.get_text(" ", strip=True))
+    for tag in order:
+        if tag.name not in ("div", "section", "td"):
+            continue
+        own, paras, links = sizes[id(tag)]
         if own < 0.5 * total:
             continue
-        paras = len(tag.find_all(["p", "br"], limit=5000))
-        score = own * (1 + min(paras, 50) / 10) - 0.2 * len(tag.find_all("a", limit=5000)) * 40
+        score = own * (1 + min(paras, 50) / 10) - 8 * links
         if score > best_score:
             best, best_score = tag, score
     return best
