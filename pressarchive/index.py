@@ -532,15 +532,5 @@ def _merge_into(translate, index_dir: Path, records: list["Record"]) -> None:
     except IndexError_:
         translate.save_lexicon(fresh, path)
         return
-    for direction in ("en", "zh"):
-        table = current[direction]
-        for k, targets in fresh[direction].items():
-            have = table.setdefault(k, [])
-            known = {t[0] for t in have}
-            have.extend(t for t in targets if t[0] not in known)
-            have.sort(key=lambda t: -float(t[1]))
-            del have[translate.MAX_TARGETS:]
-    for k in ("en_max", "zh_max"):
-        if k in fresh:
-            current[k] = max(int(current.get(k) or 1), int(fresh[k]))
+    current = translate.merge_lexicon(current, fresh)
     translate.save_lexicon(current, path)

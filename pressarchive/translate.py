@@ -305,12 +305,48 @@ def clean_gloss(gloss: str) -> list[str]:
 _Gloss = tuple[str, str, tuple[str, ...]]
 
 
+CEDICT_CACHE_VERSION = 1
+
+
+def _cedict_cache_path() -> Path | None:
+    """Where the cleaned dictionary is kept between processes (keyed by the source file and this code)."""
+    source = cedict_path()
+    if source is None:
+        return None
+    stat = source.stat()
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+    key = f"{CEDICT_CACHE_VERSION}-{stat.st_size}-{int(stat.st_mtime)}-{Path(__file__).stat().st_size}"
+    return Path(base) / "pressarchive" / f"cedict-{key}.marshal"
+
+
 @lru_cache(maxsize=1)
 def cedict_entries() -> tuple[tuple[str, str, tuple[_Gloss, ...]], ...]:
     """CC-CEDICT as (simplified, traditional, cleaned glosses in sense order), multi-character words only.
 
-    Cached for the life of the process (reading and cleaning takes about a second).
+    Cleaning takes ~2.5 s, so the result is cached on disk (``~/.cache/pressarchive``, ~7 MB, loads in
+    ~0.2 s) and in memory for the life of the process. A missing or unwritable cache only costs time.
     """
+    import marshal
+
+    cache = _cedict_cache_path()
+    if cache is not None:
+        try:
+            return marshal.loads(cache.read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            pass
+    entries = _cedict_entries_uncached()
+    if cache is not None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(marshal.dumps(entries))
+            os.replace(tmp, cache)
+        except OSError:
+            pass
+    return entries
+
+
+def _cedict_entries_uncached() -> tuple[tuple[str, str, tuple[_Gloss, ...]], ...]:
     cjk_full = _rx("cjk").fullmatch
     cleaned: dict[str, tuple[_Gloss, ...]] = {}  # definition -> its glosses (definitions repeat)
 
