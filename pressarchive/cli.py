@@ -19,6 +19,7 @@ class Context:
     def __init__(self, home: str | None):
         self._home = home
         self._archive = None
+        self.recovered: list[str] = []
 
     @property
     def home(self):
@@ -32,7 +33,8 @@ class Context:
             from pressarchive.store import Archive
 
             self._archive = Archive(self.home)
-            self._archive.recover()  # cheap, never waits: puts back what a killed write left half done
+            # cheap, never waits: puts back what a killed write left half done
+            self.recovered = self._archive.recover()
         return self._archive
 
 
@@ -185,6 +187,7 @@ def check_cmd(ctx: Context, fix: bool) -> None:
     from pressarchive import render
 
     report = ctx.archive.check(fix=fix, on_wait=render.waiting_for_lock)
+    report.recovered = ctx.recovered + list(report.recovered)
     render.check_report(report)
     if not report.ok:
         raise click.exceptions.Exit(1)
