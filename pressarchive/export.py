@@ -11,7 +11,6 @@ import html
 import json
 import os
 import re
-import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, TextIO
@@ -360,26 +359,13 @@ def write_file(hits: list[Hit], fmt: str, path: str | os.PathLike) -> Path:
         raise PressArchiveError(f"cannot write {target}: it is a folder")
     if not folder.is_dir():
         raise PressArchiveError(f"cannot write {target}: folder {folder} does not exist")
-    tmp_name = None
+    from pressarchive.atomic import atomic_open
+
     try:
-        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+        with atomic_open(target, "w", newline="") as out:
             writer(hits, out)
-            out.flush()
-            os.fsync(out.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp_name, 0o666 & ~umask)
-        os.replace(tmp_name, target)
-        tmp_name = None
     except OSError as err:
         raise PressArchiveError(f"cannot write {target}: {err.strerror or err}") from err
-    finally:
-        if tmp_name:
-            try:
-                os.unlink(tmp_name)
-            except OSError:
-                pass
     return target
 
 

@@ -170,17 +170,10 @@ def _write_state(index_dir: Path, conferences: dict[str, Any], lexicon: Any = No
     """Write the state file atomically; ``lexicon`` is the translate.py lexicon version built."""
     data = json.dumps({"format": INDEX_FORMAT, "lexicon": lexicon, "conferences": conferences},
                       ensure_ascii=False, indent=0)
-    fd, tmp = tempfile.mkstemp(prefix=".state-", suffix=".tmp", dir=index_dir)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(data)
-        os.replace(tmp, Path(index_dir) / STATE_FILE)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    from pressarchive.atomic import atomic_open
+
+    with atomic_open(Path(index_dir) / STATE_FILE) as handle:
+        handle.write(data)
 
 
 def _entry(archive: "Archive", record: "Record") -> dict[str, Any]:

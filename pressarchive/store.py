@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+from pressarchive.atomic import fsync_dir, write_atomic
 from pressarchive.errors import ArchiveError, BusyError, InputError, NotFoundError, PressArchiveError
 from pressarchive.records import Record, conference_id, content_hash, is_safe_id
 
@@ -736,24 +737,8 @@ def _write_file(path: Path, data: bytes) -> None:
 
 def _write_atomic(path: Path, data: bytes) -> None:
     """Write a file through a temporary one in the same folder, fsync, then os.replace."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
+    write_atomic(path, data)
 
 
 def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    fsync_dir(folder)

@@ -720,8 +720,6 @@ class Lexicon(dict):
 
 def save_lexicon(lexicon: Mapping, path: str | os.PathLike[str]) -> None:
     """Write the lexicon atomically: three lines of compact JSON (header, ``en``, ``zh``), targets packed."""
-    import tempfile
-
     meta = {k: v for k, v in lexicon.items() if k not in ("en", "zh")}
     meta["t2s"] = ["".join(t2s := _t2s_dict(meta.get("t2s"))), "".join(t2s.values())]
     meta["format"], meta["version"] = LEXICON_FORMAT, LEXICON_VERSION
@@ -730,17 +728,10 @@ def save_lexicon(lexicon: Mapping, path: str | os.PathLike[str]) -> None:
         lines.append(json.dumps(_shard(lexicon[direction]), ensure_ascii=False, separators=(",", ":")))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".lexicon-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write("\n".join(lines) + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    from pressarchive.atomic import atomic_open
+
+    with atomic_open(path) as handle:
+        handle.write("\n".join(lines) + "\n")
 
 
 def load_lexicon(path: str | os.PathLike[str]) -> Lexicon:
