@@ -25,6 +25,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from pressarchive.store import Archive
 
 SORTS = ("relevance", "date")
+# A passage in the other language, found only through a translation, keeps this share of its score, so
+# that passages in the language typed come first and translations follow.
+TRANSLATION_DAMPING = 0.5
+
 # fields searched by words without a field name, with their weights
 DEFAULT_FIELDS = {"text": 1.0, "cjk": 0.7, "question": 0.35, "qcjk": 0.25, "speaker": 0.3}
 # fields a translation is looked for in, by the translation's language
@@ -525,7 +529,9 @@ def search_index(ix, get_record, query: str | None, filters: Filters | None = No
         raise IndexError_(f"the search index is unreadable ({err})", hint="run `pressarchive reindex`") from err
     with searcher:
         fq = filter_query(searcher.reader(), filters)
-        results = searcher.search(q, limit=limit, filter=fq, sortedby=sortedby, terms=bool(text))
+        rerank = bool(expansions) and sortedby is None
+        fetch = limit * 3 + 10 if rerank else limit  # room to re-rank cross-language hits below
+        results = searcher.search(q, limit=fetch, filter=fq, sortedby=sortedby, terms=bool(text))
         total = len(results)
         terms = _terms(q) if text else set()
         records: dict[str, "Record"] = {}
@@ -542,10 +548,24 @@ def search_index(ix, get_record, query: str | None, filters: Filters | None = No
             matched = _matched(hit, terms) if text else set()
             hits.append(_hit(record, turn, hit.score if sortedby is None else None, q if text else None,
                              matched, expansions))
+    if rerank:
+        hits = _prefer_typed_language(hits, text)[:limit]
     everything = wanted_for(q, terms, "text", "cjk") if text else Wanted()
     query_terms = sorted(everything.words | {" ".join(p) for p in everything.phrases} | set(everything.strings))
     expansions = [{k: v for k, v in e.items() if not k.startswith("_")} for e in expansions]
     return SearchResult(hits=hits, total=total, query_terms=query_terms, expansions=expansions)
+
+
+def _prefer_typed_language(hits: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+    """Passages found only through a translation, in the other language than the one typed, score
+    TRANSLATION_DAMPING of their score: the typed language's matches come first, translations follow."""
+    typed_zh = bool(re.search(r"[\u3400-\u9fff]", text or ""))
+    for h in hits:
+        lang = h["turn"]["lang"]
+        other = (lang == "en") if typed_zh else (lang == "zh")
+        if h["translated_from"] and other and h["score"] is not None:
+            h["score"] = round(h["score"] * TRANSLATION_DAMPING, 4)
+    return sorted(hits, key=lambda h: -(h["score"] or 0.0))
 
 
 def _matched(hit, terms: set[tuple[str, str]]) -> set[tuple[str, str]]:

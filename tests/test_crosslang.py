@@ -132,3 +132,13 @@ def test_seed_case_not_worse_with_translation(home, case):
     args = [case["query"], *case.get("options", [])]
     if _passes(search(home, *args, "--no-translate"), case):
         assert _passes(search(home, *args), case), "translation pushed the expected passage out"
+
+
+@pytest.mark.parametrize("query", ["industrial transfer", "产业集群"])
+def test_typed_language_ranks_first_translations_follow(home, query):
+    hits = search(home, query, "--limit", "8")
+    typed_zh = any("\u4e00" <= ch <= "\u9fff" for ch in query)
+    first_lang = hits[0]["turn"]["lang"]
+    assert first_lang in (("zh", "mixed") if typed_zh else ("en", "mixed")), [h["turn"]["lang"] for h in hits]
+    crossed = [h for h in hits if h["translated_from"] and h["turn"]["lang"] == ("en" if typed_zh else "zh")]
+    assert crossed, "no passage found through translation"
