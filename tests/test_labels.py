@@ -74,3 +74,22 @@ def test_names_across_scripts():
     assert "zhanghongtao" in pinyin_keys("张宏韬") and "hongtaozhang" in pinyin_keys("张宏韬")
     assert is_chinese_name("杨正华") and not is_chinese_name("具体如下") and not is_chinese_name("上海电视台")
     assert tidy_name("JEAN-PIERRE") == "Jean-Pierre"
+
+
+def test_title_only_english_labels_resolve_to_the_person_the_text_names():
+    from pressarchive.ingest import ingest_bytes
+
+    text = (
+        "Remarks by President Joe Biden on the Economy\n\nThe White House, March 5, 2023\n\n"
+        "THE PRESIDENT:  Thank you all. Today I want to talk about jobs.\n\n"
+        "Q:  Mr. President, what about inflation?\n\nTHE PRESIDENT:  Inflation is coming down.\n\n"
+        "SENIOR ADMINISTRATION OFFICIAL:  And wages are up.\n"
+    ).encode()
+    record = ingest_bytes(text, "remarks.txt")
+    president = record.speaker(record.turns[0].speaker)
+    assert (president.name, president.title, president.role) == ("Joe Biden", "President", "presenter")
+    official = record.speaker(record.turns[3].speaker)
+    assert official.name is None and official.title == "Senior Administration Official"
+    assert [t.kind for t in record.turns] == ["statement", "question", "answer", "answer"]
+    assert parse_label("THE PRESIDENT: Thanks.").kind == "titled"
+    assert parse_label("Prime Minister: Thanks.").title == "Prime Minister"

@@ -196,6 +196,9 @@ def _classify_en(label: str, rest: str, colon: bool) -> Label | None:
         return None
     if not all(_name_word(w) or w.lower() in _SMALL for w in words):
         return None
+    titled = _english_title(words)
+    if titled:
+        return Label(raw=label, kind=TITLED, title=titled, rest=rest, strong=colon)
     if words[0].lower() in _SMALL and not (words[0] == "The" and len(words) > 1 and OUTLET_WORDS.search(label)):
         return None
     if _is_place(label):
@@ -218,6 +221,31 @@ def _classify_en(label: str, rest: str, colon: bool) -> Label | None:
     if not colon and len(name) < 2:
         return None
     return Label(raw=label, kind=PERSON, name=name, honorific=honorific, title=title, rest=rest, strong=colon, role=role)
+
+
+_TITLE_HEADS = {
+    "president", "minister", "secretary", "spokesperson", "spokesman", "spokeswoman", "official", "officials",
+    "ambassador", "governor", "mayor", "chairman", "chairwoman", "chair", "director", "commissioner", "premier",
+    "chancellor", "lady", "executive", "general", "admiral", "king", "queen", "prince", "envoy", "representative",
+    "coordinator", "adviser", "advisor", "counselor", "deputy", "leader", "speaker", "senator", "officer",
+}
+_TITLE_WORDS = _TITLE_HEADS | {
+    "the", "vice", "prime", "foreign", "press", "senior", "administration", "first", "chief", "deputy", "state",
+    "assistant", "under", "national", "security", "defense", "defence", "trade", "special", "white", "house",
+    "department", "of", "for", "u.s.", "us", "un", "eu", "nato", "majority", "minority", "acting", "second",
+    "finance", "economic", "health", "homeland", "energy", "treasury", "commerce", "agriculture", "labor",
+}
+
+
+def _english_title(words: list[str]) -> str | None:
+    """``THE PRESIDENT`` / ``Senior Administration Official`` / ``Prime Minister``: a title standing for a person."""
+    low = [w.lower().strip(".,") for w in words]
+    if len(low) > 6 or not all(w in _TITLE_WORDS for w in low) or not any(w in _TITLE_HEADS for w in low):
+        return None
+    if low == ["speaker"] or low[-1] in ("of", "for", "the"):
+        return None
+    kept = [w for w in words if w.lower() != "the"] or words
+    return " ".join(w.capitalize() if w.isupper() or w.islower() else w for w in kept)
 
 
 def _is_place(label: str) -> bool:

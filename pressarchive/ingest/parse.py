@@ -417,6 +417,7 @@ def _speaker_for(lab: Label, drafts: list[_Draft], roster: Roster, spokesperson,
                 return d.person
     if lab.kind == TITLED:
         return roster.titled(lab, context)
+
     return roster.resolve(lab, spokesperson, host)
 
 

@@ -306,6 +306,22 @@ class Roster:
 
         title = label.title or ""
         core = title[1:] if title.startswith("副") else title
+        if not re.search(r"[\u3400-\u9fff]", title):  # "THE PRESIDENT": "President Joe Biden" in the text
+            found: dict[str, int] = {}
+            pattern = rf"(?i:{re.escape(title)})\s+(?P<n>[A-Z][^\W\d_]+(?:\s[A-Z]\.)?(?:\s[A-Z][^\W\d_'’-]*(?:-[A-Z][^\W\d_]+)?){{0,2}})"
+            for m in re.finditer(pattern, context):
+                name = m.group("n")
+                if name.split()[0].lower() not in _NOT_FIRST:
+                    found[name] = found.get(name, 0) + 1 + (name.count(" ") > 0)
+            if found:
+                p = self.person(max(found, key=found.get))
+            else:
+                p = self.generic("titled:" + title.lower(), "presenter", label.raw)
+            if label.raw not in p.aliases:
+                p.aliases.append(label.raw)
+            if not p.desc.title:
+                p.describe(Description(title=title, strength=1))
+            return p
         if label.name:  # surname + title
             matches = [p for p in self.people if p.name_zh and p.name_zh.startswith(label.name)]
             if len(matches) == 1:
@@ -458,7 +474,8 @@ def introductions(text: str, roster: Roster) -> None:
             bm = re.search(r"(?:^|[,;:.\n]\s*)(?:and\s+)?(?P<d>[^,;:.\n]{6,160})\s*$", before)
             if bm:
                 d = split_title_org(bm.group("d"))
-                if d and d.title and d.organization:
+                if d and d.title and d.organization and (
+                        _ORG_WORDS.search(d.organization) or d.organization.replace(" ", "").isupper()):
                     d.strength = 1
                     p.describe(d)
                     break
