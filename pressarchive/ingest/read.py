@@ -131,6 +131,13 @@ def _detect(raw: bytes) -> tuple[str, str]:
         raise InputError("could not tell this file's text encoding (is it a binary file?)")
     raw = raw[: len(raw) - cut]
     enc = best.encoding
+    high = sum(1 for b in raw if b >= 0x80)
+    if enc not in _CHINESE_FAMILY and not enc.startswith(("big5", "cp950", "shift_jis", "euc", "cp932", "cp949", "utf")) \
+            and high < 0.1 * len(raw):
+        try:  # mostly ASCII with a few curly quotes or accents: Windows-1252 whatever code page was guessed
+            return raw.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            pass
     if enc in _CHINESE_FAMILY:
         enc = "gb18030"
     elif enc in ("big5", "big5hkscs", "cp950"):
