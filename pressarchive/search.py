@@ -533,6 +533,9 @@ def search_index(ix, get_record, query: str | None, filters: Filters | None = No
         fetch = limit * 3 + 10 if rerank else limit  # room to re-rank cross-language hits below
         results = searcher.search(q, limit=fetch, filter=fq, sortedby=sortedby, terms=bool(text))
         total = len(results)
+        if fq is not None:  # whoosh counts a filtered search's matches before filtering when limit < matches
+            shown = results.scored_length()
+            total = shown if shown < fetch else len(searcher.search(q, filter=fq, limit=None, scored=False))
         terms = _terms(q) if text else set()
         records: dict[str, "Record"] = {}
         hits = []
