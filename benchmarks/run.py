@@ -477,9 +477,14 @@ def markdown(results: dict) -> str:
     lines = []
     for res in results["sizes"]:
         ob = res["ours_build"]
-        lines.append(f"### {res['conferences']:,} conferences ({ob['bytes'] / 1e6:.1f} MB of text, "
-                     f"{ob.get('turns', 0):,} turns)")
-        if not ob.get("complete", True):
+        bb = res.get("base_build") or {}
+        if ob.get("complete", True):
+            lines.append(f"### {res['conferences']:,} conferences ({ob['bytes'] / 1e6:.1f} MB of text, "
+                         f"{ob.get('turns', 0):,} turns)")
+        else:
+            lines.append(f"### {res['conferences']:,} conferences (ours: {ob['conferences']:,} of them, "
+                         f"{ob['bytes'] / 1e6:.1f} MB, {ob.get('turns', 0):,} turns; baseline: "
+                         f"{bb.get('conferences', 0):,}, {bb.get('bytes', 0) / 1e6:.1f} MB)")
             lines.append("")
             lines.append(f"**Our build did not finish within the time budget: {ob['conferences']:,} of "
                          f"{ob['requested']:,} conferences stored in {ob['seconds']:.0f} s.** The pressarchive "
@@ -527,6 +532,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", action="store_true", help="keep the archives and indexes built")
     ap.add_argument("--json", type=Path, default=None, help="where to write the JSON (default benchmarks/out/)")
     ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("--report", type=Path, default=None, help="print the table of a saved JSON file and stop")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--worker-args", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -534,6 +540,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.worker:
         result = WORKERS[args.worker](json.loads(args.worker_args))
         print(json.dumps(result, ensure_ascii=False, default=str))
+        return 0
+
+    if args.report:
+        print(markdown(json.loads(args.report.read_text(encoding="utf-8"))))
         return 0
 
     if args.smoke:
