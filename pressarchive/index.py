@@ -204,9 +204,10 @@ def _open(index_dir: Path):
 
 
 def _check_readable(ix, index_dir: Path) -> None:
-    """Open (and close) a reader: missing or damaged segment files show up here, not mid-search."""
+    """Open a reader: missing or damaged segment files show up here, not mid-search. The reader is kept
+    on the index (``checked_reader``) for the search that follows, so it is opened once, not twice."""
     try:
-        ix.reader().close()
+        ix.checked_reader = ix.reader()
     except Exception as err:  # noqa: BLE001 - OSError, struct/pickle errors, ...
         raise IndexError_(f"the search index in {index_dir} is damaged ({type(err).__name__})",
                           hint="run `pressarchive reindex`") from err
@@ -226,6 +227,46 @@ def open_searcher(archive: "Archive"):
         raise IndexError_(f"the search index is unreadable ({err})", hint="run `pressarchive reindex`") from err
 
 
+MARK_FILE = "corpus.mark"
+
+
+def _corpus_mark(archive: "Archive") -> str | None:
+    """The corpus folder's modification time: every add, update and remove renames a conference folder
+    in or out of it, so an unchanged mark means no record changed since the index was last checked."""
+    try:
+        return str(os.stat(archive.corpus_dir).st_mtime_ns)
+    except OSError:
+        return None
+
+
+def _read_mark(index_dir: Path) -> str | None:
+    try:
+        return (Path(index_dir) / MARK_FILE).read_text(encoding="ascii").strip()
+    except OSError:
+        return None
+
+
+def _write_mark(index_dir: Path, mark: str | None) -> None:
+    """Remember a corpus state found in step with the index (a read-only archive simply checks again)."""
+    if mark is None:
+        return
+    try:
+        from pressarchive.atomic import atomic_open
+
+        with atomic_open(Path(index_dir) / MARK_FILE) as handle:
+            handle.write(mark)
+    except OSError:
+        pass
+
+
+def _close(ix) -> None:
+    reader = getattr(ix, "checked_reader", None)
+    if reader is not None:
+        reader.close()
+        ix.checked_reader = None
+    ix.close()
+
+
 def ensure_index(archive: "Archive", progress: Progress | None = None, lexicon: bool = True):
     """The archive's index, up to date: built when missing, unreadable or of another format,
     and updated for the conferences added, changed or removed since it was written; with
@@ -239,11 +280,15 @@ def ensure_index(archive: "Archive", progress: Progress | None = None, lexicon: 
         _check_readable(ix, index_dir)
     except IndexError_:
         return _rebuild(archive, progress, only_if_stale=True)
-    changed, removed = stale_conferences(archive, state)
-    if changed or removed:
-        ix.close()
-        ix = update(archive, [archive.get(cid) for cid in changed], removed, progress=progress)
-        state = read_state(index_dir) or state
+    corpus_mark = _corpus_mark(archive)
+    if corpus_mark is None or corpus_mark != _read_mark(index_dir):
+        changed, removed = stale_conferences(archive, state)
+        if changed or removed:
+            _close(ix)
+            ix = update(archive, [archive.get(cid) for cid in changed], removed, progress=progress)
+            state = read_state(index_dir) or state
+        else:
+            _write_mark(index_dir, corpus_mark)
     if lexicon and state.get("lexicon") != _lexicon_version():
         refresh_lexicon(archive)
     return ix
@@ -525,5 +570,24 @@ def _merge_into(translate, index_dir: Path, records: list["Record"]) -> None:
     except IndexError_:
         translate.save_lexicon(fresh, path)
         return
-    current = translate.merge_lexicon(current, fresh)
-    translate.save_lexicon(current, path)
+    translate.save_lexicon(_merge_touched(translate, current, fresh), path)
+
+
+def _merge_touched(translate, current, fresh: dict) -> dict:
+    """``translate.merge_lexicon(current, fresh)``, unpacking only the keys ``fresh`` holds.
+
+    The loaded lexicon's other keys keep their packed strings (``save_lexicon`` writes a packed value
+    as it is): merging them would unpack and repack them into the same strings, which made an add to a
+    1,000-conference archive pay for every key of its lexicon (docs/performance.md, "Indexing speed-ups").
+    """
+    base: dict = {k: v for k, v in current.items() if k not in ("en", "zh")}
+    for direction in ("en", "zh"):
+        table = current[direction]
+        base[direction] = {key: table[key] for key in fresh[direction] if key in table}
+    merged = translate.merge_lexicon(base, fresh)
+    for direction in ("en", "zh"):
+        table = current[direction]
+        whole = dict(table)
+        whole.update(merged[direction])
+        merged[direction] = whole
+    return merged
