@@ -287,8 +287,7 @@ def ensure_index(archive: "Archive", progress: Progress | None = None, lexicon: 
             _close(ix)
             ix = update(archive, [archive.get(cid) for cid in changed], removed, progress=progress)
             state = read_state(index_dir) or state
-        else:
-            _write_mark(index_dir, corpus_mark)
+        _write_mark(index_dir, corpus_mark)
     if lexicon and state.get("lexicon") != _lexicon_version():
         refresh_lexicon(archive)
     return ix
@@ -354,7 +353,7 @@ def _current(archive: "Archive"):
     except IndexError_:
         return None
     if any(stale_conferences(archive, state)):
-        ix.close()
+        _close(ix)
         return None
     return ix
 

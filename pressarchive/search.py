@@ -219,7 +219,7 @@ def _load_lexicon(index_dir: Path):
         return translate, None
 
 
-def expand_query(q, text: str, schema, index_dir: Path):
+def expand_query(q, text: str, schema, index_dir: Path, reader=None):
     """``q`` with each translated term OR-ed with its translations (at their lower weights),
     and the expansions used as ``[{"typed", "target", "lang", "weight"}]``."""
     from whoosh import query as wq
@@ -247,17 +247,35 @@ def expand_query(q, text: str, schema, index_dir: Path):
         alts = []
         for e in group:
             try:
-                target_parser = target_parsers.get(e.lang, parser)
-                alt = _simplify(target_parser.parse('"' + e.target.replace('"', " ") + '"'))
+                if e.lang == "zh" and _one_cjk_word(e.target) and reader is not None and _has_word(reader, e.target):
+                    # the lexicon's Chinese targets are words of the index itself (segmented at build time):
+                    # a term lookup, no segmenter and no bigram phrase (span matching is slow at scale)
+                    alt = wq.Or([wq.Term("text", e.target), wq.Term("question", e.target, boost=0.35)])
+                else:
+                    target_parser = target_parsers.get(e.lang, parser)
+                    alt = _simplify(target_parser.parse('"' + e.target.replace('"', " ") + '"'))
             except Exception:  # noqa: BLE001
                 continue
             if alt is wq.NullQuery or isinstance(alt, type(wq.NullQuery)):
                 continue
             alts.append(wq.Or([alt], boost=float(e.weight)))
-            used.append({"typed": e.typed, "target": e.target, "lang": e.lang, "weight": float(e.weight)})
+            used.append({"typed": e.typed, "target": e.target, "lang": e.lang, "weight": float(e.weight),
+                         "_as_word": isinstance(alt, wq.Or) and isinstance(alt.subqueries[0], wq.Term)
+                         and alt.subqueries[0].fieldname == "text"})
         if alts:
             q, _ = _replace(q, typed_q, alts)
     return q, used
+
+
+def _has_word(reader, word: str) -> bool:
+    try:
+        return ("text", word) in reader or ("question", word) in reader
+    except Exception:  # noqa: BLE001 - then the bigram phrase stands in
+        return False
+
+
+def _one_cjk_word(target: str) -> bool:
+    return bool(re.fullmatch(r"[\u3400-\u9fff]{2,12}", target))
 
 
 def _replace(node, typed_q, alts):
@@ -512,22 +530,29 @@ def search_index(ix, get_record, query: str | None, filters: Filters | None = No
         raise QueryError("give a query or a filter", hint="e.g. pressarchive search 集成电路, or --speaker \"Li Feng\"")
     expansions: list[dict[str, Any]] = []
     if text:
-        q = parse_query(text, ix.schema)
-        if translate and index_dir is not None:
-            q, expansions = expand_query(q, text, ix.schema, index_dir)
-    else:
-        q = wq.Every()
+        q = parse_query(text, ix.schema)  # malformed queries fail before the index is opened
     by_date = sorting.MultiFacet([
         sorting.FieldFacet("date", reverse=True), sorting.FieldFacet("conference"), sorting.FieldFacet("seq"),
     ])
     sortedby = by_date if (sort == "date" or not text) else None
     try:
-        searcher = ix.searcher()
+        reader = getattr(ix, "checked_reader", None)  # opened by ensure_index to check the index
+        if reader is not None:
+            from whoosh.searching import Searcher
+
+            ix.checked_reader = None
+            searcher = Searcher(reader, fromindex=ix)
+        else:
+            searcher = ix.searcher()
     except Exception as err:  # noqa: BLE001
         from pressarchive.errors import IndexError_
 
         raise IndexError_(f"the search index is unreadable ({err})", hint="run `pressarchive reindex`") from err
     with searcher:
+        if text and translate and index_dir is not None:
+            q, expansions = expand_query(q, text, ix.schema, index_dir, reader=searcher.reader())
+        elif not text:
+            q = wq.Every()
         fq = filter_query(searcher.reader(), filters)
         rerank = bool(expansions) and sortedby is None
         fetch = limit * 3 + 10 if rerank else limit  # room to re-rank cross-language hits below
@@ -795,7 +820,9 @@ def _expansion_terms(expansion: dict[str, Any]) -> list[tuple[tuple[str, ...], t
 
     if "_terms" not in expansion:
         target = expansion["target"]
-        if expansion.get("lang") == "zh":
+        if expansion.get("lang") == "zh" and expansion.get("_as_word"):
+            expansion["_terms"] = [(("text",), (target,)), (("question",), (target,))]
+        elif expansion.get("lang") == "zh":
             words = tuple(t.text for t in cjk_bigram_analyzer()(target, mode="query"))
             expansion["_terms"] = [(("cjk",), words), (("qcjk",), words)]
         else:

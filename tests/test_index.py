@@ -147,10 +147,24 @@ def test_ensure_index_builds_when_missing_then_reuses(archive):
     state = index.read_state(archive.index_dir)
     assert set(state["conferences"]) == {CONF_A, CONF_B}
     assert state["conferences"][CONF_A]["hash"] == "a" * 64
-    before = sorted(p.name for p in archive.index_dir.iterdir())
+    before = sorted(p.name for p in archive.index_dir.iterdir() if p.name != index.MARK_FILE)
     calls.clear()
     index.ensure_index(archive, progress=lambda d, t: calls.append((d, t))).close()
-    assert calls == [] and sorted(p.name for p in archive.index_dir.iterdir()) == before
+    after = sorted(p.name for p in archive.index_dir.iterdir() if p.name != index.MARK_FILE)
+    assert calls == [] and after == before
+
+
+def test_unchanged_corpus_skips_the_per_record_scan(archive, monkeypatch):
+    index.ensure_index(archive).close()
+    index.ensure_index(archive).close()  # writes the mark: corpus and index in step
+    scans = []
+    real = index.stale_conferences
+    monkeypatch.setattr(index, "stale_conferences", lambda *a: scans.append(1) or real(*a))
+    index.ensure_index(archive).close()
+    assert scans == []
+    (archive.corpus_dir / "new-folder").mkdir()  # any add/remove renames a folder in corpus/
+    index.ensure_index(archive).close()
+    assert scans == [1]
 
 
 def test_changed_record_is_reindexed_alone(archive, archive_home):
