@@ -555,7 +555,7 @@ def search_index(ix, get_record, query: str | None, filters: Filters | None = No
             q = wq.Every()
         fq = filter_query(searcher.reader(), filters)
         rerank = bool(expansions) and sortedby is None
-        fetch = limit * 3 + 10 if rerank else limit  # room to re-rank cross-language hits below
+        fetch = limit * 2 + 10 if rerank else limit  # room to re-rank cross-language hits below
         results = searcher.search(q, limit=fetch, filter=fq, sortedby=sortedby, terms=bool(text))
         total = len(results)
         if fq is not None:  # whoosh counts a filtered search's matches before filtering when limit < matches
@@ -563,7 +563,7 @@ def search_index(ix, get_record, query: str | None, filters: Filters | None = No
             total = shown if shown < fetch else len(searcher.search(q, filter=fq, limit=None, scored=False))
         terms = _terms(q) if text else set()
         records: dict[str, "Record"] = {}
-        hits = []
+        found = []  # (record, turn, score, matched terms): cheap; hits with highlights only for the page
         for hit in results:
             turn_id = hit["id"]
             conf_id = hit.get("conference") or turn_id.rsplit(":", 1)[0]
@@ -573,27 +573,28 @@ def search_index(ix, get_record, query: str | None, filters: Filters | None = No
             turn = record.turn(turn_id)
             if turn is None:
                 continue
-            matched = _matched(hit, terms) if text else set()
-            hits.append(_hit(record, turn, hit.score if sortedby is None else None, q if text else None,
-                             matched, expansions))
+            found.append((record, turn, hit.score if sortedby is None else None, _matched(hit, terms) if text else set()))
     if rerank:
-        hits = _prefer_typed_language(hits, text)[:limit]
+        found = _prefer_typed_language(found, text, expansions)[:limit]
+    hits = [_hit(record, turn, score, q if text else None, matched, expansions)
+            for record, turn, score, matched in found]
     everything = wanted_for(q, terms, "text", "cjk") if text else Wanted()
     query_terms = sorted(everything.words | {" ".join(p) for p in everything.phrases} | set(everything.strings))
     expansions = [{k: v for k, v in e.items() if not k.startswith("_")} for e in expansions]
     return SearchResult(hits=hits, total=total, query_terms=query_terms, expansions=expansions)
 
 
-def _prefer_typed_language(hits: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
-    """Passages found only through a translation, in the other language than the one typed, score
+def _prefer_typed_language(found: list[tuple], text: str, expansions: list[dict[str, Any]]) -> list[tuple]:
+    """Passages found only through a translation, in the other language than the one typed, keep
     TRANSLATION_DAMPING of their score: the typed language's matches come first, translations follow."""
     typed_zh = bool(re.search(r"[\u3400-\u9fff]", text or ""))
-    for h in hits:
-        lang = h["turn"]["lang"]
-        other = (lang == "en") if typed_zh else (lang == "zh")
-        if h["translated_from"] and other and h["score"] is not None:
-            h["score"] = round(h["score"] * TRANSLATION_DAMPING, 4)
-    return sorted(hits, key=lambda h: -(h["score"] or 0.0))
+    out = []
+    for record, turn, score, matched in found:
+        other = (turn.lang == "en") if typed_zh else (turn.lang == "zh")
+        if score is not None and other and any(_expansion_matched(e, matched) for e in expansions):
+            score = score * TRANSLATION_DAMPING
+        out.append((record, turn, score, matched))
+    return sorted(out, key=lambda f: -(f[2] or 0.0))
 
 
 def _matched(hit, terms: set[tuple[str, str]]) -> set[tuple[str, str]]:
