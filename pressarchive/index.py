@@ -32,6 +32,10 @@ WRITER_TIMEOUT = 10.0  # seconds to wait for Whoosh's write lock
 BUILD_TIMEOUT = 120.0  # seconds to wait for another process building the same index
 RECORD_FILE = "record.json"  # the store's layout: corpus/<id>/record.json
 BUILD_LEXICON = True  # build translate.py's lexicon with the index (tests may switch it off)
+# Whoosh's posting pool for a full build: at 64 MB it spilled sorted runs to disk and merged them
+# (a third of the build time at 160 conferences, which fit in 256 MB at a peak RSS of 0.43 GB);
+# see docs/performance.md, "Indexing speed-ups".
+BUILD_LIMITMB = 256
 
 Progress = Callable[[int, int], None]  # progress(done, total), called once per conference
 
@@ -316,6 +320,60 @@ def _locked(archive: "Archive", timeout: float):
     return lock
 
 
+class _Lengths:
+    """The ``doc_field_length`` of a new segment's per-document reader, each field's length column
+    read once. Whoosh, writing the postings, looks a document's field length up for every posting
+    (``FieldWriter.add_postings``), one file read each: a fifth of the indexing time. Same values,
+    including whoosh's ``None`` for a zero length byte."""
+
+    def __init__(self, pdr):
+        self._pdr = pdr
+        self._columns: dict[str, Any] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0):
+        values = self._columns.get(fieldname)
+        if values is None:
+            values = self._columns[fieldname] = self._load(fieldname)
+        if values is False:
+            return default
+        lbyte = values[docnum] if docnum < len(values) else 0
+        if lbyte:
+            return _byte_to_length(lbyte)
+        return None
+
+    def _load(self, fieldname: str):
+        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+        reader = self._pdr._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        return False if reader is None else reader.load()
+
+
+def _byte_to_length(lbyte: int) -> int:
+    from whoosh.util.numeric import byte_to_length
+
+    return byte_to_length(lbyte)
+
+
+def _fast_lengths(writer):
+    """``writer`` (a Whoosh SegmentWriter on the whoosh3 codec), its segment flushed with ``_Lengths``."""
+    from whoosh.codec.whoosh3 import W3PerDocReader
+    from whoosh.writing import SegmentWriter
+
+    if type(writer) is not SegmentWriter or not writer.codec.length_stats:
+        return writer
+
+    def flush() -> None:  # SegmentWriter._flush_segment, with the lengths read once per field
+        writer.perdocwriter.close()
+        pdr = writer.per_document_reader()
+        lengths = _Lengths(pdr) if isinstance(pdr, W3PerDocReader) else pdr
+        writer.fieldwriter.add_postings(writer.schema, lengths, writer.pool.iter_postings())
+        writer.fieldwriter.close()
+        pdr.close()
+
+    writer._flush_segment = flush
+    return writer
+
+
 def add_records(writer, records: Iterable["Record"], progress: Progress | None = None, total: int = 0) -> int:
     """Add the documents of ``records`` to an open Whoosh writer; the number of turns added."""
     count = 0
@@ -331,7 +389,7 @@ def add_records(writer, records: Iterable["Record"], progress: Progress | None =
 def build_in(storage, records: Iterable["Record"], progress: Progress | None = None, total: int = 0):
     """Create a fresh index in a Whoosh storage (a FileStorage or, in tests, a RamStorage)."""
     ix = storage.create_index(schema())
-    writer = ix.writer(timeout=WRITER_TIMEOUT, limitmb=64)
+    writer = _fast_lengths(ix.writer(timeout=WRITER_TIMEOUT, limitmb=BUILD_LIMITMB))
     try:
         add_records(writer, records, progress, total)
     except BaseException:
@@ -446,7 +504,7 @@ def update(archive: "Archive", added: list["Record"] = (), removed: list[str] = 
             lock.release()
             return rebuild(archive, progress)
         try:
-            writer = ix.writer(timeout=WRITER_TIMEOUT)
+            writer = _fast_lengths(ix.writer(timeout=WRITER_TIMEOUT))
         except LockError as err:
             raise BusyError("another process holds the search index's write lock",
                             hint="wait for it to finish, then try again") from err
