@@ -41,11 +41,16 @@ class Context:
 pass_ctx = click.make_pass_decorator(Context)
 
 
+def one_line(text: str) -> str:
+    """Text for a terminal line: control characters (escapes, newlines, C1) and line separators become spaces."""
+    return "".join(" " if (ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 or ch in "\u2028\u2029") else ch for ch in text)
+
+
 def report(err: PressArchiveError) -> None:
     """The one place a user-facing error becomes output: one line, plus a hint line where there is one."""
-    click.echo(f"Error: {err.message}", err=True)
+    click.echo(f"Error: {one_line(err.message)}", err=True)
     if err.hint:
-        click.echo(f"Hint: {err.hint}", err=True)
+        click.echo(f"Hint: {one_line(err.hint)}", err=True)
 
 
 class ArchiveGroup(click.Group):
@@ -57,6 +62,13 @@ class ArchiveGroup(click.Group):
         except PressArchiveError as err:
             report(err)
             ctx.exit(err.exit_code)
+        except OSError as err:  # disk full, I/O error, permission: one line (nothing stored is lost)
+            if isinstance(err, BrokenPipeError):
+                raise
+            where = f": {err.filename}" if getattr(err, "filename", None) else ""
+            report(PressArchiveError(f"{err.strerror or err}{where}",
+                                     hint="free space or fix the folder, then run `pressarchive check`"))
+            ctx.exit(1)
 
 
 @click.group(cls=ArchiveGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -117,7 +117,12 @@ class Record:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Record":
+        if not isinstance(data, dict):
+            raise ValueError("a record must be a JSON object")
         data = upgrade(data)
+        for key in ("speakers", "turns", "warnings"):
+            if not isinstance(data.get(key, []), list):
+                raise ValueError(f"{key} should be a list")
         return cls(
             conference=_build(Conference, data["conference"]),
             speakers=[_build(Speaker, s) for s in data.get("speakers", [])],
@@ -138,8 +143,32 @@ class Record:
 
 
 def _build(cls, data: dict[str, Any]):
-    names = {f.name for f in fields(cls)}
-    return cls(**{k: v for k, v in data.items() if k in names})
+    """An instance of ``cls`` from a dict, every field checked against its declared type (ValueError)."""
+    if not isinstance(data, dict):
+        raise ValueError(f"{cls.__name__.lower()} is {type(data).__name__}, not an object")
+    values = {}
+    for f in fields(cls):
+        if f.name not in data:
+            continue
+        value = data[f.name]
+        if not _fits(value, f.type):
+            raise ValueError(f"{cls.__name__.lower()}.{f.name} should be {f.type}, is {type(value).__name__}")
+        values[f.name] = value
+    return cls(**values)
+
+
+def _fits(value: Any, declared: str) -> bool:
+    """Does a JSON value fit a field declared as str, int, ``X | None`` or ``list[X]``?"""
+    declared = str(declared)
+    if declared.endswith(" | None"):
+        return value is None or _fits(value, declared[: -len(" | None")])
+    if declared.startswith("list[") and declared.endswith("]"):
+        return isinstance(value, list) and all(_fits(v, declared[5:-1]) for v in value)
+    if declared == "str":
+        return isinstance(value, str)
+    if declared == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    return True
 
 
 def turn_id(conference_id: str, seq: int) -> str:

@@ -69,6 +69,11 @@ def safe(text: Any) -> str:
     return escape(strip_controls(str(text if text is not None else "")))
 
 
+def safe_line(text: Any) -> str:
+    """Like safe(), for text that must stay on one line (file names): newlines become spaces."""
+    return safe(" ".join(str(text if text is not None else "").splitlines()))
+
+
 def strip_controls(text: str) -> str:
     """Drop C0/C1 control characters (ESC sequences included) except newline and tab."""
     return "".join(
@@ -187,15 +192,15 @@ def add_summary(outcomes: list, verbose_limit: int = 20) -> None:
         if o.status == "failed":
             reason = o.reason or ""
             reason = reason if reason.startswith(o.source) else f"{o.source}: {reason}"
-            e.print(f"[{style}]failed[/{style}]    {safe(reason)}", soft_wrap=True)
+            e.print(f"[{style}]failed[/{style}]    {safe_line(reason)}", soft_wrap=True)
             continue
         if o.status == "unchanged" and not show_unchanged:
             continue
-        extra = f" (replaces {safe(o.replaced)})" if o.replaced else ""
-        title = f"  {safe(o.title)}" if o.title else ""
+        extra = f" (replaces {safe_line(o.replaced)})" if o.replaced else ""
+        title = f"  {safe_line(o.title)}" if o.title else ""
         c.print(
-            f"[{style}]{o.status:<9}[/{style}] [bold]{safe(o.conference_id)}[/bold]{title}"
-            f"  [dim]{o.turns} turns · {safe(o.source)}[/dim]{extra}",
+            f"[{style}]{o.status:<9}[/{style}] [bold]{safe_line(o.conference_id)}[/bold]{title}"
+            f"  [dim]{o.turns} turns · {safe_line(o.source)}[/dim]{extra}",
             soft_wrap=True,
         )
     counts = {s: sum(1 for o in outcomes if o.status == s) for s in _STATUS_STYLE}
@@ -436,7 +441,7 @@ def bar_chart(rows: list[dict[str, Any]], title: str, total: int | None = None, 
         c.print(f"[bold]{safe(title)}[/bold]: no matching turns")
         return
     top = max(r["count"] for r in rows) or 1
-    table = Table(title=title, title_justify="left", box=None, show_header=False, pad_edge=False)
+    table = Table(title=Text(strip_controls(title)), title_justify="left", box=None, show_header=False, pad_edge=False)
     table.add_column("label", overflow="fold", max_width=60)
     table.add_column("count", justify="right")
     table.add_column("bar", no_wrap=True)

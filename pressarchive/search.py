@@ -28,6 +28,7 @@ SORTS = ("relevance", "date")
 # A passage in the other language, found only through a translation, keeps this share of its score, so
 # that passages in the language typed come first and translations follow.
 TRANSLATION_DAMPING = 0.5
+MAX_QUERY_CHARS = 1000
 
 # fields searched by words without a field name, with their weights
 DEFAULT_FIELDS = {"text": 1.0, "cjk": 0.7, "question": 0.35, "qcjk": 0.25, "speaker": 0.3}
@@ -139,6 +140,9 @@ def parse_query(text: str, schema):
     from whoosh import query as wq
 
     text = normalize_query(text)
+    if len(text) > MAX_QUERY_CHARS:  # the parser is quadratic in a token's length
+        raise QueryError(f"the query is {len(text)} characters long; at most {MAX_QUERY_CHARS} are searched",
+                         hint="search for the key words or phrases, not a whole passage")
     check_syntax(text)
     try:
         q = _parser(schema).parse(text)
@@ -149,6 +153,8 @@ def parse_query(text: str, schema):
     if errors:
         raise QueryError(f"cannot parse the query {text!r} ({errors[0]})".replace("\n", " "),
                          hint='use words, "phrases", AND, OR, NOT, -word, field:value')
+    if any(getattr(n, "boost", 1.0) <= 0 for n in _all_nodes(q)):
+        raise QueryError(f"a boost in {text!r} is zero or negative", hint="boost a word with a positive number, e.g. clusters^2")
     q = _simplify(q)
     if q is wq.NullQuery or not list(_positive_leaves(q)):
         raise QueryError(f"the query {text!r} has no words to look for",

@@ -113,11 +113,17 @@ class Archive:
         if not path.is_file():
             raise NotFoundError(f"no conference {conference_id!r} in the archive")
         try:
-            return Record.from_dict(json.loads(path.read_text(encoding="utf-8")))
-        except (ValueError, KeyError, TypeError, AttributeError) as err:
+            record = Record.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        except (ValueError, KeyError, TypeError, AttributeError, OSError) as err:
             raise ArchiveError(
-                f"record {conference_id} is unreadable ({err})", hint="run `pressarchive check`"
+                f"record {conference_id} is unreadable ({err})", hint="run `pressarchive check --fix`"
             ) from err
+        if record.conference.id != conference_id:
+            raise ArchiveError(
+                f"record {conference_id} names another conference ({record.conference.id})",
+                hint="run `pressarchive check --fix`",
+            )
+        return record
 
     def records(self) -> Iterator[Record]:
         for cid in self.ids():
@@ -598,6 +604,15 @@ class Archive:
             problems.append(Problem("index", f"the index is unreadable ({type(err).__name__})",
                                     "run `pressarchive reindex`"))
             return None
+        lexicon = self.index_dir / "lexicon.json"
+        if lexicon.exists():
+            try:
+                from pressarchive import translate
+
+                translate.load_lexicon(lexicon)
+            except Exception:  # noqa: BLE001 - any damage: cross-language search would degrade silently
+                problems.append(Problem("index", "the cross-language lexicon (index/lexicon.json) is unreadable",
+                                        "run `pressarchive reindex`"))
         indexed = {cid: (entry or {}).get("hash") for cid, entry in state["conferences"].items()}
         for cid in sorted(set(states) - set(indexed)):
             problems.append(Problem(cid, "stored but not in the index", "run `pressarchive reindex`"))
@@ -650,9 +665,10 @@ class Archive:
 
     def _old_record(self, cid: str) -> dict[str, Any] | None:
         try:
-            return json.loads((self.corpus_dir / cid / RECORD_FILE).read_text(encoding="utf-8"))["conference"]
+            conf = json.loads((self.corpus_dir / cid / RECORD_FILE).read_text(encoding="utf-8"))["conference"]
         except (OSError, ValueError, KeyError, TypeError):
             return None
+        return conf if isinstance(conf, dict) else None
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -669,7 +685,7 @@ def _settle(record: Record, raw: bytes) -> Record:
 
 
 def _overrides_of(conf: dict[str, Any] | None) -> dict[str, Any] | None:
-    if not conf:
+    if not conf or not isinstance(conf, dict):
         return None
     return {k: conf.get(k) for k in ("title", "date", "organizer", "source_url") if conf.get(k)}
 

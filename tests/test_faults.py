@@ -234,9 +234,6 @@ def test_damaged_lexicon_does_not_stop_search(home, monkeypatch):
     FAULTS["survived"] += 1
 
 
-@pytest.mark.xfail(strict=True, reason="GAP store.Archive.check / _index_problems: a damaged lexicon.json is not "
-                                       "looked at; check says ok while cross-language expansion is silently off "
-                                       "(`search \"integrated circuit\"` drops from 7 hits to 4) until a reindex")
 def test_check_names_a_damaged_lexicon(home):
     from pressarchive import translate
 
@@ -268,12 +265,6 @@ def _renamed(data: dict) -> dict:
 
 def _record_damage_params():
     bugs = {
-        "conference is a number": "BUG store.Archive._fix: `check --fix` on a record.json whose \"conference\" is "
-                                  "not an object raises AttributeError ('int' object has no attribute 'get') in "
-                                  "store._overrides_of(self._old_record(cid)); _old_record returns any JSON value",
-        "names another id": "BUG index.documents / search: a record.json naming another conference id is indexed "
-                            "under that id, so `search industry` fails with \"no conference "
-                            "'2001-01-01-conf-000000' in the archive\" (no hint) until `check --fix`",
     }
     return [pytest.param(d, marks=pytest.mark.xfail(strict=True, reason=bugs[d])) if d in bugs else d
             for d in sorted(RECORD_DAMAGE)]
@@ -420,11 +411,6 @@ def test_mutated_record_is_one_line_everywhere(template, tmp_path_factory, data)
     shutil.rmtree(home, ignore_errors=True)
 
 
-@pytest.mark.xfail(strict=True, raises=(TypeError, AttributeError, KeyError, ValueError),
-                   reason="BUG records.Record.from_dict / store.Archive.get: no shape check, so a record.json "
-                          "of valid JSON but wrong types (here turns[0].paragraphs = null) is read as fine and "
-                          "crashes the commands that use it (TypeError) instead of an ArchiveError that check "
-                          "reports and check --fix re-parses")
 @pytest.mark.parametrize("command", [["search", "item"], ["show", "{cid}:001"], ["export", "--conference", "{cid}"]])
 def test_wrong_typed_record_is_an_archive_error(home, command):
     archive = Archive(home)
@@ -597,11 +583,6 @@ def test_disk_full_half_way(template, archive_home, tmp_path, monkeypatch, comma
         FAULTS[f"disk full during {command}: raw OSError instead of one line ({site})"] += 1
 
 
-@pytest.mark.xfail(strict=True, raises=OSError,
-                   reason="BUG store.Archive._write_journal (via store._write_atomic), and the staging folder "
-                          "made before the try in Archive._write_conference (_make_folder/mkdtemp): an OSError "
-                          "(disk full, EIO) there is not turned into an ArchiveError, so add/remove/reindex end in "
-                          "'Error: unexpected OSError' (a traceback under PRESSARCHIVE_DEBUG) instead of one clear line")
 def test_disk_full_on_the_journal_is_one_line(home, tmp_path, monkeypatch):
     new = transcripts(tmp_path / "new", "new", 1)
     with monkeypatch.context() as m:

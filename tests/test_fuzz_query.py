@@ -285,10 +285,6 @@ def test_a_query_starting_with_a_dash_is_a_usage_error(home):
     assert_cli_contract(code, out, err, codes=(2,))
 
 
-@pytest.mark.xfail(strict=True, reason="BUG search.parse_query: no limit on the query's length, and Whoosh's "
-                                       "QueryParser.tag is quadratic in the length of one token: 8,000 characters "
-                                       "take ~0.5 s, 12,000 ~1.2 s, `search \"$(printf 'a%.0s' {1..100000})\"` ~80 s "
-                                       "of CPU (a QueryError for an over-long query would do)")
 @pytest.mark.parametrize("text", ["a" * 12_000, "集" * 12_000], ids=["latin", "chinese"])
 def test_a_very_long_query_answers_quickly(archive, text):
     import time
@@ -302,11 +298,6 @@ def test_a_very_long_query_answers_quickly(archive, text):
     assert time.monotonic() - start < 0.5  # linear would be well under 0.1 s; quadratic ~1.2 s
 
 
-@pytest.mark.xfail(strict=True, raises=ZeroDivisionError,
-                   reason="BUG search.parse_query / search_index: a zero boost (`word^0`, `(a b)^0`, `\"a b\"^0`) "
-                          "reaches Whoosh, whose matching/wrappers.py skip_to_quality divides by it: "
-                          "`search --no-translate \"industry^0\"` and `search \"Hongtao^0\"` end in "
-                          "ZeroDivisionError (\"Error: unexpected ZeroDivisionError\" outside tests)")
 @pytest.mark.parametrize("text, translate", [("industry^0", False), ("Hongtao^0", True), ("the^0.0", True),
                                              ("(industry)^0", False), ('"industrial clusters"^0', False)])
 def test_a_zero_boost_is_a_query_error(archive, text, translate):
@@ -317,10 +308,6 @@ def test_a_zero_boost_is_a_query_error(archive, text, translate):
         query_error_is_one_line(err)
 
 
-@pytest.mark.xfail(strict=True, raises=Exception,
-                   reason="BUG render.bar_chart: the chart title (made from the user's query in cli.stats_cmd) "
-                          "is passed to rich.Table(title=...) unescaped, so `stats \"industry [/]\"` raises "
-                          "rich.errors.MarkupError and `stats \"industry [blink]\"` injects markup")
 @pytest.mark.parametrize("text", ["industry [/]", "集成电路 [/]"])
 def test_stats_title_markup(home, text):
     CASES["stats with markup in the query"] += 1

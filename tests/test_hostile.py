@@ -179,18 +179,12 @@ def crafted_home(archive_home, tmp_path) -> tuple[Path, str]:
     return archive_home, cid
 
 
-HINT_BUG = pytest.mark.xfail(strict=True, reason="BUG search._hint (via filter_query, _resolve, "
-                             "_check_value) -> cli.report: the Hint line of an unknown --speaker/--region/--outlet lists the archive's labels unescaped (click.echo), so "
-                             "escapes stored in a record (ESC ]52 clipboard, ESC ]8 links, C1 controls; NEL splits "
-                             "the line) reach the terminal")
-
-
 @pytest.mark.parametrize("view", VIEWS + [
-    pytest.param(["search", "industry", "--speaker", "nobody-at-all"], marks=HINT_BUG),
-    pytest.param(["search", "industry", "--region", "Atlantis"], marks=HINT_BUG),
-    pytest.param(["search", "industry", "--outlet", "Nowhere Daily"], marks=HINT_BUG),
-    pytest.param(["speakers", "--region", "Atlantis"], marks=HINT_BUG),
-    pytest.param(["conferences", "--region", "Atlantis"], marks=HINT_BUG),
+    ["search", "industry", "--speaker", "nobody-at-all"],
+    ["search", "industry", "--region", "Atlantis"],
+    ["search", "industry", "--outlet", "Nowhere Daily"],
+    ["speakers", "--region", "Atlantis"],
+    ["conferences", "--region", "Atlantis"],
 ], ids=lambda v: " ".join(v))
 def test_views_of_a_crafted_record_are_terminal_safe(crafted_home, view):
     home, cid = crafted_home
@@ -391,9 +385,6 @@ def test_odd_source_file_names(archive_home, tmp_path, name):
     CASES["odd file names"] += 1
 
 
-@pytest.mark.xfail(strict=True, reason="BUG render.add_summary (render.safe keeps newlines): a file whose name holds "
-                                       "a newline, inside a folder given to `add`, prints a forged line "
-                                       "(e.g. a fake 'added ...' line) in the summary")
 def test_a_newline_in_a_file_name_cannot_forge_output_lines(archive_home, tmp_path):
     folder = tmp_path / "downloads"
     folder.mkdir()

@@ -306,7 +306,8 @@ def _classify_zh_simplified(label: str, rest: str) -> Label | None:
     if paren:
         label, title = paren.group("n").strip(), paren.group("t").strip()
     compact = label.replace(" ", "")
-    if _ZH_NOT_LABEL.search(compact) or len(compact) > 24:
+    checked = re.sub(r"[0-9０-９]", "", compact) if compact.endswith("记者") else compact  # 21世纪经济报道记者
+    if _ZH_NOT_LABEL.search(checked) or len(compact) > 24:
         return None
     if compact.endswith("记者"):
         outlet = compact[: -len("记者")]
