@@ -207,11 +207,15 @@ def _open(index_dir: Path):
                           hint="run `pressarchive reindex`") from err
 
 
-def _check_readable(ix, index_dir: Path) -> None:
-    """Open a reader: missing or damaged segment files show up here, not mid-search. The reader is kept
-    on the index (``checked_reader``) for the search that follows, so it is opened once, not twice."""
+def _check_readable(ix, index_dir: Path, keep: bool = False) -> None:
+    """Open a reader: missing or damaged segment files show up here, not mid-search. With ``keep`` the
+    reader stays on the index (``checked_reader``) for the search that follows (opened once, not twice)."""
     try:
-        ix.checked_reader = ix.reader()
+        reader = ix.reader()
+        if keep:
+            ix.checked_reader = reader
+        else:
+            reader.close()
     except Exception as err:  # noqa: BLE001 - OSError, struct/pickle errors, ...
         raise IndexError_(f"the search index in {index_dir} is damaged ({type(err).__name__})",
                           hint="run `pressarchive reindex`") from err
@@ -281,7 +285,7 @@ def ensure_index(archive: "Archive", progress: Progress | None = None, lexicon: 
         return _rebuild(archive, progress, only_if_stale=True)
     try:
         ix = _open(index_dir)
-        _check_readable(ix, index_dir)
+        _check_readable(ix, index_dir, keep=True)
     except IndexError_:
         return _rebuild(archive, progress, only_if_stale=True)
     corpus_mark = _corpus_mark(archive)
@@ -411,7 +415,7 @@ def _current(archive: "Archive"):
     except IndexError_:
         return None
     if any(stale_conferences(archive, state)):
-        _close(ix)
+        ix.close()
         return None
     return ix
 
