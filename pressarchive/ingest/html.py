@@ -143,17 +143,11 @@ def _walk(node, blocks: list[Block], buffer: list[str], depth: int) -> None:
             if src:
                 blocks.append(Block(clean_line(src), "image"))
             continue
-        if name == "figcaption":
+        if name == "figcaption" or name in _HEADINGS:
             _flush(blocks, buffer)
             text = clean_line(child.get_text(" ", strip=True))
             if text:
-                blocks.append(Block(text, "caption"))
-            continue
-        if name in _HEADINGS:
-            _flush(blocks, buffer)
-            text = clean_line(child.get_text(" ", strip=True))
-            if text:
-                blocks.append(Block(text, "heading"))
+                blocks.append(Block(text, "caption" if name == "figcaption" else "heading"))
             continue
         if name in _BLOCK_TAGS:
             _flush(blocks, buffer)
