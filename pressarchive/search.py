@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from pressarchive.errors import QueryError
-from pressarchive.records import KINDS, LANGS
+from pressarchive.records import KINDS
 
 if TYPE_CHECKING:  # pragma: no cover
     from pressarchive.records import Record

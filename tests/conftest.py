@@ -1,7 +1,6 @@
 """Shared fixtures: every test runs against its own archive home, never the checkout or ~/.local."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest

@@ -13,7 +13,6 @@ import io
 import json
 import os
 import re
-import shutil
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
