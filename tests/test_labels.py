@@ -93,3 +93,20 @@ def test_title_only_english_labels_resolve_to_the_person_the_text_names():
     assert [t.kind for t in record.turns] == ["statement", "question", "answer", "answer"]
     assert parse_label("THE PRESIDENT: Thanks.").kind == "titled"
     assert parse_label("Prime Minister: Thanks.").title == "Prime Minister"
+
+
+@pytest.mark.parametrize(
+    "text,kind,name,outlet,role",
+    [
+        ("Interviewer: So tell me.", "reporter", None, None, "reporter"),
+        ("Interviewee: Well.", "generic", None, None, "presenter"),
+        ("Unidentified reporter: Can you?", "reporter", None, None, "reporter"),
+        ("Another reporter: And?", "reporter", None, None, "reporter"),
+        ("Moderator (Wang Wei): Next.", "person", "Wang Wei", None, "host"),
+        ("21世纪经济报道记者:请问", "reporter", None, "21世纪经济报道", "reporter"),
+        ("聯合報記者：請問", "reporter", None, "聯合報", "reporter"),
+    ],
+)
+def test_more_label_variants(text, kind, name, outlet, role):
+    label = parse_label(text)
+    assert (label.kind, label.name, label.outlet, label.role) == (kind, name, outlet, role)

@@ -51,7 +51,10 @@ GENERIC_EN = {
     "male speaker": ("other", GENERIC), "female speaker": ("other", GENERIC), "operator": ("host", GENERIC),
     "staff": ("host", GENERIC), "follow-up": ("reporter", REPORTER), "follow up": ("reporter", REPORTER),
     "followup": ("reporter", REPORTER), "follow-up question": ("reporter", REPORTER),
+    "interviewer": ("reporter", REPORTER), "interviewee": ("presenter", GENERIC),
 }
+_NOT_OUTLETS = {"unidentified", "unknown", "another", "other", "a", "foreign", "female", "male", "second",
+                "first", "next", "last", "same", "local", "chinese", "english", "one", "the"}
 FOLLOW_UPS = {"follow-up", "follow up", "followup", "follow-up question", "追问", "追问一下"}
 GENERIC_ZH = {
     "问": ("reporter", REPORTER), "提问": ("reporter", REPORTER), "记者": ("reporter", REPORTER), "记者问": ("reporter", REPORTER),
@@ -173,6 +176,10 @@ def _classify_en(label: str, rest: str, colon: bool) -> Label | None:
         generic = GENERIC_EN.get(label.lower().rstrip("."))
         if generic and generic[1] == REPORTER and title:
             return Label(raw=label, kind=REPORTER, outlet=_tidy_outlet(title), role="reporter", rest=rest)
+        if generic and title and (re.fullmatch(r"[A-Z][^\W\d_]+(?:[ -][A-Z][^\W\d_]+){1,3}", title)
+                                  or is_chinese_name(title)):
+            role = generic[0] if generic[0] in ("host", "interpreter") else None
+            return Label(raw=label, kind=PERSON, name=title, role=role, rest=rest)  # "Moderator (Wang Wei):"
     described = re.match(r"^(?P<n>[^,]{3,40}),\s*(?P<d>.{4,})$", label)
     if described and colon and title is None:
         from pressarchive.ingest.roster import split_title_org
@@ -185,6 +192,8 @@ def _classify_en(label: str, rest: str, colon: bool) -> Label | None:
         m = pattern.match(label)
         if m:
             outlet = m.group("o").strip(" ,.-")
+            if outlet.lower() in _NOT_OUTLETS:  # "Unidentified reporter:", "Another reporter:"
+                return Label(raw=label, kind=REPORTER, role="reporter", rest=rest)
             if outlet and len(outlet.split()) <= 10 and outlet.lower() not in _NOT_NAMES and (
                 outlet[0].isupper() or OUTLET_WORDS.search(outlet)
             ):
