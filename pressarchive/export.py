@@ -79,16 +79,10 @@ def turn_hits(archive, turn_ids: Iterable[str]) -> list[Hit]:
 
 # --- shared text helpers ------------------------------------------------------------------------
 def speaker_label(sp: dict[str, Any] | None) -> str:
-    """A speaker's display name from a hit: both scripts where known, else the outlet."""
-    sp = sp or {}
-    if sp.get("name") and sp.get("name_zh"):
-        return f"{sp['name']} ({sp['name_zh']})"
-    if sp.get("name") or sp.get("name_zh"):
-        return sp.get("name") or sp.get("name_zh")
-    org = sp.get("organization") or sp.get("organization_zh")
-    if org:
-        return f"{org} reporter" if sp.get("role") == "reporter" else org
-    return "Unidentified speaker"
+    """A speaker's display name from a hit (records.speaker_display)."""
+    from pressarchive.records import speaker_display
+
+    return speaker_display(sp)
 
 
 def outlet_of(hit: Hit) -> str | None:

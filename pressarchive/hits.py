@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pressarchive.records import Record, Speaker, Turn
+from pressarchive.records import Record, Speaker, Turn, speaker_display
 
 SPEAKER_FIELDS = ("id", "name", "name_zh", "role", "title", "organization", "organization_zh", "region")
 CONFERENCE_FIELDS = ("id", "title", "date", "organizer", "source", "source_url")
@@ -74,14 +74,7 @@ def citation(hit: dict[str, Any]) -> str:
     turn = hit["turn"]
     org = sp.get("organization") or sp.get("organization_zh")
     named = sp.get("name") or sp.get("name_zh")
-    if sp.get("name") and sp.get("name_zh"):
-        who = f"{sp['name']} ({sp['name_zh']})"
-    elif named:
-        who = named
-    elif org:
-        who = f"{org} reporter" if sp.get("role") == "reporter" else org
-    else:
-        who = "Unidentified speaker"
+    who = speaker_display(sp)
     parts = [who]
     if named and sp.get("title"):
         parts.append(sp["title"])

@@ -35,16 +35,7 @@ class Speaker:
     @property
     def display(self) -> str:
         """The name a person reads: both scripts where known, else the outlet."""
-        if self.name and self.name_zh:
-            return f"{self.name} ({self.name_zh})"
-        if self.name or self.name_zh:
-            return self.name or self.name_zh or ""
-        org = self.organization or self.organization_zh
-        if org:
-            return f"{org} reporter" if self.role == "reporter" else org
-        if self.role in ("reporter", "host", "interpreter"):
-            return {"reporter": "Reporter", "host": "Host", "interpreter": "Interpreter"}[self.role]
-        return self.title or "Unidentified speaker"
+        return speaker_display(asdict(self))
 
 
 @dataclass
@@ -140,6 +131,24 @@ class Record:
             if t.question:
                 t.question = old.get(t.question, t.question)
         return self
+
+
+def speaker_display(sp: dict[str, Any] | None) -> str:
+    """A speaker's name as shown everywhere (views, exports, citations): both scripts where known, else
+    the outlet (``Xinhua reporter``), else the role or title."""
+    sp = sp or {}
+    name, name_zh = sp.get("name"), sp.get("name_zh")
+    if name and name_zh:
+        return f"{name} ({name_zh})"
+    if name or name_zh:
+        return name or name_zh
+    org = sp.get("organization") or sp.get("organization_zh")
+    role = sp.get("role")
+    if org:
+        return f"{org} reporter" if role == "reporter" else org
+    if role in ("reporter", "host", "interpreter"):
+        return {"reporter": "Reporter", "host": "Host", "interpreter": "Interpreter"}[role]
+    return sp.get("title") or "Unidentified speaker"
 
 
 def _build(cls, data: dict[str, Any]):

@@ -261,14 +261,10 @@ def index_progress(description: str = "Building the search index") -> _IndexProg
 
 def speaker_line(sp: dict) -> str:
     """Markup: name in both scripts (or the outlet), title, organisation, region."""
-    name, name_zh = sp.get("name"), sp.get("name_zh")
-    if name and name_zh:
-        who = f"[bold]{safe(name)}[/bold] ({safe(name_zh)})"
-    elif name or name_zh:
-        who = f"[bold]{safe(name or name_zh)}[/bold]"
-    else:
-        outlet = sp.get("organization") or sp.get("organization_zh")
-        who = f"[bold]{safe(outlet)}[/bold] reporter" if outlet else "[bold]Unidentified speaker[/bold]"
+    from pressarchive.records import speaker_display
+
+    who = f"[bold]{safe(speaker_display(sp))}[/bold]"
+    if not (sp.get("name") or sp.get("name_zh")):
         return who
     parts = [who]
     if sp.get("title"):
