@@ -37,7 +37,7 @@ from pressarchive.records import content_hash
 from pressarchive.store import Archive
 
 from conftest import ROOT
-from test_fuzz_ingest import assert_cli_contract, run_cli
+from test_fuzz_ingest import write_report, assert_cli_contract, run_cli
 
 SCALE = max(1, int(os.environ.get("PRESSARCHIVE_FUZZ_EXAMPLES", "1") or 1))
 FAULTS: Counter[str] = Counter()
@@ -78,10 +78,7 @@ def _no_lexicon(monkeypatch):
 @pytest.fixture(scope="module", autouse=True)
 def _report_faults():
     yield
-    report = os.environ.get("PRESSARCHIVE_FUZZ_REPORT")
-    if report and FAULTS:
-        with open(report, "a", encoding="utf-8") as f:
-            f.write(json.dumps({"module": __name__, "scale": SCALE, "faults": dict(FAULTS)}) + "\n")
+    write_report(__name__, faults=FAULTS)
 
 
 @pytest.fixture(scope="module")

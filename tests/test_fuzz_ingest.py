@@ -42,13 +42,18 @@ def examples(n: int) -> settings:
                                            HealthCheck.data_too_large, HealthCheck.large_base_example])
 
 
+def write_report(module: str, **figures) -> None:
+    """Append a module's counters to $PRESSARCHIVE_FUZZ_REPORT (the bigger run's figures), if set."""
+    report = os.environ.get("PRESSARCHIVE_FUZZ_REPORT")
+    if report and any(figures.values()):
+        with open(report, "a", encoding="utf-8") as f:
+            f.write(json.dumps({"module": module, "scale": SCALE, **{k: dict(v) for k, v in figures.items()}}) + "\n")
+
+
 @pytest.fixture(scope="module", autouse=True)
 def _report_cases():
     yield
-    report = os.environ.get("PRESSARCHIVE_FUZZ_REPORT")
-    if report and CASES:
-        with open(report, "a", encoding="utf-8") as f:
-            f.write(json.dumps({"module": __name__, "scale": SCALE, "cases": dict(CASES)}) + "\n")
+    write_report(__name__, cases=CASES)
 
 
 # --- the contract -------------------------------------------------------------------------------

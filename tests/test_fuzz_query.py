@@ -25,7 +25,7 @@ from pressarchive.search import FIELDS, Filters, parse_query, search
 from pressarchive.store import Archive
 
 from conftest import ROOT
-from test_fuzz_ingest import assert_cli_contract, run_cli
+from test_fuzz_ingest import write_report, assert_cli_contract, run_cli
 
 SCALE = max(1, int(os.environ.get("PRESSARCHIVE_FUZZ_EXAMPLES", "1") or 1))
 CASES: Counter[str] = Counter()
@@ -40,10 +40,7 @@ def examples(n: int) -> settings:
 @pytest.fixture(scope="module", autouse=True)
 def _report_cases():
     yield
-    report = os.environ.get("PRESSARCHIVE_FUZZ_REPORT")
-    if report and CASES:
-        with open(report, "a", encoding="utf-8") as f:
-            f.write(json.dumps({"module": __name__, "scale": SCALE, "cases": dict(CASES)}) + "\n")
+    write_report(__name__, cases=CASES)
 
 
 @pytest.fixture(scope="module")

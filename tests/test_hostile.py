@@ -24,7 +24,7 @@ from pressarchive.ingest import ingest_bytes
 from pressarchive.records import content_hash
 from pressarchive.store import Archive
 
-from test_fuzz_ingest import assert_cli_contract, run_cli
+from test_fuzz_ingest import write_report, assert_cli_contract, run_cli
 
 CASES: Counter[str] = Counter()
 
@@ -40,10 +40,7 @@ HTML = '<script>alert(1)</script><img src=x onerror=alert(2)>"><svg onload=alert
 @pytest.fixture(scope="module", autouse=True)
 def _report_cases():
     yield
-    report = os.environ.get("PRESSARCHIVE_FUZZ_REPORT")
-    if report and CASES:
-        with open(report, "a", encoding="utf-8") as f:
-            f.write(json.dumps({"module": __name__, "cases": dict(CASES)}) + "\n")
+    write_report(__name__, cases=CASES)
 
 
 @pytest.fixture(autouse=True)
