@@ -41,35 +41,18 @@ class JiebaOrRegexTokenizer(Tokenizer):
         pos = start_pos
         for m in _RUN.finditer(value):
             if m.group(1):
-                base = m.start(1)
-                for word, s, e in jieba.tokenize(m.group(1)):
-                    if not _WORD.search(word):
-                        continue
-                    t.text = word
-                    t.boost = 1.0
-                    t.stopped = False
-                    if keeporiginal:
-                        t.original = word
-                    if positions:
-                        t.pos = pos
-                    pos += 1
-                    if chars:
-                        t.startchar = start_char + base + s
-                        t.endchar = start_char + base + e
-                    yield t
+                pieces = [(w, m.start(1) + s, m.start(1) + e) for w, s, e in jieba.tokenize(m.group(1)) if _WORD.search(w)]
             else:
-                word = m.group(2)
-                t.text = word
-                t.boost = 1.0
-                t.stopped = False
+                pieces = [(m.group(2), m.start(2), m.end(2))]
+            for word, s, e in pieces:
+                t.text, t.boost, t.stopped = word, 1.0, False
                 if keeporiginal:
                     t.original = word
                 if positions:
                     t.pos = pos
                 pos += 1
                 if chars:
-                    t.startchar = start_char + m.start(2)
-                    t.endchar = start_char + m.end(2)
+                    t.startchar, t.endchar = start_char + s, start_char + e
                 yield t
 
 
