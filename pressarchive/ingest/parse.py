@@ -66,6 +66,7 @@ def _accepted_labels(blocks: list[Block]) -> list[Label | None]:
         if lab and lab.kind == "person" and lab.name:
             counts[name_key(lab.name) or lab.name] += 1
     body = "\n".join(b.text for b in blocks)
+    body_lower = body.lower()
     out: list[Label | None] = []
     for lab in labels:
         if lab is None or lab.kind != "person" or not lab.name:
@@ -82,7 +83,7 @@ def _accepted_labels(blocks: list[Block]) -> list[Label | None]:
             or lab.title is not None
         )
         if not lab.strong:
-            corroborated = counts[key] >= 2 or body.lower().count(lab.name.lower()) >= 2
+            corroborated = counts[key] >= 2 or body_lower.count(lab.name.lower()) >= 2
         out.append(lab if corroborated else None)
     weak_ok = {name_key(lab.name) for lab in out if lab and not lab.strong and lab.name}
     if len(weak_ok) >= 2:  # the document writes labels as NAME. : trust that style throughout
