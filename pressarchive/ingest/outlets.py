@@ -39,10 +39,3 @@ def outlet_key(outlet: str) -> str:
         low = low[4:]
     key = re.sub(r"[^a-z0-9]", "", low)
     return _BY_KEY.get(key, key)
-
-
-def english_name(outlet_zh: str) -> str | None:
-    for en, zh in OUTLETS:
-        if zh == outlet_zh:
-            return en
-    return None
