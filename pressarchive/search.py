@@ -264,7 +264,7 @@ def expand_query(q, text: str, schema, index_dir: Path, reader=None):
                 continue
             if alt is wq.NullQuery or isinstance(alt, type(wq.NullQuery)):
                 continue
-            alts.append(wq.Or([alt], boost=float(e.weight)))
+            alts.append(alt.with_boost(alt.boost * float(e.weight)))  # Or([alt], boost=w) loses w when normalised
             used.append({"typed": e.typed, "target": e.target, "lang": e.lang, "weight": float(e.weight),
                          "_as_word": isinstance(alt, wq.Or) and isinstance(alt.subqueries[0], wq.Term)
                          and alt.subqueries[0].fieldname == "text"})
