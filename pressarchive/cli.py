@@ -268,7 +268,7 @@ def search_cmd(ctx: Context, query: str | None, limit: str, sort: str, fmt: str,
     if fmt == "json":
         render.print_json({
             "query": query, "filters": Filters(**filters).as_dict(), "sort": sort, "limit": count,
-            "total": result.total, "query_terms": result.query_terms, "expansions": result.expansions,
+            "total": result.total, "total_exact": result.total_exact, "query_terms": result.query_terms, "expansions": result.expansions,
             "hits": result.hits,
         })
     else:

@@ -29,9 +29,10 @@ def search_all(archive, query: str | None, filters, sort: str = "relevance", lim
     """Every hit of a search (or the first ``limit``), not just a page: asks again with ``limit=total``."""
     from pressarchive.search import search
 
-    result = search(archive, query, filters, limit=limit or SEARCH_PAGE, sort=sort, progress=progress)
+    result = search(archive, query, filters, limit=limit or SEARCH_PAGE, sort=sort, progress=progress,
+                    count_limit=None if limit is None else limit)
     if limit is None and result.total > len(result.hits):
-        result = search(archive, query, filters, limit=result.total, sort=sort)
+        result = search(archive, query, filters, limit=result.total, sort=sort, count_limit=None)
     return list(result.hits)
 
 

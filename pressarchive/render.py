@@ -334,7 +334,8 @@ def search_results(result, shown_query: str | None = None, sort: str = "relevanc
         return
     for n, hit in enumerate(result.hits, 1):
         _hit_block(c, n, hit)
-    more = f" of {result.total}" if result.total > len(result.hits) else ""
+    exact = getattr(result, "total_exact", True)
+    more = f" of {result.total:,}{'' if exact else '+'}" if result.total > len(result.hits) or not exact else ""
     c.print(f"[dim]{len(result.hits)}{more} turn{'s' if result.total != 1 else ''} · sorted by {safe(sort)}[/dim]")
 
 

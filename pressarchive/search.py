@@ -29,6 +29,9 @@ SORTS = ("relevance", "date")
 # that passages in the language typed come first and translations follow.
 TRANSLATION_DAMPING = 0.5
 MAX_QUERY_CHARS = 1000
+# Matches are counted up to this many (or the page size, if larger); beyond it a search reports
+# "at least COUNT_LIMIT": an exact count is a second pass over every match (docs/performance.md).
+COUNT_LIMIT = 1000
 
 # fields searched by words without a field name, with their weights
 DEFAULT_FIELDS = {"text": 1.0, "cjk": 0.7, "question": 0.35, "qcjk": 0.25, "speaker": 0.3}
@@ -78,6 +81,7 @@ class SearchResult:
     total: int
     query_terms: list[str] = field(default_factory=list)
     expansions: list[dict[str, Any]] = field(default_factory=list)
+    total_exact: bool = True  # False: at least ``total`` turns matched (counting stopped there)
 
 
 # --- the query ----------------------------------------------------------------------------------
@@ -508,21 +512,24 @@ def search(
     sort: str = "relevance",
     translate: bool = True,
     progress=None,
+    count_limit: Any = "default",
 ) -> SearchResult:
     """Search the archive (building or refreshing its index first when needed, reporting to
-    ``progress(done, total)`` while it does)."""
+    ``progress(done, total)`` while it does). Matches are counted up to ``count_limit`` (None:
+    all of them, a second pass over every match; by default COUNT_LIMIT)."""
     from pressarchive.index import ensure_index
 
     ix = ensure_index(archive, progress, lexicon=translate)
     try:
         return search_index(ix, archive.get, query, filters, limit, sort, translate,
-                            index_dir=Path(archive.index_dir))
+                            index_dir=Path(archive.index_dir), count_limit=count_limit)
     finally:
         ix.close()
 
 
 def search_index(ix, get_record, query: str | None, filters: Filters | None = None, limit: int = 10,
-                 sort: str = "relevance", translate: bool = True, index_dir: Path | None = None) -> SearchResult:
+                 sort: str = "relevance", translate: bool = True, index_dir: Path | None = None,
+                 count_limit: Any = "default") -> SearchResult:
     """Search an open Whoosh index; ``get_record(conference id)`` supplies the records for hits."""
     from whoosh import query as wq
     from whoosh import sorting
@@ -562,12 +569,12 @@ def search_index(ix, get_record, query: str | None, filters: Filters | None = No
         fq = filter_query(searcher.reader(), filters)
         rerank = bool(expansions) and sortedby is None
         fetch = limit * 2 + 10 if rerank else limit  # room to re-rank cross-language hits below
-        results = searcher.search(q, limit=fetch, filter=fq, sortedby=sortedby, terms=bool(text))
-        total = len(results)
-        if fq is not None:  # whoosh counts a filtered search's matches before filtering when limit < matches
-            shown = results.scored_length()
-            total = shown if shown < fetch else len(searcher.search(q, filter=fq, limit=None, scored=False))
+        # No term records (terms=True visits every match and defeats Whoosh's block skipping): the
+        # terms each hit matched are looked up in the postings for the page only (_matched_terms).
+        results = searcher.search(q, limit=fetch, filter=fq, sortedby=sortedby)
+        total, exact = _count(searcher, results, q, fq, fetch, count_limit)
         terms = _terms(q) if text else set()
+        matched_by_doc = _matched_terms(searcher.reader(), [h.docnum for h in results], terms) if text else {}
         records: dict[str, "Record"] = {}
         found = []  # (record, turn, score, matched terms): cheap; hits with highlights only for the page
         for hit in results:
@@ -579,7 +586,8 @@ def search_index(ix, get_record, query: str | None, filters: Filters | None = No
             turn = record.turn(turn_id)
             if turn is None:
                 continue
-            found.append((record, turn, hit.score if sortedby is None else None, _matched(hit, terms) if text else set()))
+            found.append((record, turn, hit.score if sortedby is None else None,
+                          matched_by_doc.get(hit.docnum) or terms))
     if rerank:
         found = _prefer_typed_language(found, text, expansions)[:limit]
     hits = [_hit(record, turn, score, q if text else None, matched, expansions)
@@ -587,7 +595,52 @@ def search_index(ix, get_record, query: str | None, filters: Filters | None = No
     everything = wanted_for(q, terms, "text", "cjk") if text else Wanted()
     query_terms = sorted(everything.words | {" ".join(p) for p in everything.phrases} | set(everything.strings))
     expansions = [{k: v for k, v in e.items() if not k.startswith("_")} for e in expansions]
-    return SearchResult(hits=hits, total=total, query_terms=query_terms, expansions=expansions)
+    return SearchResult(hits=hits, total=total, query_terms=query_terms, expansions=expansions, total_exact=exact)
+
+
+def _count(searcher, results, q, fq, fetch: int, count_limit: int | None) -> tuple[int, bool]:
+    """(matches, exact) of a search: all of them when fewer than the page were found, else counted
+    in one unscored pass that stops after ``max(count_limit, fetch)`` (None: never stops)."""
+    from itertools import islice
+
+    from whoosh import query as wq
+
+    shown = results.scored_length()
+    if shown < fetch:  # the collector saw every match (a filtered search's len() counts before filtering)
+        return shown, True
+    both = q if fq is None else wq.And([q, fq])
+    docs = searcher.docs_for_query(both)
+    if count_limit == "default":
+        count_limit = COUNT_LIMIT
+    if count_limit is None:
+        return sum(1 for _ in docs), True
+    cap = max(int(count_limit), fetch)
+    n = sum(1 for _ in islice(docs, cap + 1))
+    return (n, True) if n <= cap else (cap, False)
+
+
+def _matched_terms(reader, docnums: list[int], terms: set[tuple[str, str]]) -> dict[int, set[tuple[str, str]]]:
+    """docnum -> the query terms (field, text) that occur in that document, for ``docnums`` only:
+    one skip through each term's postings, so the cost does not grow with the number of matches."""
+    out: dict[int, set[tuple[str, str]]] = {d: set() for d in docnums}
+    wanted = sorted(set(docnums))
+    for fieldname, text in terms:
+        try:
+            if (fieldname, text) not in reader:
+                continue
+            m = reader.postings(fieldname, text)
+            for docnum in wanted:
+                if not m.is_active():
+                    break
+                if m.id() < docnum:
+                    m.skip_to(docnum)
+                    if not m.is_active():
+                        break
+                if m.id() == docnum:
+                    out[docnum].add((fieldname, text))
+        except Exception:  # noqa: BLE001 - a term the reader cannot look up matches nothing shown
+            continue
+    return out
 
 
 def _prefer_typed_language(found: list[tuple], text: str, expansions: list[dict[str, Any]]) -> list[tuple]:
@@ -601,15 +654,6 @@ def _prefer_typed_language(found: list[tuple], text: str, expansions: list[dict[
             score = score * TRANSLATION_DAMPING
         out.append((record, turn, score, matched))
     return sorted(out, key=lambda f: -(f[2] or 0.0))
-
-
-def _matched(hit, terms: set[tuple[str, str]]) -> set[tuple[str, str]]:
-    try:
-        got = hit.matched_terms()
-    except Exception:  # noqa: BLE001 - no term records (e.g. sorted results): use the query's terms
-        return terms
-    out = {(f, t.decode("utf-8") if isinstance(t, bytes) else t) for f, t in got}
-    return out or terms
 
 
 def _hit(record: "Record", turn, score, q, matched: set[tuple[str, str]],

@@ -176,12 +176,13 @@ def test_write_file_is_atomic(tmp_path, hits, monkeypatch):
 def test_search_all_asks_for_every_match(monkeypatch):
     calls = []
 
-    def fake_search(archive, query, filters, limit, sort, translate=True, progress=None):
-        calls.append(limit)
+    def fake_search(archive, query, filters, limit, sort, translate=True, progress=None, count_limit="default"):
+        calls.append((limit, count_limit))
         return types.SimpleNamespace(hits=[{"n": i} for i in range(min(limit, 1500))], total=1500)
 
     monkeypatch.setitem(sys.modules, "pressarchive.search", types.SimpleNamespace(search=fake_search))
-    assert len(export.search_all(None, "x", None)) == 1500 and calls == [export.SEARCH_PAGE, 1500]
+    assert len(export.search_all(None, "x", None)) == 1500
+    assert calls == [(export.SEARCH_PAGE, None), (1500, None)]  # exact counts: export needs every match
 
 
 def test_cli_exports_conference_and_turns(archive_home, tmp_path):
