@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from pressarchive.records import Record
     from pressarchive.store import Archive
 
-INDEX_FORMAT = 2  # bump whenever the schema or the analysers change: old indexes are rebuilt
+INDEX_FORMAT = 3  # bump whenever the schema or the analysers change: old indexes are rebuilt
 STATE_FILE = "pressarchive-index.json"
 LOCK_SUFFIX = ".lock"
 WRITER_TIMEOUT = 10.0  # seconds to wait for Whoosh's write lock
@@ -333,6 +334,7 @@ class _Lengths:
     def __init__(self, pdr):
         self._pdr = pdr
         self._columns: dict[str, Any] = {}
+        self._lengths = _length_table()
 
     def doc_field_length(self, docnum: int, fieldname: str, default: int = 0):
         values = self._columns.get(fieldname)
@@ -342,7 +344,7 @@ class _Lengths:
             return default
         lbyte = values[docnum] if docnum < len(values) else 0
         if lbyte:
-            return _byte_to_length(lbyte)
+            return self._lengths[lbyte]
         return None
 
     def _load(self, fieldname: str):
@@ -352,10 +354,11 @@ class _Lengths:
         return False if reader is None else reader.load()
 
 
-def _byte_to_length(lbyte: int) -> int:
+@lru_cache(maxsize=1)
+def _length_table() -> tuple[int, ...]:
     from whoosh.util.numeric import byte_to_length
 
-    return byte_to_length(lbyte)
+    return tuple(byte_to_length(b) for b in range(256))
 
 
 def _fast_lengths(writer):

@@ -159,11 +159,29 @@ def parse_query(text: str, schema):
                          hint='use words, "phrases", AND, OR, NOT, -word, field:value')
     if any(getattr(n, "boost", 1.0) <= 0 for n in _all_nodes(q)):
         raise QueryError(f"a boost in {text!r} is zero or negative", hint="boost a word with a positive number, e.g. clusters^2")
-    q = _simplify(q)
+    q = _simplify(_lone_characters(q))
     if q is wq.NullQuery or not list(_positive_leaves(q)):
         raise QueryError(f"the query {text!r} has no words to look for",
                          hint="give at least one word or phrase that is not excluded with - or NOT")
     return q
+
+
+BIGRAM_FIELDS = ("cjk", "qcjk")
+
+
+def _lone_characters(q):
+    """A one-character term on a bigram field becomes the prefix query ``char*``: the index holds a
+    character as the first half of a bigram, or alone at the end of a run (analysis.CJKBigramTokenizer)."""
+    from whoosh import query as wq
+
+    if isinstance(q, wq.Term) and q.fieldname in BIGRAM_FIELDS:
+        text = _text(q.text)
+        if len(text) == 1:
+            return wq.Prefix(q.fieldname, text, boost=q.boost)
+        return q
+    if q is None or q.is_leaf():
+        return q
+    return q.apply(_lone_characters)
 
 
 def _all_nodes(q):
@@ -497,6 +515,8 @@ def wanted_for(q, matched: set[tuple[str, str]], words_field: str, cjk_field: st
                 want.words.add(text)
             elif fname == cjk_field:
                 strings.add(text)
+        elif fname == cjk_field and isinstance(leaf, wq.Prefix) and len(_text(leaf.text)) == 1:
+            strings.add(_text(leaf.text))  # a one-character query (_lone_characters)
         elif fname == words_field:  # wildcards, prefixes, ranges: whatever of theirs matched
             want.words.update(t for f, t in matched if f == words_field)
     want.strings = sorted(strings, key=len, reverse=True)

@@ -52,6 +52,16 @@ def test_english_phrase(archive):
     assert hit["matched_terms"] == ["green factories"]
 
 
+def test_one_chinese_character_is_found_anywhere_in_a_run(archive):
+    """The bigram field keeps a unigram only at the end of a run; a lone character is a prefix query."""
+    for char, where in (("积", A(6)), ("接", A(6)), ("移", A(6)), ("移", A(5))):  # start, middle, end of a run
+        r = search(archive, char, translate=False)
+        assert where in ids(r), char
+        hit = next(h for h in r.hits if h["turn"]["id"] == where)
+        assert char in [text for _, text in spans(hit)] or char in "".join(text for _, text in spans(hit))
+    assert search(archive, "煤", translate=False).total == 0
+
+
 def test_chinese_word_phrase_and_traditional_text(archive):
     r = search(archive, "产业转移", translate=False)
     assert set(ids(r)) == {A(5), A(6)}
