@@ -37,6 +37,9 @@ BUILD_LEXICON = True  # build translate.py's lexicon with the index (tests may s
 # (a third of the build time at 160 conferences, which fit in 256 MB at a peak RSS of 0.43 GB);
 # see docs/performance.md, "Indexing speed-ups".
 BUILD_LIMITMB = 256
+UPDATE_LIMITMB = 64  # Whoosh's default, for an update of a few conferences
+REBUILD_BELOW = 32  # ensure_index rebuilds rather than updates when more than this many and more than
+# the indexed conferences changed (a bulk add into a small archive)
 
 Progress = Callable[[int, int], None]  # progress(done, total), called once per conference
 
@@ -268,6 +271,19 @@ def _write_mark(index_dir: Path, mark: str | None) -> None:
         pass
 
 
+def forget_mark(archive: "Archive") -> None:
+    """Make the next ``ensure_index`` compare the corpus with the index (records changed unindexed)."""
+    try:
+        (Path(archive.index_dir) / MARK_FILE).unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def sync(archive: "Archive", progress: Progress | None = None) -> None:
+    """Bring the index up to date with the corpus (after a bulk add stored records unindexed)."""
+    _close(ensure_index(archive, progress))
+
+
 def _close(ix) -> None:
     reader = getattr(ix, "checked_reader", None)
     if reader is not None:
@@ -292,9 +308,14 @@ def ensure_index(archive: "Archive", progress: Progress | None = None, lexicon: 
     corpus_mark = _corpus_mark(archive)
     if corpus_mark is None or corpus_mark != _read_mark(index_dir):
         changed, removed = stale_conferences(archive, state)
-        if changed or removed:
+        if len(changed) > max(len(state["conferences"]), REBUILD_BELOW):
+            # more new conferences than indexed ones: one full build is cheaper than an update
             _close(ix)
-            ix = update(archive, [archive.get(cid) for cid in changed], removed, progress=progress)
+            ix = _rebuild(archive, progress, only_if_stale=True)
+            state = read_state(index_dir) or state
+        elif changed or removed:
+            _close(ix)
+            ix = update(archive, changed, removed, progress=progress)  # records loaded one at a time
             state = read_state(index_dir) or state
         _write_mark(index_dir, corpus_mark)
     if lexicon and state.get("lexicon") != _lexicon_version():
@@ -486,9 +507,10 @@ def _swap(new: Path, index_dir: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def update(archive: "Archive", added: list["Record"] = (), removed: list[str] = (),
+def update(archive: "Archive", added: list["Record | str"] = (), removed: list[str] = (),
            progress: Progress | None = None):
-    """Re-index the conferences in ``added`` (new or replaced) and drop those in ``removed``.
+    """Re-index the conferences in ``added`` (new or replaced: records, or ids whose records are
+    loaded one at a time) and drop those in ``removed``.
 
     Costs about one conference's work per conference; falls back to ``rebuild`` when there is no
     usable index yet.
@@ -510,26 +532,36 @@ def update(archive: "Archive", added: list["Record"] = (), removed: list[str] = 
         if ix is None:
             lock.release()
             return rebuild(archive, progress)
+        limitmb = BUILD_LIMITMB if len(added) > REBUILD_BELOW else UPDATE_LIMITMB
         try:
-            writer = _fast_lengths(ix.writer(timeout=WRITER_TIMEOUT))
+            writer = _fast_lengths(ix.writer(timeout=WRITER_TIMEOUT, limitmb=limitmb))
         except LockError as err:
             raise BusyError("another process holds the search index's write lock",
                             hint="wait for it to finish, then try again") from err
+        conferences = dict(state["conferences"])
+        added_ids = [a if isinstance(a, str) else a.conference.id for a in added]
+        texts: list[str] = []
+        names: list[tuple[str | None, str | None]] = []
+
+        def records() -> Iterator["Record"]:
+            for item in added:
+                record = archive.get(item) if isinstance(item, str) else item
+                conferences[record.conference.id] = _entry(archive, record)
+                _collect_terms(record, texts, names)
+                yield record
+
         try:
-            for cid in [*removed, *(r.conference.id for r in added)]:
+            for cid in [*removed, *added_ids]:
                 writer.delete_by_term("conference", cid)
-            add_records(writer, added, progress, len(added))
+            add_records(writer, records(), progress, len(added))
         except BaseException:
             writer.cancel()
             raise
         writer.commit()
-        conferences = dict(state["conferences"])
-        for cid in removed:
+        for cid in set(removed) - set(added_ids):
             conferences.pop(cid, None)
-        for record in added:
-            conferences[record.conference.id] = _entry(archive, record)
         if added:
-            _merge_lexicon(index_dir, added)
+            _merge_lexicon(index_dir, texts, names)
         _write_state(index_dir, conferences, state.get("lexicon"))
     except OSError as err:
         raise IndexError_(f"cannot write the search index in {index_dir}: {err.strerror or err}",
@@ -605,7 +637,7 @@ def _build_and_save(translate, index_dir: Path, texts: list[str], names: list[tu
     translate.save_lexicon(lexicon, index_dir / translate.LEXICON_FILE)
 
 
-def _merge_lexicon(index_dir: Path, records: list["Record"]) -> None:
+def _merge_lexicon(index_dir: Path, texts: list[str], names: list[tuple[str | None, str | None]]) -> None:
     """Merge the added conferences' terms into the lexicon, so they can be translation targets.
 
     Rebuilding it from the whole corpus would cost a full pass; a removed conference's targets stay
@@ -615,17 +647,13 @@ def _merge_lexicon(index_dir: Path, records: list["Record"]) -> None:
     if translate is None:
         return
     try:
-        _merge_into(translate, index_dir, records)
+        _merge_into(translate, index_dir, texts, names)
     except Exception:  # noqa: BLE001 - a stale lexicon only misses the new terms
         pass
 
 
-def _merge_into(translate, index_dir: Path, records: list["Record"]) -> None:
+def _merge_into(translate, index_dir: Path, texts: list[str], names: list[tuple[str | None, str | None]]) -> None:
     path = index_dir / translate.LEXICON_FILE
-    texts: list[str] = []
-    names: list[tuple[str | None, str | None]] = []
-    for record in records:
-        _collect_terms(record, texts, names)
     from pressarchive.analysis import fold
 
     fresh = translate.build_lexicon_from_texts(texts, names=names, fold=fold)

@@ -345,8 +345,14 @@ class Archive:
         batch: list[tuple[Record, bytes, str]] = []
         labels: list[tuple[int, str]] = []
 
+        # A bulk add (more than one batch) stores every batch first and indexes once at the end: one
+        # writer instead of a commit (and a segment merge) per batch, or a full build when the new
+        # conferences outnumber the indexed ones. Until then the index is only behind the corpus, which
+        # every command detects and repairs (index.ensure_index), so no journal is needed for it.
+        bulk = len(sources) > BATCH_SIZE
+
         def flush() -> None:
-            for (position, label), outcome in zip(labels, self.store(batch, on_wait=on_wait)):
+            for (position, label), outcome in zip(labels, self.store(batch, on_wait=on_wait, index_now=not bulk)):
                 outcome.source = label
                 outcomes.append((position, outcome))
             batch.clear()
@@ -374,14 +380,20 @@ class Archive:
                 flush()
         if batch:
             flush()
+        if bulk and any(o.status in ("added", "updated") for _, o in outcomes):
+            from pressarchive import index
+
+            index.sync(self, progress=None)
         return [outcome for _, outcome in sorted(outcomes, key=lambda pair: pair[0])]
 
     def store(
         self,
         items: list[tuple[Record, bytes, str]],
         on_wait: Callable[[], None] | None = None,
+        index_now: bool = True,
     ) -> list[AddOutcome]:
-        """Store parsed records with their raw bytes under one hold of the lock, then index them."""
+        """Store parsed records with their raw bytes under one hold of the lock, then index them
+        (``index_now=False``: leave that to the caller's ``index.sync``)."""
         from pressarchive import index
 
         prepared = [(_settle(record, raw), raw, name) for record, raw, name in items]
@@ -396,7 +408,7 @@ class Archive:
                 cid = record.conference.id
                 status, twin = self._plan(record, raw)
                 if status != "unchanged":
-                    if cid not in journal[0] or (twin and twin not in journal[1]):
+                    if index_now and (cid not in journal[0] or (twin and twin not in journal[1])):
                         journal[0].add(cid)
                         journal[1].update([twin] if twin else [])
                         self._write_journal("add", added=journal[0], removed=journal[1])
@@ -414,6 +426,8 @@ class Archive:
             if journal[0]:
                 index.update(self, added=list(changed.values()), removed=sorted(removed))
                 self._clear_journal()
+            elif changed or removed:
+                index.forget_mark(self)  # the next command compares the corpus with the index
         return outcomes
 
     def _plan(self, record: Record, raw: bytes) -> tuple[str, str | None]:

@@ -210,11 +210,12 @@ def test_sigkill_from_outside_during_a_batch(archive_home, tmp_path):
     _, before = seeded(archive_home, tmp_path)
     transcripts(tmp_path / "many", "many", 40)
     proc = start(archive_home, "add", str(tmp_path / "many"))
-    journal = archive_home / ".journal.json"
+    corpus = archive_home / "corpus"
     deadline = time.monotonic() + 60
-    while proc.poll() is None and not journal.exists() and time.monotonic() < deadline:
+    # a bulk add (40 files: two batches) stores before it indexes: kill it while it writes folders
+    while proc.poll() is None and len(list(corpus.iterdir())) <= len(before) and time.monotonic() < deadline:
         time.sleep(0.005)
-    proc.send_signal(signal.SIGKILL)  # the moment the journal appears: mid-write
+    proc.send_signal(signal.SIGKILL)
     proc.communicate(timeout=60)
     assert proc.returncode == -signal.SIGKILL
     after_kill = snapshot(archive_home)

@@ -1,0 +1,66 @@
+"""A bulk add stores every batch, then indexes once: a full build when the new conferences
+outnumber the indexed ones, else one update; the result is the same index as one add at a time."""
+from __future__ import annotations
+
+import pytest
+
+from pressarchive import index, store
+from pressarchive.search import search
+from pressarchive.store import Archive
+from test_concurrency import transcripts
+
+
+@pytest.fixture
+def calls(monkeypatch):
+    seen: list[tuple[str, int]] = []
+    real_update, real_rebuild = index.update, index._rebuild
+
+    def update(archive, added=(), removed=(), progress=None):
+        seen.append(("update", len(list(added))))
+        return real_update(archive, added, removed, progress)
+
+    def rebuild(archive, progress=None, only_if_stale=False):
+        seen.append(("rebuild", len(archive.ids())))
+        return real_rebuild(archive, progress, only_if_stale)
+
+    monkeypatch.setattr(index, "update", update)
+    monkeypatch.setattr(index, "_rebuild", rebuild)
+    monkeypatch.setattr(index, "BUILD_LEXICON", False)
+    monkeypatch.setattr(store, "BATCH_SIZE", 3)
+    monkeypatch.setattr(index, "REBUILD_BELOW", 3)
+    return seen
+
+
+def found(archive, word: str) -> set[str]:
+    return {h["conference"]["id"] for h in search(archive, word, limit=100, translate=False).hits}
+
+
+def test_bulk_add_into_an_empty_archive_builds_once(archive_home, tmp_path, calls):
+    archive = Archive(archive_home)
+    files = transcripts(tmp_path / "t", "bulk", 8)  # three batches
+    outcomes = archive.add_sources([str(f) for f in files])
+    assert [o.status for o in outcomes] == ["added"] * 8
+    assert calls == [("rebuild", 8)]  # no update per batch
+    assert archive.pending() is None
+    assert len(found(archive, "trade")) == 8
+    assert index.stale_conferences(archive, index.read_state(archive.index_dir)) == ([], [])
+
+
+def test_bulk_add_into_a_larger_archive_updates_once(archive_home, tmp_path, calls):
+    archive = Archive(archive_home)
+    first = transcripts(tmp_path / "a", "first", 8)
+    archive.add_sources([str(f) for f in first])
+    calls.clear()
+    more = transcripts(tmp_path / "b", "more", 4)  # two batches, fewer than the 8 indexed
+    archive.add_sources([str(f) for f in more])
+    assert calls == [("update", 4)]
+    assert len(found(archive, "trade")) == 12
+
+
+def test_one_batch_is_stored_and_indexed_together(archive_home, tmp_path, calls):
+    archive = Archive(archive_home)
+    files = transcripts(tmp_path / "c", "few", 2)
+    archive.add_sources([str(f) for f in files])
+    archive.add_sources([str(transcripts(tmp_path / "d", "one", 1)[0])])
+    assert [name for name, _ in calls][-1] == "update"  # a small add: stored and indexed under the journal
+    assert len(found(archive, "trade")) == 3
