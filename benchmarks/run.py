@@ -170,31 +170,30 @@ def w_ours_build(args: dict) -> dict:
     files = [str(gen / r["file"]) for r in rows]
     spent = {"parse": 0.0, "index": 0.0}
 
+    depth = {"index": 0}
+
     def timed(key, fn):
         def wrapper(*a, **k):
             t = time.perf_counter()
+            depth[key] = depth.get(key, 0) + 1
             try:
                 return fn(*a, **k)
             finally:
-                spent[key] += time.perf_counter() - t
+                depth[key] -= 1
+                if not depth[key]:  # the outermost call only (sync -> rebuild / update)
+                    spent[key] += time.perf_counter() - t
         return wrapper
 
     ingest_mod.ingest_bytes = timed("parse", ingest_mod.ingest_bytes)
     index_mod.update = timed("index", index_mod.update)
+    index_mod.sync = timed("index", index_mod.sync)  # a bulk add indexes once, at the end
     archive = Archive(home)
 
-    budget = args.get("budget")
-
     def build():
+        # the whole folder in one add_sources call, as `pressarchive add FOLDER` does: batches are
+        # stored, then indexed once (--build-budget is the target the time is reported against)
         t0 = time.perf_counter()
-        if budget:  # the same batches add_sources makes, stopping once the time budget is spent
-            outcomes = []
-            for i in range(0, len(files), 32):
-                outcomes += archive.add_sources(files[i:i + 32])
-                if time.perf_counter() - t0 > budget:
-                    break
-        else:
-            outcomes = archive.add_sources(files)
+        outcomes = archive.add_sources(files)
         t1 = time.perf_counter()
         index_mod.ensure_index(archive)  # whatever the adds left for later
         return outcomes, t1 - t0, time.perf_counter() - t1
@@ -526,7 +525,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cold-runs", type=int, default=5, help="fresh-process searches (default 5)")
     ap.add_argument("--baseline-max", type=int, default=10**9, help="build the baseline only up to this size")
     ap.add_argument("--build-budget", type=float, default=None,
-                    help="stop our build after this many seconds (then measure the partial archive)")
+                    help="the time our build should take (reported against; the build always completes)")
     ap.add_argument("--reindex", action="store_true", help="also time a full reindex from the corpus")
     ap.add_argument("--profile", action="store_true", help="cProfile the build and queries into WORK/profile/")
     ap.add_argument("--keep", action="store_true", help="keep the archives and indexes built")
