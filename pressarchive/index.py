@@ -427,6 +427,141 @@ def build_in(storage, records: Iterable["Record"], progress: Progress | None = N
     return ix
 
 
+# --- a full build on several cores ---------------------------------------------------------------
+# A full build of more than PARALLEL_MIN conferences splits the ids into one contiguous share per core:
+# each worker process writes its share as a segment of its own (analysis, posting pool, segment files;
+# and the lexicon's term counts), and the parent lists the segments in one table of contents, in id
+# order, so document numbers, and with them the order of equal scores, are those of a one-process build.
+PARALLEL_MIN = 64
+MAX_BUILD_PROCS = 4
+PROCS_ENV = "PRESSARCHIVE_BUILD_PROCS"
+LEXICON_CHUNK = 4000  # paragraphs counted for the lexicon at a time (bounded memory)
+
+
+def build_procs(total: int) -> int:
+    """Worker processes for a full build of ``total`` conferences (1: build in this process)."""
+    wanted = os.environ.get(PROCS_ENV, "").strip()
+    n = int(wanted) if wanted.isdigit() else (os.cpu_count() or 1)
+    n = max(1, min(n, MAX_BUILD_PROCS))
+    return n if total >= max(PARALLEL_MIN, 2 * n) else 1
+
+
+def _count_terms(translate, texts: list[str], zh, en) -> None:
+    from pressarchive.analysis import fold
+
+    z, e = translate.terms_from_texts(texts, fold=fold)
+    zh.update(z)
+    en.update(e)
+    texts.clear()
+
+
+def _build_part(home: str, folder: str, ids: list[str], part: int, procs: int, queue, lexicon: bool) -> None:
+    """One worker of ``_build_parallel``: index ``ids`` into a new segment of the index in ``folder``."""
+    from collections import Counter
+
+    try:
+        import pressarchive.analysis  # noqa: F401 - first: it imports whoosh lightly
+        from whoosh.filedb.filestore import FileStorage
+        from whoosh.writing import SegmentWriter
+
+        from pressarchive.store import Archive
+
+        archive = Archive(Path(home))
+        translate = _translate() if lexicon else None
+        ix = FileStorage(folder).open_index()
+        writer = _fast_lengths(SegmentWriter(ix, _lk=False, limitmb=max(32, BUILD_LIMITMB // procs)))
+        entries: dict[str, Any] = {}
+        texts: list[str] = []
+        names: list[tuple[str | None, str | None]] = []
+        zh: Counter = Counter()
+        en: Counter = Counter()
+        unreported = 0
+        for cid in ids:
+            record = archive.get(cid)
+            for doc in documents(record):
+                writer.add_document(**doc)
+            entries[cid] = _entry(archive, record)
+            if translate is not None:
+                _collect_terms(record, texts, names)
+                if len(texts) >= LEXICON_CHUNK:
+                    _count_terms(translate, texts, zh, en)
+            unreported += 1
+            if unreported >= 8:
+                queue.put(("progress", part, unreported))
+                unreported = 0
+        if translate is not None and texts:
+            _count_terms(translate, texts, zh, en)
+        segment = writer._finalize_segment()
+        queue.put(("progress", part, unreported))
+        queue.put(("done", part, {"segment": segment, "entries": entries, "zh": zh, "en": en, "names": names}))
+    except PressArchiveError as err:
+        queue.put(("error", part, type(err).__name__, err.message, err.hint))
+    except BaseException as err:  # noqa: BLE001 - reported to the parent, which raises it as one line
+        queue.put(("error", part, "IndexError_", f"indexing failed: {type(err).__name__}: {err}", None))
+
+
+def _build_parallel(archive: "Archive", folder: Path, ids: list[str], procs: int,
+                    progress: Progress | None) -> dict[str, Any]:
+    """Build the index of ``ids`` in ``folder`` with ``procs`` worker processes; what they report:
+    ``entries`` for the state file and the lexicon's ``zh`` / ``en`` term counts and ``names``."""
+    import multiprocessing
+    import queue as queue_mod
+    from collections import Counter
+
+    from whoosh.filedb.filestore import FileStorage
+
+    from pressarchive import errors
+
+    ix = FileStorage(str(folder)).create_index(schema())
+    ctx = multiprocessing.get_context("spawn")  # no fork: the parent may run threads (progress bars)
+    messages = ctx.Queue()
+    n = len(ids)
+    shares = [ids[k * n // procs:(k + 1) * n // procs] for k in range(procs)]
+    workers = [ctx.Process(target=_build_part, daemon=True,
+                           args=(str(archive.home), str(folder), share, k, procs, messages, _translate() is not None))
+               for k, share in enumerate(shares)]
+    results: dict[int, dict[str, Any]] = {}
+    done = 0
+    try:
+        for w in workers:
+            w.start()
+        while len(results) < procs:
+            try:
+                msg = messages.get(timeout=1.0)
+            except queue_mod.Empty:
+                dead = [w for k, w in enumerate(workers) if k not in results and w.exitcode not in (None, 0)]
+                if dead:
+                    raise IndexError_(f"an indexing process stopped (exit code {dead[0].exitcode})",
+                                      hint="run `pressarchive reindex` again; with PRESSARCHIVE_BUILD_PROCS=1 it builds in one process")
+                continue
+            if msg[0] == "progress":
+                done += msg[2]
+                if progress is not None:
+                    progress(done, n)
+            elif msg[0] == "done":
+                results[msg[1]] = msg[2]
+            else:
+                _, _, kind, message, hint = msg
+                raise getattr(errors, kind, IndexError_)(message, hint=hint)
+    finally:
+        for w in workers:
+            if w.is_alive() and len(results) < procs:
+                w.terminate()
+            w.join(timeout=30)
+    writer = ix.writer(timeout=WRITER_TIMEOUT)
+    writer._close_segment()  # the parent's own (empty) segment
+    writer._commit_toc([results[k]["segment"] for k in range(procs)])
+    writer._finish()
+    ix.close()
+    out: dict[str, Any] = {"entries": {}, "zh": Counter(), "en": Counter(), "names": []}
+    for k in range(procs):
+        out["entries"].update(results[k]["entries"])
+        out["zh"].update(results[k]["zh"])
+        out["en"].update(results[k]["en"])
+        out["names"].extend(results[k]["names"])
+    return out
+
+
 def _current(archive: "Archive"):
     """The index opened when it is readable and matches the corpus, else None."""
     index_dir = Path(archive.index_dir)
@@ -469,20 +604,26 @@ def _rebuild(archive: "Archive", progress: Progress | None = None, only_if_stale
             raise IndexError_(f"cannot build the search index in {index_dir.parent}: {err.strerror or err}",
                               hint="check that the archive folder is writable, or pass --home") from err
         try:
-            entries: dict[str, Any] = {}
-            texts: list[str] = []
-            names: list[tuple[str | None, str | None]] = []
+            procs = build_procs(len(ids))
+            if procs > 1:
+                built = _build_parallel(archive, tmp, ids, procs, progress)
+                entries = built["entries"]
+                _save_lexicon_counts(tmp, built["zh"], built["en"], built["names"])
+            else:
+                entries = {}
+                texts: list[str] = []
+                names: list[tuple[str | None, str | None]] = []
 
-            def records() -> Iterator["Record"]:
-                for cid in ids:
-                    record = archive.get(cid)
-                    entries[cid] = _entry(archive, record)
-                    _collect_terms(record, texts, names)
-                    yield record
+                def records() -> Iterator["Record"]:
+                    for cid in ids:
+                        record = archive.get(cid)
+                        entries[cid] = _entry(archive, record)
+                        _collect_terms(record, texts, names)
+                        yield record
 
-            ix = build_in(FileStorage(str(tmp)), records(), progress, len(ids))
-            ix.close()
-            _save_lexicon(tmp, texts, names)
+                ix = build_in(FileStorage(str(tmp)), records(), progress, len(ids))
+                ix.close()
+                _save_lexicon(tmp, texts, names)
             _write_state(tmp, entries, _lexicon_version())
             _swap(tmp, index_dir)
         except BaseException:
@@ -626,6 +767,18 @@ def _save_lexicon(index_dir: Path, texts: list[str], names: list[tuple[str | Non
         return
     try:
         _build_and_save(translate, index_dir, texts, names)
+    except Exception:  # noqa: BLE001 - no lexicon only means no cross-language expansion
+        (index_dir / translate.LEXICON_FILE).unlink(missing_ok=True)
+
+
+def _save_lexicon_counts(index_dir: Path, zh, en, names: list[tuple[str | None, str | None]]) -> None:
+    """``_save_lexicon`` from term counts already made (``translate.terms_from_texts``, summed)."""
+    translate = _translate()
+    if translate is None:
+        return
+    try:
+        lexicon = translate.build_lexicon(zh, en, names=names, zh_complete=True)
+        translate.save_lexicon(lexicon, index_dir / translate.LEXICON_FILE)
     except Exception:  # noqa: BLE001 - no lexicon only means no cross-language expansion
         (index_dir / translate.LEXICON_FILE).unlink(missing_ok=True)
 

@@ -337,9 +337,6 @@ class Archive:
 
         A source that cannot be read or parsed becomes a "failed" outcome; the others are still stored.
         """
-        from pressarchive.fetch import is_url, read_source
-        from pressarchive.ingest import ingest_bytes
-
         given = {k: v for k, v in (overrides or {}).items() if v}
         outcomes: list[tuple[int, AddOutcome]] = []
         batch: list[tuple[Record, bytes, str]] = []
@@ -358,28 +355,19 @@ class Archive:
             batch.clear()
             labels.clear()
 
-        for position, source in enumerate(sources):
-            try:
-                raw, name = read_source(source)
-                these = dict(given)
-                if is_url(source):
-                    these.setdefault("source_url", source)
-                record = _settle(ingest_bytes(raw, name, these or None), raw)
-                batch.append((record, raw, name))
-                labels.append((position, source))
-            except PressArchiveError as err:
-                outcomes.append((position, AddOutcome("failed", source, reason=err.message)))
-            except Exception as err:  # noqa: BLE001 - one bad file must not sink a batch
-                if os.environ.get("PRESSARCHIVE_DEBUG"):
-                    raise
-                reason = f"unexpected {type(err).__name__}: {err}"
-                outcomes.append((position, AddOutcome("failed", source, reason=reason)))
-            if progress is not None:
-                progress(source)
-            if len(batch) >= BATCH_SIZE:
+        with _parsed(sources, given) as results:
+            for position, (source, result) in enumerate(zip(sources, results)):
+                if result[0] == "ok":
+                    batch.append(result[1:])
+                    labels.append((position, source))
+                else:
+                    outcomes.append((position, AddOutcome("failed", source, reason=result[1])))
+                if progress is not None:
+                    progress(source)
+                if len(batch) >= BATCH_SIZE:
+                    flush()
+            if batch:
                 flush()
-        if batch:
-            flush()
         if bulk and any(o.status in ("added", "updated") for _, o in outcomes):
             from pressarchive import index
 
@@ -686,6 +674,48 @@ class Archive:
 
 
 # --- helpers ----------------------------------------------------------------------------------
+def read_and_parse(source: str, given: dict[str, Any]) -> tuple:
+    """("ok", record, raw bytes, name) for one source, or ("failed", reason): one bad file never
+    sinks a batch. Runs in a worker process for a bulk add (``_parsed``)."""
+    from pressarchive.fetch import is_url, read_source
+    from pressarchive.ingest import ingest_bytes
+
+    try:
+        raw, name = read_source(source)
+        these = dict(given)
+        if is_url(source):
+            these.setdefault("source_url", source)
+        return ("ok", _settle(ingest_bytes(raw, name, these or None), raw), raw, name)
+    except PressArchiveError as err:
+        return ("failed", err.message)
+    except Exception as err:  # noqa: BLE001 - one bad file must not sink a batch
+        if os.environ.get("PRESSARCHIVE_DEBUG"):
+            raise
+        return ("failed", f"unexpected {type(err).__name__}: {err}")
+
+
+@contextlib.contextmanager
+def _parsed(sources: list[str], given: dict[str, Any]):
+    """``read_and_parse`` of each source, in order: in this process, or, for more than a batch of
+    files (no stdin) on a machine with several cores, in worker processes (index.build_procs)."""
+    from pressarchive.index import build_procs
+
+    procs = build_procs(len(sources)) if len(sources) > BATCH_SIZE and "-" not in sources else 1
+    if procs == 1:
+        yield (read_and_parse(source, given) for source in sources)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from functools import partial
+
+    with ProcessPoolExecutor(procs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        try:
+            yield pool.map(partial(read_and_parse, given=given), sources, chunksize=4)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
 def _settle(record: Record, raw: bytes) -> Record:
     """Give a parsed record its content hash and a safe, stable conference id."""
     conf = record.conference

@@ -64,3 +64,28 @@ def test_one_batch_is_stored_and_indexed_together(archive_home, tmp_path, calls)
     archive.add_sources([str(transcripts(tmp_path / "d", "one", 1)[0])])
     assert [name for name, _ in calls][-1] == "update"  # a small add: stored and indexed under the journal
     assert len(found(archive, "trade")) == 3
+
+
+def test_bulk_add_parses_in_worker_processes_with_the_same_outcomes(archive_home, tmp_path, monkeypatch):
+    monkeypatch.setattr(store, "BATCH_SIZE", 3)
+    monkeypatch.setattr(index, "PARALLEL_MIN", 4)
+    monkeypatch.setattr(index, "BUILD_LEXICON", False)
+    files = [str(f) for f in transcripts(tmp_path / "t", "par", 7)]
+    (tmp_path / "t" / "empty.txt").write_bytes(b"")
+    (tmp_path / "t" / "binary.txt").write_bytes(b"\x00\x01\x02PNG" * 10)
+    sources = files[:3] + [str(tmp_path / "t" / "empty.txt")] + files[3:] + [str(tmp_path / "t" / "binary.txt")]
+    seen: list[str] = []
+
+    def outcomes(home, procs):
+        monkeypatch.setenv(index.PROCS_ENV, procs)
+        got = Archive(home).add_sources(sources, progress=seen.append)
+        return [(o.status, o.source, o.conference_id, o.reason) for o in got]
+
+    serial = outcomes(tmp_path / "one", "1")
+    assert seen == sources
+    seen.clear()
+    parallel = outcomes(tmp_path / "two", "2")
+    assert seen == sources  # progress per source, in order, from the parent
+    assert parallel == serial
+    assert [s for s, *_ in parallel].count("failed") == 2 and parallel[3][0] == "failed"
+    assert Archive(tmp_path / "one").ids() == Archive(tmp_path / "two").ids()

@@ -1,0 +1,80 @@
+"""A full build on several processes gives the index a one-process build gives: every term's
+postings (document numbers, weights, positions), stored fields, field lengths, the state file and
+the lexicon; and a worker's failure is one error, with the old index left as it was."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pressarchive import index
+from pressarchive.errors import PressArchiveError
+from pressarchive.store import Archive
+from test_concurrency import transcripts
+
+
+def dump(archive) -> dict:
+    ix = index.open_index(archive)
+    try:
+        with ix.searcher() as s:
+            r = s.reader()
+            out = {"docs": [r.stored_fields(d) for d in range(r.doc_count_all())],
+                   "lengths": {f: [r.doc_field_length(d, f) for d in range(r.doc_count_all())]
+                               for f in ix.schema.scorable_names()}}
+            for fieldname in ix.schema.names():
+                if not ix.schema[fieldname].indexed:
+                    continue
+                for term in r.lexicon(fieldname):
+                    m = r.postings(fieldname, term)
+                    postings = []
+                    while m.is_active():
+                        postings.append((m.id(), m.weight(), m.value()))
+                        m.next()
+                    out[f"{fieldname}:{term!r}"] = postings
+        return out
+    finally:
+        ix.close()
+
+
+@pytest.fixture
+def archive(archive_home, tmp_path, monkeypatch):
+    monkeypatch.setattr(index, "PARALLEL_MIN", 4)
+    a = Archive(archive_home)
+    monkeypatch.setenv(index.PROCS_ENV, "1")
+    a.add_sources([str(f) for f in transcripts(tmp_path / "t", "par", 9)])
+    return a
+
+
+def test_two_processes_build_the_same_index(archive, monkeypatch):
+    monkeypatch.setenv(index.PROCS_ENV, "1")
+    index.rebuild(archive).close()
+    one = dump(archive)
+    state_one = json.loads((archive.index_dir / index.STATE_FILE).read_text(encoding="utf-8"))
+    lexicon_one = (archive.index_dir / "lexicon.json").read_bytes() if (archive.index_dir / "lexicon.json").exists() else None
+    monkeypatch.setenv(index.PROCS_ENV, "2")
+    assert index.build_procs(9) == 2
+    seen = []
+    index.rebuild(archive, progress=lambda done, total: seen.append((done, total))).close()
+    assert seen and seen[-1] == (9, 9)
+    two = dump(archive)
+    assert two == one and len(two["docs"]) > 9
+    assert json.loads((archive.index_dir / index.STATE_FILE).read_text(encoding="utf-8")) == state_one
+    if lexicon_one is not None:
+        assert (archive.index_dir / "lexicon.json").read_bytes() == lexicon_one
+    ix = index.open_index(archive)
+    assert len(ix._segments()) == 2
+    ix.close()
+
+
+def test_a_worker_failure_is_one_error_and_the_old_index_stays(archive, monkeypatch):
+    monkeypatch.setenv(index.PROCS_ENV, "1")
+    index.rebuild(archive).close()
+    before = dump(archive)
+    broken = archive.corpus_dir / archive.ids()[-1] / "record.json"
+    broken.write_text("{not json", encoding="utf-8")
+    monkeypatch.setenv(index.PROCS_ENV, "2")
+    with pytest.raises(PressArchiveError) as err:
+        index.rebuild(archive)
+    assert "\n" not in err.value.message
+    assert dump(archive) == before  # built aside, never swapped in
+    assert not [p for p in archive.home.iterdir() if p.name.startswith(".index.building-")]
