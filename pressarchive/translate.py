@@ -2,7 +2,8 @@
 
 Reading CC-CEDICT takes over a second, so the work is split in two (see docs/cross-language.md):
 
-Index time (slow: once per index build; CC-CEDICT is cached for the life of the process)::
+Index time (CC-CEDICT and lookup tables over it are cached on disk and for the life of the process; after
+that, building costs in proportion to the terms given, not to the dictionary)::
 
     lex = build_lexicon_from_texts(paragraphs, names=[("Zhang Hongtao", "张宏韬"), ...], fold=analysis.fold)
     #   = build_lexicon(*terms_from_texts(paragraphs, fold=fold), names=..., zh_complete=True)
@@ -178,10 +179,14 @@ def _stemmer() -> Callable[[str], str]:
     return stem
 
 
+@lru_cache(maxsize=1 << 16)
+def _stem(word: str) -> str:
+    return _stemmer()(word)
+
+
 def stem_key(phrase: str) -> str:
     """An English phrase as the index's English analyser sees it (Porter stems): for de-duplicating targets."""
-    stem = _stemmer()
-    return " ".join(stem(w) if len(w) > 3 else w for w in en_words(phrase))
+    return " ".join(_stem(w) if len(w) > 3 else w for w in en_words(phrase))
 
 
 def _content_keys(phrase: str) -> tuple[str, ...]:
@@ -305,7 +310,7 @@ def clean_gloss(gloss: str) -> list[str]:
 _Gloss = tuple[str, str, tuple[str, ...]]
 
 
-CEDICT_CACHE_VERSION = 1
+CEDICT_CACHE_VERSION = 2  # 2: (headwords, one marshal blob per entry, lookup tables)
 
 
 def _cedict_cache_path() -> Path | None:
@@ -323,27 +328,127 @@ def _cedict_cache_path() -> Path | None:
 def cedict_entries() -> tuple[tuple[str, str, tuple[_Gloss, ...]], ...]:
     """CC-CEDICT as (simplified, traditional, cleaned glosses in sense order), multi-character words only.
 
-    Cleaning takes ~2.5 s, so the result is cached on disk (``~/.cache/pressarchive``, ~7 MB, loads in
-    ~0.2 s) and in memory for the life of the process. A missing or unwritable cache only costs time.
+    Cleaning takes ~2.5 s, so the result is cached on disk (``~/.cache/pressarchive``, ~11 MB) and in memory
+    for the life of the process. A missing or unwritable cache only costs time. Building a lexicon does not
+    need all of it: see :func:`_cedict_data`.
+    """
+    return tuple(map(_cedict_entry, range(len(_cedict_data()[0]))))
+
+
+@lru_cache(maxsize=1)
+def _cedict_data() -> tuple[tuple[str, ...], tuple[bytes, ...], dict]:
+    """(headwords, entries, tables): CC-CEDICT as kept on disk, read from the cache or built and written to it.
+
+    ``entries[i]`` is ``cedict_entries()[i]`` marshalled on its own, so that a process building the lexicon of
+    one conference unpacks only the few thousand entries it visits (loading the file takes ~0.1 s, where
+    unpacking every entry takes ~0.4 s); ``headwords[i]`` is its headword; ``tables``: :func:`_cedict_index`.
     """
     import marshal
 
     cache = _cedict_cache_path()
     if cache is not None:
         try:
-            return marshal.loads(cache.read_bytes())
+            data = marshal.loads(cache.read_bytes())
+            if isinstance(data, tuple) and len(data) == 3 and isinstance(data[2], dict):
+                return data
         except (OSError, ValueError, EOFError, TypeError):
             pass
     entries = _cedict_entries_uncached()
+    data = (
+        tuple(simp for simp, _, _ in entries),
+        tuple(marshal.dumps(entry) for entry in entries),
+        _cedict_index(entries),
+    )
+    _ENTRIES.update(enumerate(entries))
     if cache is not None:
         try:
             cache.parent.mkdir(parents=True, exist_ok=True)
             tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(marshal.dumps(entries))
+            tmp.write_bytes(marshal.dumps(data))
             os.replace(tmp, cache)
         except OSError:
             pass
-    return entries
+    return data
+
+
+_ENTRIES: dict[int, tuple[str, str, tuple[_Gloss, ...]]] = {}  # the entries unpacked so far, by position
+
+
+def _cedict_entry(pos: int) -> tuple[str, str, tuple[_Gloss, ...]]:
+    """``cedict_entries()[pos]``, unpacking only that entry (once per process)."""
+    entry = _ENTRIES.get(pos)
+    if entry is None:
+        import marshal
+
+        entry = _ENTRIES[pos] = marshal.loads(_cedict_data()[1][pos])
+    return entry
+
+
+def _cedict_index(entries: tuple[tuple[str, str, tuple[_Gloss, ...]], ...]) -> dict:
+    """Lookup tables over ``entries`` (kept in the same cache file, so they always agree with it).
+
+    ``by_key``: content key -> ascending positions of the entries with a gloss filed under that key. Each gloss
+    is filed under one of its content keys only, the one the fewest glosses hold: a gloss can be an English
+    target only when all its content keys are index words, so any one of them finds it.
+    ``t2s``: :func:`_t2s_chars` of all entries. ``longest``: the longest headword.
+    """
+    rarest = Counter(k for _, _, glosses in entries for gloss in glosses for k in gloss[2]).__getitem__
+    by_key: dict[str, list[int]] = {}
+    for pos, (_, _, glosses) in enumerate(entries):
+        for _, _, content in glosses:
+            if not content:
+                continue  # en_keys(()) is False: never a target
+            key = content[0] if len(content) == 1 else min(content, key=rarest)
+            positions = by_key.get(key)
+            if positions is None:
+                by_key[key] = [pos]
+            elif positions[-1] != pos:
+                positions.append(pos)
+    return {
+        "by_key": {k: tuple(v) for k, v in by_key.items()},
+        "t2s": _t2s_chars(entries),
+        "longest": max((len(simp) for simp, _, _ in entries), default=0),
+    }
+
+
+def _cedict_tables() -> dict:
+    return _cedict_data()[2]
+
+
+@lru_cache(maxsize=1)
+def _cedict_heads() -> dict[str, int]:
+    """Headword -> its position in cedict_entries() (headwords are unique)."""
+    return {simp: pos for pos, simp in enumerate(_cedict_data()[0])}
+
+
+@lru_cache(maxsize=1)
+def _cedict_by_first_char() -> dict[str, tuple[int, ...]]:
+    """First character of the headword -> ascending positions in cedict_entries()."""
+    table: dict[str, list[int]] = {}
+    for pos, simp in enumerate(_cedict_data()[0]):
+        table.setdefault(simp[0], []).append(pos)
+    return {c: tuple(v) for c, v in table.items()}
+
+
+def _cedict_candidates(present: "_Presence") -> list[int]:
+    """Ascending positions of the CC-CEDICT entries that can add anything to a lexicon for ``present``.
+
+    An entry adds an ``en`` target only when ``present.zh_term(headword)``: with ``zh_complete`` the headword
+    is an index term; otherwise every character of it is in ``present.zh_chars`` (so its first one is). It
+    adds a ``zh`` target only when all content keys of a gloss are in ``present.en`` (see _cedict_index).
+    """
+    found: set[int] = set()
+    if present.zh_complete:
+        heads = _cedict_heads()
+        found.update(heads[t] for t in present.zh if t in heads)
+    else:
+        by_first = _cedict_by_first_char()
+        for c in present.zh_chars:
+            found.update(by_first.get(c, ()))
+    by_key = _cedict_tables()["by_key"]
+    for key in present.en:
+        found.update(by_key.get(key, ()))
+    return sorted(found)
 
 
 def _cedict_entries_uncached() -> tuple[tuple[str, str, tuple[_Gloss, ...]], ...]:
@@ -411,8 +516,13 @@ def terms_from_texts(
     ``fold`` (NFKC + traditional -> simplified, the index's folding) is applied to each text first.
     """
     segment = segment or _segmenter()
-    headwords = set(load_glossary()) | {simp for simp, _, _ in cedict_entries()}
-    longest = max(map(len, headwords), default=1)
+    glossary = load_glossary()
+    cedict = _cedict_heads()
+
+    def is_headword(term: str) -> bool:
+        return term in glossary or term in cedict
+
+    longest = max(max(map(len, glossary), default=0), _cedict_tables()["longest"]) or 1
     cjk = _rx("cjk")
     tokens_seen: Counter = Counter()
     spans: Counter = Counter()
@@ -430,7 +540,7 @@ def terms_from_texts(
                     joined += tokens[j]
                     if len(joined) > longest:
                         break
-                    if joined in headwords:
+                    if is_headword(joined):
                         spans[joined] += 1
     zh: Counter = Counter(tokens_seen)
     zh.update(spans)
@@ -439,7 +549,7 @@ def terms_from_texts(
         for size in range(2, min(n, longest + 1)):
             for i in range(n - size + 1):
                 part = token[i : i + size]
-                if part in headwords:
+                if is_headword(part):
                     zh[part] += count
     return zh, en
 
@@ -482,6 +592,7 @@ class _Presence:
         return int(self.zh_counts.get(term, 0))
 
 
+@lru_cache(maxsize=None)
 def _cedict_weight(rank: int) -> float:
     return round(max(W_CEDICT_MIN, W_CEDICT - W_CEDICT_STEP * rank), 2)
 
@@ -525,16 +636,22 @@ def build_lexicon(
             if present.en_keys(_content_keys(en)):
                 add(zh_map, zh, en, round(base - W_VARIANT_STEP * min(rank, 10), 2), "glossary")
 
-    entries = cedict_entries() if use_cedict else ()
-    for simp, _, glosses in entries:
+    # Only the entries that can add a target are visited, in dictionary order (ties keep the first added):
+    # the result is that of walking every entry.
+    use_cedict = use_cedict and bool(_cedict_heads())
+    for pos in _cedict_candidates(present) if use_cedict else ():
+        simp, _, glosses = _cedict_entry(pos)
         if simp in gloss:
             continue  # the glossary replaces CC-CEDICT's glosses for its headwords
         zh_ok = present.zh_term(simp)
         for rank, (en, key, content) in enumerate(glosses):
+            en_ok = present.en_keys(content)
+            if not (zh_ok or en_ok):
+                continue
             weight = _cedict_weight(rank)
             if zh_ok:
                 add(en_map, key, simp, weight, "cedict")
-            if present.en_keys(content):
+            if en_ok:
                 add(zh_map, simp, en, weight, "cedict")
 
     for name_en, name_zh in names:
@@ -573,7 +690,7 @@ def build_lexicon(
     en_out = ranked(en_map, zh_targets=True)
     zh_out = ranked(zh_map, zh_targets=False)
     zh_chars = set("".join(zh_out))
-    t2s = {t: s for t, s in _t2s_chars(entries).items() if s in zh_chars}
+    t2s = {t: s for t, s in _cedict_tables()["t2s"].items() if s in zh_chars} if use_cedict else {}
     return {
         "format": LEXICON_FORMAT,
         "version": LEXICON_VERSION,

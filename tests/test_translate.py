@@ -273,3 +273,223 @@ def test_target_found():
     assert T.target_found("集成电路", "形成以集成电路、生物医药")
     assert not T.target_found("集成电路", "integrated circuits")
     assert not T.target_found("", "anything")
+
+
+# --- the build visits only the CC-CEDICT entries that can add something: same result as a full walk -----
+# The reference: build_lexicon and terms_from_texts as they were before the lookup tables (3f618ba), walking
+# every CC-CEDICT entry and building the headword set on each call.
+def _reference_terms_from_texts(texts, fold=None):
+    segment = T._segmenter()
+    headwords = set(T.load_glossary()) | {simp for simp, _, _ in T.cedict_entries()}
+    longest = max(map(len, headwords), default=1)
+    tokens_seen, spans, en = Counter(), Counter(), Counter()
+    for text in texts:
+        if fold is not None:
+            text = fold(text)
+        en.update(T.en_words(text))
+        for run in T._rx("cjk").findall(T.unicodedata.normalize("NFKC", text)):
+            tokens = [t for t in segment(run) if t.strip()]
+            tokens_seen.update(tokens)
+            for i in range(len(tokens) - 1):
+                joined = tokens[i]
+                for j in range(i + 1, min(i + T.MAX_ZH_SPAN_TOKENS, len(tokens))):
+                    joined += tokens[j]
+                    if len(joined) > longest:
+                        break
+                    if joined in headwords:
+                        spans[joined] += 1
+    zh = Counter(tokens_seen)
+    zh.update(spans)
+    for token, count in tokens_seen.items():
+        n = len(token)
+        for size in range(2, min(n, longest + 1)):
+            for i in range(n - size + 1):
+                if token[i : i + size] in headwords:
+                    zh[token[i : i + size]] += count
+    return zh, en
+
+
+def _reference_build_lexicon(zh_terms, en_terms, *, names=(), glossary=None, use_cedict=True, zh_complete=False):
+    present = T._Presence(zh_terms, en_terms, None, zh_complete)
+    gloss = T.load_glossary() if glossary is None else glossary
+    en_map, zh_map = {}, {}
+
+    def add(table, key, target, weight, source):
+        if not key or not target:
+            return
+        slot = table.setdefault(key, {})
+        if target not in slot or slot[target][0] < weight:
+            slot[target] = (weight, source)
+
+    for zh, variants in gloss.items():
+        base = T.W_GLOSSARY_ABBR if len(zh) == 1 else T.W_GLOSSARY
+        zh_ok = present.zh_term(zh)
+        for rank, en in enumerate(variants):
+            if zh_ok:
+                add(en_map, T.en_key(en), zh, base, "glossary")
+            if present.en_keys(T._content_keys(en)):
+                add(zh_map, zh, en, round(base - T.W_VARIANT_STEP * min(rank, 10), 2), "glossary")
+    entries = T.cedict_entries() if use_cedict else ()
+    for simp, _, glosses in entries:  # every entry
+        if simp in gloss:
+            continue
+        zh_ok = present.zh_term(simp)
+        for rank, (en, key, content) in enumerate(glosses):
+            weight = round(max(T.W_CEDICT_MIN, T.W_CEDICT - T.W_CEDICT_STEP * rank), 2)
+            if zh_ok:
+                add(en_map, key, simp, weight, "cedict")
+            if present.en_keys(content):
+                add(zh_map, simp, en, weight, "cedict")
+    for name_en, name_zh in names:
+        if not name_en and not name_zh:
+            continue
+        forms = T.name_forms(name_en, name_zh)
+        zh_forms = sorted(f for f in forms if T._rx("cjk").fullmatch(f))
+        latin = sorted(f for f in forms if not T._rx("cjk_char").search(f))
+        display = name_en or next((f for f in latin if f[:1].isupper() and " " in f), None)
+        for zh in zh_forms:
+            for form in latin:
+                add(en_map, T.en_key(form), zh, T.W_NAME, "name")
+            if display:
+                add(zh_map, zh, display, T.W_NAME, "name")
+
+    def ranked(table, zh_targets):
+        out = {}
+        for key in sorted(table):
+            items = sorted(table[key].items(), key=lambda kv: (
+                -kv[1][0], -(present.zh_count(kv[0]) if zh_targets else 0), len(kv[0]), kv[0]))
+            kept, seen = [], set()
+            for target, (weight, source) in items:
+                same = target if zh_targets else T.stem_key(target)
+                if same in seen:
+                    continue
+                seen.add(same)
+                kept.append([target, weight, source])
+                if len(kept) == T.MAX_TARGETS:
+                    break
+            out[key] = kept
+        return out
+
+    en_out, zh_out = ranked(en_map, True), ranked(zh_map, False)
+    zh_chars = set("".join(zh_out))
+    return {
+        "format": T.LEXICON_FORMAT,
+        "version": T.LEXICON_VERSION,
+        "en_max": max((k.count(" ") + 1 for k in en_out), default=0),
+        "zh_max": max(map(len, zh_out), default=0),
+        "en": en_out,
+        "zh": zh_out,
+        "t2s": {t: s for t, s in T._t2s_chars(entries).items() if s in zh_chars},
+    }
+
+
+def _assert_same_lexicon(new: dict, old: dict) -> None:
+    assert new == old
+    # the same order too (save_lexicon writes t2s in its order)
+    assert json.dumps(new, ensure_ascii=False) == json.dumps(old, ensure_ascii=False)
+
+
+def _sample_texts_and_names():
+    from pathlib import Path
+
+    record = json.loads((Path(__file__).resolve().parent.parent / "corpus" / "2022-09-27-miit-dbc269" /
+                         "record.json").read_text(encoding="utf-8"))
+    texts = [p for turn in record["turns"] for p in turn["paragraphs"]]
+    names = [(s.get("name"), s.get("name_zh")) for s in record["speakers"] if s.get("name") or s.get("name_zh")]
+    return texts, names
+
+
+MIXED_TEXTS = [
+    "在集成電路、新能源汽车等领域打造產業集群。Integrated circuits, New Energy Vehicles and industrial clusters.",
+    "长三角一体化发展，粤港澳大湾区建设；雄安新区。The Yangtze River Delta, the Greater Bay Area, Xiong'an.",
+    "ＳＨＡＮＧＨＡＩ manufacturing: 上海制造，专精特新“小巨人”企业 1,134 green factories, semiconductors.",
+    "经济运行总体平稳 The economy is stable; 十四五规划 the 14th Five-Year Plan; 半导体 chips 芯片.",
+]
+MIXED_NAMES = [("Zhang Hongtao", "张宏韬"), (None, "欧阳修"), ("Li Wei", None), (None, None)]
+
+
+@pytest.mark.parametrize("zh_complete", [True, False])
+def test_build_equals_full_walk_on_the_sample(zh_complete):
+    from pressarchive.analysis import fold
+
+    texts, names = _sample_texts_and_names()
+    zh, en = T.terms_from_texts(texts, fold=fold)
+    assert (zh, en) == _reference_terms_from_texts(texts, fold=fold)
+    new = T.build_lexicon(zh, en, names=names, zh_complete=zh_complete)
+    _assert_same_lexicon(new, _reference_build_lexicon(zh, en, names=names, zh_complete=zh_complete))
+    if zh_complete:
+        _assert_same_lexicon(T.build_lexicon_from_texts(texts, names=names, fold=fold), new)
+        # what made it slow is gone: only a part of CC-CEDICT is visited (the entries with something to add)
+        assert len(T._cedict_candidates(T._Presence(zh, en, None, True))) < len(T.cedict_entries()) / 4
+    assert new["en"] and new["zh"] and new["t2s"]
+
+
+def test_build_equals_full_walk_on_small_inputs():
+    zh, en = T.terms_from_texts(MIXED_TEXTS)
+    assert (zh, en) == _reference_terms_from_texts(MIXED_TEXTS)
+    cases = [  # (zh_terms, en_terms, zh_complete, other arguments)
+        (zh, en, True, {"names": MIXED_NAMES}),
+        (zh, en, False, {"names": MIXED_NAMES}),
+        (ZH, EN, False, {}),
+        (list(ZH), EN[:5], True, {}),  # an iterable of terms, not counts
+        ({}, EN, True, {}),  # English only
+        (ZH, [], False, {}),  # Chinese only
+        ([], [], True, {"names": MIXED_NAMES[:1]}),
+        ({"新能源": 1, "汽车": 1, "集群": 2}, ["industrial", "clusters", "clan"], False,
+         {"glossary": {"产业集群": ["industrial cluster"], "集群": ["cluster"]}}),
+        ({"新能源": 1, "汽车": 1}, ["new", "energy"], False,
+         {"glossary": {"新能源汽车": ["new energy vehicle"]}, "use_cedict": False}),
+    ]
+    for zh_terms, en_terms, zh_complete, kwargs in cases:
+        new = T.build_lexicon(zh_terms, en_terms, zh_complete=zh_complete, **kwargs)
+        old = _reference_build_lexicon(zh_terms, en_terms, zh_complete=zh_complete, **kwargs)
+        _assert_same_lexicon(new, old)
+
+
+def test_cedict_index_tables():
+    entries = (
+        ("集成电路", "集成電路", (("integrated circuit", "integrated circuit", ("integrated", "circuit")),)),
+        ("电路", "電路", (("circuit", "circuit", ("circuit",)), ("electric circuit", "electric circuit",
+                                                               ("electric", "circuit")))),
+        ("集群", "集群", (("clan", "clan", ("clan",)),)),
+    )
+    tables = T._cedict_index(entries)
+    # each gloss filed once, under its rarest content key; positions ascending, once each
+    assert tables["by_key"] == {"integrated": (0,), "circuit": (1,), "electric": (1,), "clan": (2,)}
+    assert tables["t2s"] == {"電": "电"} and tables["longest"] == 4
+    assert T._cedict_index(()) == {"by_key": {}, "t2s": {}, "longest": 0}
+
+
+def test_cedict_disk_cache_round_trip(tmp_path, monkeypatch):
+    """The cache file holds the headwords, each entry packed on its own and the tables; read back, it gives the
+    same entries, and a build unpacks only the entries it visits."""
+    entries = (
+        ("集成电路", "集成電路", (("integrated circuit", "integrated circuit", ("integrated", "circuit")),)),
+        ("电路", "電路", (("circuit", "circuit", ("circuit",)),)),
+        ("集群", "集群", (("clan", "clan", ("clan",)),)),
+    )
+    caches = (T._cedict_data, T.cedict_entries, T._cedict_heads, T._cedict_by_first_char)
+
+    def forget():
+        for cached in caches:
+            cached.cache_clear()
+        T._ENTRIES.clear()
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(T, "_cedict_entries_uncached", lambda: entries)
+    forget()
+    try:
+        assert T.cedict_entries() == entries  # built, and written
+        path = T._cedict_cache_path()
+        assert path is not None and path.parent.parent == tmp_path and path.is_file()
+        monkeypatch.setattr(T, "_cedict_entries_uncached", lambda: pytest.fail("the cache was not used"))
+        forget()
+        lex = T.build_lexicon({"电路": 1}, ["circuits"], glossary={})
+        assert T.targets(lex, "en", "circuit") == [("电路", 0.5, "cedict")]
+        assert T.targets(lex, "zh", "电路") == [("circuit", 0.5, "cedict")] and lex["t2s"] == {"電": "电"}
+        assert set(T._ENTRIES) == {1}  # only 电路 was unpacked
+        assert T.cedict_entries() == entries
+        assert T.terms_from_texts(["集成电路"], segment=lambda run: ["集成", "电路"])[0] == Counter(
+            {"集成": 1, "电路": 1, "集成电路": 1})
+    finally:
+        forget()  # later tests load the real dictionary again
