@@ -136,6 +136,23 @@ def segment(run: str) -> list[tuple[str, int, int]]:
     return [(w, s, e) for w, s, e in _jieba().tokenize(run)]
 
 
+def subwords(run: str) -> dict[tuple[int, int], list[tuple[str, int, int]]]:
+    """The dictionary words inside jieba's longer words (jieba's search mode: 制造 in 制造业, 产业 in
+    汽车产业), keyed by the (start, end) of the word holding them."""
+    words = _jieba().tokenize(run)
+    if all(e - s <= 2 for _, s, e in words):
+        return {}
+    spans = {(s, e) for _, s, e in words}
+    out: dict[tuple[int, int], list[tuple[str, int, int]]] = {}
+    inside = [(w, s, e) for w, s, e in _jieba().tokenize(run, mode="search") if (s, e) not in spans]
+    for w, s, e in inside:
+        for _, ws, we in words:
+            if ws <= s and e <= we:
+                out.setdefault((ws, we), []).append((w, s, e))
+                break
+    return out
+
+
 # --- English stemming ---------------------------------------------------------------------------
 # Words Porter conflates with unrelated ones ("news" -> "new"); kept as they are.
 KEEP_UNSTEMMED = frozenset(
@@ -197,6 +214,9 @@ def _set(t: Token, text: str, pos: int, start: int, end: int, positions: bool, c
 class BilingualTokenizer(Tokenizer):
     """Folded text -> English words and jieba-segmented Chinese words, one position each.
 
+    Indexing also emits the dictionary words inside a longer Chinese word at that word's position
+    (``subwords``), so a word query finds 产业 in 汽车产业 as a plain term, with no bigram phrase to
+    match; a query is segmented without them, so phrases still line up word by word.
     ``english=False`` or ``chinese=False`` drops that script's words (positions still advance).
     """
 
@@ -213,19 +233,26 @@ class BilingualTokenizer(Tokenizer):
             yield _set(t, folded, start_pos, 0, len(folded), positions, chars, offsets,
                        start_char, keeporiginal)
             return
-        for pos, (word, s, e, han) in enumerate(self.words(folded), start_pos):
+        inner = mode == "index" and self.chinese
+        for pos, (word, s, e, han, parts) in enumerate(self.words(folded, inner), start_pos):
             if (self.chinese if han else self.english):
                 yield _set(t, word, pos, s, e, positions, chars, offsets, start_char, keeporiginal)
+                for part, ps, pe in parts:
+                    yield _set(t, part, pos, ps, pe, positions, chars, offsets, start_char, keeporiginal)
 
     @staticmethod
-    def words(text: str):
-        """(word, start, end, is_chinese) for every word of folded ``text``, in order."""
+    def words(text: str, inner: bool = False):
+        """(word, start, end, is_chinese, sub-words) for every word of folded ``text``, in order;
+        the sub-words (word, start, end) only with ``inner``."""
         last = 0
         for run in _HAN_RUN.finditer(text):
             yield from _latin_words(text, last, run.start())
             base = run.start()
-            for word, s, e in segment(run.group()):
-                yield word, base + s, base + e, True
+            group = run.group()
+            within = subwords(group) if inner else {}
+            for word, s, e in segment(group):
+                parts = [(w, base + ps, base + pe) for w, ps, pe in within.get((s, e), ())]
+                yield word, base + s, base + e, True, parts
             last = run.end()
         yield from _latin_words(text, last, len(text))
 
@@ -235,7 +262,7 @@ def _latin_words(text: str, start: int, end: int):
         word, s, e = m.group(), m.start(), m.end()
         if word[-2:].lower() == "'s" and len(word) > 2:
             word, e = word[:-2], e - 2
-        yield word, s, e, False
+        yield word, s, e, False, ()
 
 
 class CJKBigramTokenizer(Tokenizer):

@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from pressarchive.records import Record
     from pressarchive.store import Archive
 
-INDEX_FORMAT = 3  # bump whenever the schema or the analysers change: old indexes are rebuilt
+INDEX_FORMAT = 4  # bump whenever the schema or the analysers change: old indexes are rebuilt
 STATE_FILE = "pressarchive-index.json"
 LOCK_SUFFIX = ".lock"
 WRITER_TIMEOUT = 10.0  # seconds to wait for Whoosh's write lock

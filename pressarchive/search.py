@@ -184,6 +184,70 @@ def _lone_characters(q):
     return q.apply(_lone_characters)
 
 
+def _prefer_words(q, reader):
+    """``q`` without the CJK bigram phrases that spell a Chinese word (or phrase of words) also
+    searched, in the same group, on a word field whose terms the index holds: since the index
+    carries the dictionary words inside longer words (analysis.subwords), the word query finds what
+    the bigram phrase would, and span matching over frequent bigrams was most of a Chinese query's
+    time. A string that is not made of index words keeps its bigram phrase (sub-word recall)."""
+    from whoosh import query as wq
+
+    if q is None or q.is_leaf():
+        return q
+    q = q.apply(lambda child: _prefer_words(child, reader))
+    if not isinstance(q, wq.Or):
+        return q
+    covered = set()
+    for sub in q.subqueries:
+        words = _han_words(sub, ("text", "question"))
+        if words and all(_in_reader(reader, sub.fieldname, w) for w in words):
+            covered.add("".join(words))
+    if not covered:
+        return q
+    kept = [sub for sub in q.subqueries if _bigram_string(sub) not in covered]
+    if len(kept) == len(q.subqueries):
+        return q
+    clone = q.copy()
+    clone.subqueries = kept
+    return clone
+
+
+def _han_words(sub, fields: tuple[str, ...]) -> tuple[str, ...] | None:
+    from whoosh import query as wq
+
+    if getattr(sub, "fieldname", None) not in fields:
+        return None
+    if isinstance(sub, wq.Term):
+        words = (_text(sub.text),)
+    elif isinstance(sub, wq.Phrase):
+        words = tuple(_text(w) for w in sub.words)
+    else:
+        return None
+    return words if words and all(re.fullmatch(r"[\u3400-\u9fff]+", w) for w in words) else None
+
+
+def _bigram_string(sub) -> str | None:
+    """The Chinese string a bigram-field Term or Phrase spells, else None."""
+    from whoosh import query as wq
+
+    if getattr(sub, "fieldname", None) not in BIGRAM_FIELDS:
+        return None
+    if isinstance(sub, wq.Term):
+        return _text(sub.text)
+    if isinstance(sub, wq.Phrase) and sub.words:
+        words = [_text(w) for w in sub.words]
+        if all(a[-1] == b[0] for a, b in zip(words, words[1:])):
+            return words[0] + "".join(w[-1] for w in words[1:])
+    return None
+
+
+def _in_reader(reader, fieldname: str, word: str) -> bool:
+    try:
+        return (fieldname, word) in reader
+    except Exception:  # noqa: BLE001 - then the bigram phrase stays
+        return False
+
+
 def _all_nodes(q):
     if q is None:
         return
@@ -269,7 +333,9 @@ def expand_query(q, text: str, schema, index_dir: Path, reader=None):
     used: list[dict[str, Any]] = []
     for typed, group in by_typed.items():
         try:
-            typed_q = _simplify(parser.parse(typed.replace('"', " ")))
+            typed_q = _simplify(_lone_characters(parser.parse(typed.replace('"', " "))))
+            if reader is not None:
+                typed_q = _prefer_words(typed_q, reader)  # as search_index did to the whole query
         except Exception:  # noqa: BLE001
             continue
         alts = []
@@ -457,14 +523,16 @@ def highlight_spans(text: str, wanted: Wanted) -> list[tuple[int, int]]:
 
     spans: list[tuple[int, int]] = []
     if wanted.words or wanted.phrases:
-        tokens = [(t.text, t.startchar, t.endchar) for t in bilingual_analyzer()(text, chars=True, mode="index")]
-        words = [w for w, _, _ in tokens]
-        spans.extend((s, e) for w, s, e in tokens if w in wanted.words)
+        tokens = [(t.text, t.pos, t.startchar, t.endchar)
+                  for t in bilingual_analyzer()(text, positions=True, chars=True, mode="index")]
+        spans.extend((s, e) for w, _, s, e in tokens if w in wanted.words)
+        at: dict[tuple[int, str], tuple[int, int]] = {}  # (position, word) -> span; sub-words share a position
+        for w, pos, s, e in tokens:
+            at.setdefault((pos, w), (s, e))
         for phrase in wanted.phrases:
-            n = len(phrase)
-            for i in range(len(words) - n + 1):
-                if tuple(words[i:i + n]) == phrase:
-                    spans.append((tokens[i][1], tokens[i + n - 1][2]))
+            for w, pos, s, _ in tokens:
+                if w == phrase[0] and all((pos + k, phrase[k]) in at for k in range(1, len(phrase))):
+                    spans.append((s, at[(pos + len(phrase) - 1, phrase[-1])][1]))
     if wanted.strings:
         folded, offsets = fold_with_offsets(text)
         for p in wanted.strings:
@@ -582,6 +650,8 @@ def search_index(ix, get_record, query: str | None, filters: Filters | None = No
 
         raise IndexError_(f"the search index is unreadable ({err})", hint="run `pressarchive reindex`") from err
     with searcher:
+        if text:
+            q = _prefer_words(q, searcher.reader())
         if text and translate and index_dir is not None:
             q, expansions = expand_query(q, text, ix.schema, index_dir, reader=searcher.reader())
         elif not text:

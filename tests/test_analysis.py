@@ -56,7 +56,7 @@ def test_apostrophes_possessives_and_numbers():
 def test_chinese_words_have_consecutive_positions_and_original_offsets():
     a = analysis.bilingual_analyzer()
     text = "集成電路产业规模达到1.27万亿元"
-    got = tokens(a, text)
+    got = tokens(a, text, mode="query")
     words = [t[0] for t in got]
     assert words[:3] == ["集成电路", "产业", "规模"]
     assert "1.27" in words
@@ -65,9 +65,20 @@ def test_chinese_words_have_consecutive_positions_and_original_offsets():
     assert text[first[2]:first[3]] == "集成電路"
 
 
+def test_indexing_adds_the_words_inside_a_longer_word_at_its_position():
+    a = analysis.bilingual_analyzer()
+    text = "集成電路产业 and 新能源汽车产业"
+    got = tokens(a, text)  # index mode
+    assert [(w, p) for w, p, _, _ in got if p == 0] == [("集成电路", 0), ("集成", 0), ("成电", 0), ("电路", 0)]
+    assert ("产业", 4, 16, 18) in got and ("汽车产业", 4, 14, 18) in got  # 产业 inside 汽车产业
+    assert text[got[1][2]:got[1][3]] == "集成"  # offsets into the text as written (traditional)
+    assert sorted({p for _, p, _, _ in got}) == list(range(5))  # sub-words take no position of their own
+    assert [t[0] for t in tokens(a, "新能源汽车产业", mode="query")] == ["新能源", "汽车产业"]
+
+
 def test_mixed_text_keeps_one_position_stream():
     a = analysis.bilingual_analyzer()
-    got = tokens(a, "Shanghai 集成电路 industry")
+    got = tokens(a, "Shanghai 集成电路 industry", mode="query")
     assert [(t[0], t[1]) for t in got] == [("shanghai", 0), ("集成电路", 1), ("industri", 2)]
 
 
