@@ -62,6 +62,28 @@ def test_one_chinese_character_is_found_anywhere_in_a_run(archive):
     assert search(archive, "煤", translate=False).total == 0
 
 
+def test_a_chinese_word_of_the_index_is_a_term_query_and_finds_it_inside_longer_words(archive):
+    from whoosh import query as wq
+
+    from pressarchive.search import _prefer_words, parse_query
+
+    ix = index.ensure_index(archive)
+    try:
+        with ix.searcher() as s:
+            q = _prefer_words(parse_query("集成电路", ix.schema), s.reader())
+            fields = {getattr(leaf, "fieldname", None) for leaf in q.leaves()}
+            assert "cjk" not in fields and wq.Term("text", "集成电路") in q.leaves()
+            kept = _prefer_words(parse_query("精尖", ix.schema), s.reader())  # not an index word: bigrams stay
+            assert "cjk" in {getattr(leaf, "fieldname", None) for leaf in kept.leaves()}
+    finally:
+        ix.close()
+    r = search(archive, "电路", translate=False)  # a dictionary word inside the indexed word 集成电路
+    assert A(5) in ids(r)
+    hit = next(h for h in r.hits if h["turn"]["id"] == A(5))
+    assert (0, "電路") in spans(hit)
+    assert set(ids(search(archive, "精尖", translate=False))) == {A(5)}  # inside 高精尖, by bigrams
+
+
 def test_chinese_word_phrase_and_traditional_text(archive):
     r = search(archive, "产业转移", translate=False)
     assert set(ids(r)) == {A(5), A(6)}
