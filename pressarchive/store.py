@@ -418,6 +418,11 @@ class Archive:
                 index.forget_mark(self)  # the next command compares the corpus with the index
         return outcomes
 
+    # This process's view of where raw files are, by size (see _RawFiles), and whether a new
+    # conference folder was renamed into corpus/ without the corpus folder being fsynced since.
+    _raw_files: "_RawFiles | None" = None
+    _corpus_unsynced: bool = False
+
     def _plan(self, record: Record, raw: bytes) -> tuple[str, str | None]:
         """Decide what storing ``record`` means: (status, id of another conference it replaces)."""
         cid = record.conference.id
@@ -431,7 +436,7 @@ class Archive:
         raw_file = self.raw_path(cid)
         try:
             stored = json.loads((self.corpus_dir / cid / RECORD_FILE).read_text(encoding="utf-8"))
-            if raw_file is None or content_hash(raw_file.read_bytes()) != content_hash(raw):
+            if raw_file is None or raw_file.read_bytes() != raw:
                 return False
         except (OSError, ValueError):
             return False
@@ -440,30 +445,62 @@ class Archive:
         return stored == new
 
     def _find_by_content(self, raw: bytes, exclude: str) -> str | None:
-        """The id of a stored conference whose raw file holds exactly these bytes (sizes first)."""
-        if not self.corpus_dir.is_dir():
+        """The id of a stored conference other than ``exclude`` whose raw file holds exactly these bytes.
+
+        Only the raw files as long as ``raw`` are read; their sizes come from ``_current_raw_files``
+        (one stat of corpus/ per call, not one per stored conference).
+        """
+        try:
+            known = self._current_raw_files()
+        except OSError:
             return None
-        digest = None
-        for raw_file in self.corpus_dir.glob(f"*/{RAW_STEM}.*"):
-            cid = raw_file.parent.name
-            if cid == exclude or not is_safe_id(cid):
+        if known is None:
+            return None
+        for cid, name in known.of_size(len(raw)):
+            if cid == exclude:
                 continue
             try:
-                if raw_file.stat().st_size != len(raw):
-                    continue
-                digest = digest or content_hash(raw)
-                if content_hash(raw_file.read_bytes()) == digest:
+                if (self.corpus_dir / cid / name).read_bytes() == raw:
                     return cid
             except OSError:
                 continue
         return None
 
-    def _write_conference(self, record: Record, raw: bytes, source_name: str) -> None:
-        """Write a conference folder in full under a hidden name, then rename it into place."""
+    def _current_raw_files(self, build: bool = True) -> "_RawFiles | None":
+        """The raw files by size, rescanned when corpus/ changed since this process last saw it.
+
+        Every add, replace and remove (by any process) renames a folder into or out of corpus/, which
+        changes the folder's modification time; this process's own writes update the map in place
+        (``_write_conference``). ``build=False``: None instead of a rescan.
+        """
+        now = time.time_ns()  # before the stat: see _RawFiles.trusted
+        stamp = _corpus_stamp(self.corpus_dir)
+        known = self._raw_files
+        if known is not None and known.trusted(stamp):
+            return known
+        self._raw_files = None
+        if stamp is None or not build:
+            return None
+        self._raw_files = _RawFiles.scan(self.corpus_dir, stamp, now)
+        return self._raw_files
+
+    def _write_conference(self, record: Record, raw: bytes, source_name: str, sync_corpus: bool = True) -> None:
+        """Write a conference folder in full under a hidden name, then rename it into place.
+
+        Crash safety: both files are fsynced, then the staging folder (their names), before the rename,
+        so the folder is complete under its real name whenever the rename survives a crash. The
+        rename itself is made durable by fsyncing corpus/: at once for a replacement (before the old
+        folder is deleted), and for a new conference too unless ``sync_corpus=False``, when the caller
+        must call ``_sync_corpus`` before it reports success or clears the journal (one fsync for a
+        whole batch instead of one per conference).
+        """
         cid = record.conference.id
+        raw_name = f"{RAW_STEM}{raw_extension(source_name, raw)}"
+        known = self._current_raw_files(build=False) if self._raw_files is not None else None
+        self._raw_files = None  # put back (updated) once this write has landed
         staging = _make_folder(f".new-{cid}-", self.corpus_dir)
         try:
-            _write_file(staging / f"{RAW_STEM}{raw_extension(source_name, raw)}", raw)
+            _write_file(staging / raw_name, raw)
             body = json.dumps(record.to_dict(), ensure_ascii=False, indent=1).encode("utf-8")
             _write_file(staging / RECORD_FILE, body)
             _fsync_dir(staging)
@@ -474,17 +511,33 @@ class Archive:
                 os.rename(target, old)
                 os.rename(staging, target)
                 staging = None
-                _fsync_dir(self.corpus_dir)
+                self._corpus_unsynced = True
+                self._sync_corpus()  # the renames are on disk before the old folder goes
                 shutil.rmtree(old, ignore_errors=True)
             else:
                 os.rename(staging, target)
                 staging = None
-                _fsync_dir(self.corpus_dir)
+                self._corpus_unsynced = True
+                if sync_corpus:
+                    self._sync_corpus()
         except OSError as err:
             raise ArchiveError(f"could not write conference {cid}: {err.strerror or err}") from err
         finally:
             if staging is not None:
                 shutil.rmtree(staging, ignore_errors=True)
+        if known is not None:
+            now = time.time_ns()
+            stamp = _corpus_stamp(self.corpus_dir)
+            if stamp is not None:
+                known.put(cid, ((raw_name, len(raw)),))
+                known.stamp, known.seen_ns = stamp, now
+                self._raw_files = known
+
+    def _sync_corpus(self) -> None:
+        """Make the renames of new conference folders into corpus/ durable (see _write_conference)."""
+        if self._corpus_unsynced:
+            _fsync_dir(self.corpus_dir)
+            self._corpus_unsynced = False
 
     def _discard(self, cid: str) -> None:
         """Move a conference folder aside, then delete it (the rename is the commit point)."""
@@ -789,6 +842,7 @@ def _make_folder(prefix: str, parent: Path) -> Path:
 
 
 def _write_file(path: Path, data: bytes) -> None:
+    """Write a new file and fsync it (its name is made durable by fsyncing its folder once)."""
     with open(path, "wb") as f:
         f.write(data)
         f.flush()
@@ -801,4 +855,91 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 def _fsync_dir(folder: Path) -> None:
+    """Make a folder's entries (creations, renames, deletions in it) durable."""
     fsync_dir(folder)
+
+
+_COARSE_MTIME_NS = 2_000_000_000  # whole-second (FAT: two-second) modification times
+
+
+def _corpus_stamp(corpus_dir: Path) -> tuple[int, int, int, int] | None:
+    """What identifies the corpus folder's state: device, inode, mtime (ns) and link count; None if absent."""
+    import stat
+
+    try:
+        st = os.stat(corpus_dir)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(st.st_mode):
+        return None
+    return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_nlink)
+
+
+class _RawFiles:
+    """The raw files of the stored conferences, by size: ``{size: {id}}`` and ``{id: ((name, size), ...)}``.
+
+    Holds folders whose name is a safe id, as ``corpus/*/raw.*`` finds them, whether or not they
+    have a record. Describes corpus/ as it was when the folder had ``stamp`` (``_corpus_stamp``).
+    """
+
+    def __init__(self, stamp: tuple[int, int, int, int], seen_ns: int):
+        self.stamp = stamp
+        self.seen_ns = seen_ns  # a clock reading taken no later than the stat that gave ``stamp``
+        self.by_size: dict[int, set[str]] = {}
+        self.files: dict[str, tuple[tuple[str, int], ...]] = {}
+
+    @classmethod
+    def scan(cls, corpus_dir: Path, stamp: tuple[int, int, int, int], seen_ns: int) -> "_RawFiles":
+        """One pass over corpus/: a listing of it, and of each conference folder (stat: raw files only)."""
+        found = cls(stamp, seen_ns)
+        prefix = f"{RAW_STEM}."
+        with os.scandir(corpus_dir) as folders:
+            for folder in folders:
+                if not is_safe_id(folder.name):
+                    continue
+                try:
+                    if not folder.is_dir():
+                        continue
+                    files = []
+                    with os.scandir(folder.path) as entries:
+                        for entry in entries:
+                            if entry.name.startswith(prefix):
+                                with contextlib.suppress(OSError):
+                                    files.append((entry.name, entry.stat().st_size))
+                except OSError:
+                    continue
+                found.put(folder.name, tuple(sorted(files)))
+        return found
+
+    def trusted(self, stamp: tuple[int, int, int, int] | None) -> bool:
+        """Does this still describe corpus/, now that the folder has ``stamp``?
+
+        Another process's add or remove changes the link count; any of its writes changes the mtime,
+        unless it lands within the same timestamp tick as the change this process saw last. With
+        nanosecond timestamps that tick is the kernel's clock tick (a few milliseconds), shorter
+        than a lock hand-over and a conference write: trusted, as index._corpus_mark trusts it.
+        Whole-second timestamps (ext3, FAT, some network file systems) are trusted only when this
+        process saw them at least two seconds after they were set; until then the map is rescanned.
+        """
+        if stamp is None or stamp != self.stamp:
+            return False
+        mtime = stamp[2]
+        return bool(mtime % 1_000_000_000) or self.seen_ns - mtime >= _COARSE_MTIME_NS
+
+    def of_size(self, size: int) -> list[tuple[str, str]]:
+        """(id, raw file name) of every raw file of ``size`` bytes, by id."""
+        return sorted((cid, name) for cid in self.by_size.get(size, ()) for name, n in self.files[cid] if n == size)
+
+    def put(self, cid: str, files: tuple[tuple[str, int], ...]) -> None:
+        self.drop(cid)
+        self.files[cid] = files
+        for _, size in files:
+            self.by_size.setdefault(size, set()).add(cid)
+
+    def drop(self, cid: str) -> None:
+        for _, size in self.files.pop(cid, ()):
+            ids = self.by_size.get(size)
+            if ids is not None:
+                ids.discard(cid)
+                if not ids:
+                    del self.by_size[size]
