@@ -400,7 +400,7 @@ class Archive:
                         journal[0].add(cid)
                         journal[1].update([twin] if twin else [])
                         self._write_journal("add", added=journal[0], removed=journal[1])
-                    self._write_conference(record, raw, name)
+                    self._write_conference(record, raw, name, sync_corpus=False)
                     if twin:
                         self._discard(twin)
                         removed.add(twin)
@@ -411,6 +411,7 @@ class Archive:
                 outcomes.append(
                     AddOutcome(status, name, cid, record.conference.title, twin, turns=len(record.turns))
                 )
+            self._sync_corpus()  # the new folders' renames are on disk before success is reported
             if journal[0]:
                 index.update(self, added=list(changed.values()), removed=sorted(removed))
                 self._clear_journal()
