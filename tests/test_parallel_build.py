@@ -78,3 +78,15 @@ def test_a_worker_failure_is_one_error_and_the_old_index_stays(archive, monkeypa
     assert "\n" not in err.value.message
     assert dump(archive) == before  # built aside, never swapped in
     assert not [p for p in archive.home.iterdir() if p.name.startswith(".index.building-")]
+
+
+def test_segment_parts_are_read_without_copying_them_first(archive, monkeypatch):
+    """analysis._open_compound_parts_lazily: the same index read, no copy of a part at open time."""
+    import whoosh.filedb.compound as compound
+    from whoosh.filedb.structfile import BufferFile
+
+    index.rebuild(archive).close()
+    assert getattr(compound.BufferFile, "lazy", False)
+    lazy = dump(archive)
+    monkeypatch.setattr(compound, "BufferFile", BufferFile)  # whoosh's own: copies each part at open
+    assert dump(archive) == lazy
