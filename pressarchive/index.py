@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from pressarchive.records import Record
     from pressarchive.store import Archive
 
-INDEX_FORMAT = 4  # bump whenever the schema or the analysers change: old indexes are rebuilt
+INDEX_FORMAT = 5  # bump whenever the schema or the analysers change: old indexes are rebuilt
 STATE_FILE = "pressarchive-index.json"
 LOCK_SUFFIX = ".lock"
 WRITER_TIMEOUT = 10.0  # seconds to wait for Whoosh's write lock
@@ -49,7 +49,7 @@ def schema():
     """The Whoosh schema: text fields (bilingual + bigrams), name fields, filter keys, labels."""
     from pressarchive import analysis  # first: it imports whoosh lightly
 
-    from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
+    from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
     text = analysis.bilingual_analyzer()
     cjk = analysis.cjk_bigram_analyzer()
@@ -83,6 +83,7 @@ def schema():
         outlet_label=KEYWORD(analyzer=labels),
         kind=KEYWORD(analyzer=keys),
         lang=KEYWORD(analyzer=keys),
+        tlang=STORED(),  # the turn's language, for re-ranking translations without loading records
     )
 
 
@@ -127,6 +128,7 @@ def documents(record: "Record") -> Iterator[dict[str, Any]]:
             "text": text,
             "cjk": text,
             "kind": turn.kind,
+            "tlang": turn.lang,
             "lang": _lines([turn.lang, *turn.para_langs, *(["en", "zh"] if turn.lang == "mixed" else [])]),
             "mentions": _lines(turn.regions),
         }

@@ -665,23 +665,23 @@ def search_index(ix, get_record, query: str | None, filters: Filters | None = No
         total, exact = _count(searcher, results, q, fq, fetch, count_limit)
         terms = _terms(q) if text else set()
         matched_by_doc = _matched_terms(searcher.reader(), [h.docnum for h in results], terms) if text else {}
-        records: dict[str, "Record"] = {}
-        found = []  # (record, turn, score, matched terms): cheap; hits with highlights only for the page
-        for hit in results:
-            turn_id = hit["id"]
-            conf_id = hit.get("conference") or turn_id.rsplit(":", 1)[0]
-            if conf_id not in records:
-                records[conf_id] = get_record(conf_id)
-            record = records[conf_id]
-            turn = record.turn(turn_id)
-            if turn is None:
-                continue
-            found.append((record, turn, hit.score if sortedby is None else None,
-                          matched_by_doc.get(hit.docnum) or terms))
+        # (conference id, turn id, score, matched terms, the turn's language): records are loaded
+        # for the page only, after the re-rank, which reads the language stored in the index
+        found = [(hit.get("conference") or hit["id"].rsplit(":", 1)[0], hit["id"],
+                  hit.score if sortedby is None else None, matched_by_doc.get(hit.docnum) or terms,
+                  hit.get("tlang")) for hit in results]
     if rerank:
-        found = _prefer_typed_language(found, text, expansions)[:limit]
-    hits = [_hit(record, turn, score, q if text else None, matched, expansions)
-            for record, turn, score, matched in found]
+        found = _prefer_typed_language(found, text, expansions)
+    records: dict[str, "Record"] = {}
+    hits = []
+    for conf_id, turn_id, score, matched, _ in found:
+        if len(hits) == limit:
+            break
+        if conf_id not in records:
+            records[conf_id] = get_record(conf_id)
+        turn = records[conf_id].turn(turn_id)
+        if turn is not None:  # else the index is behind its record: skip the turn
+            hits.append(_hit(records[conf_id], turn, score, q if text else None, matched, expansions))
     everything = wanted_for(q, terms, "text", "cjk") if text else Wanted()
     query_terms = sorted(everything.words | {" ".join(p) for p in everything.phrases} | set(everything.strings))
     expansions = [{k: v for k, v in e.items() if not k.startswith("_")} for e in expansions]
@@ -738,11 +738,11 @@ def _prefer_typed_language(found: list[tuple], text: str, expansions: list[dict[
     TRANSLATION_DAMPING of their score: the typed language's matches come first, translations follow."""
     typed_zh = bool(re.search(r"[\u3400-\u9fff]", text or ""))
     out = []
-    for record, turn, score, matched in found:
-        other = (turn.lang == "en") if typed_zh else (turn.lang == "zh")
+    for conf_id, turn_id, score, matched, lang in found:
+        other = (lang == "en") if typed_zh else (lang == "zh")
         if score is not None and other and any(_expansion_matched(e, matched) for e in expansions):
             score = score * TRANSLATION_DAMPING
-        out.append((record, turn, score, matched))
+        out.append((conf_id, turn_id, score, matched, lang))
     return sorted(out, key=lambda f: -(f[2] or 0.0))
 
 

@@ -62,3 +62,17 @@ def test_matched_terms_are_looked_up_for_the_page_only(home):
     for hit in data["hits"]:
         text = " ".join(hit["turn"]["paragraphs"]).casefold()
         assert all(t.casefold() in text for t in hit["matched_terms"]) or hit["turn"]["kind"] == "answer"
+
+
+def test_records_are_read_for_the_page_only(home, monkeypatch):
+    """The re-rank of translated hits reads the turn's language from the index, not from records."""
+    from pressarchive import search as search_mod
+    from pressarchive.store import Archive
+
+    archive = Archive(home)
+    read: list[str] = []
+    real_get = archive.get
+    monkeypatch.setattr(archive, "get", lambda cid: read.append(cid) or real_get(cid))
+    result = search_mod.search(archive, "industrial clusters", limit=1)  # translated: 12 hits fetched
+    assert result.expansions and len(result.hits) == 1 and len(read) == 1
+    assert result.hits == search_mod.search(Archive(home), "industrial clusters", limit=5).hits[:1]
