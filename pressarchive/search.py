@@ -339,6 +339,7 @@ def expand_query(q, text: str, schema, index_dir: Path, reader=None):
         except Exception:  # noqa: BLE001
             continue
         alts = []
+        notes: list[dict[str, Any]] = []
         for e in group:
             try:
                 if e.lang == "zh" and _one_cjk_word(e.target) and reader is not None and _has_word(reader, e.target):
@@ -353,12 +354,46 @@ def expand_query(q, text: str, schema, index_dir: Path, reader=None):
             if alt is wq.NullQuery or isinstance(alt, type(wq.NullQuery)):
                 continue
             alts.append(alt.with_boost(alt.boost * float(e.weight)))  # Or([alt], boost=w) loses w when normalised
-            used.append({"typed": e.typed, "target": e.target, "lang": e.lang, "weight": float(e.weight),
-                         "_as_word": isinstance(alt, wq.Or) and isinstance(alt.subqueries[0], wq.Term)
-                         and alt.subqueries[0].fieldname == "text"})
+            notes.append({"typed": e.typed, "target": e.target, "lang": e.lang, "weight": float(e.weight),
+                          "_as_word": isinstance(alt, wq.Or) and isinstance(alt.subqueries[0], wq.Term)
+                          and alt.subqueries[0].fieldname == "text"})
+        kept = _drop_subsumed_phrases(alts)
+        used.extend(note for alt, note in zip(alts, notes) if any(alt is k for k in kept))
+        alts = kept
         if alts:
             q, _ = _replace(q, typed_q, alts)
     return q, used
+
+
+def _drop_subsumed_phrases(alts: list) -> list:
+    """The translations of one typed term without the phrases that hold another translation's one
+    word ("manufacturing industry" beside "manufacturing"): the phrase matches none but turns the word
+    matches already, at a near weight, and matching phrases (positions of every turn holding both
+    words) was most of such a query's time. The phrase's turns still rank by that word."""
+    from whoosh import query as wq
+
+    def words(alt) -> set[tuple[str, str]] | None:
+        leaves = list(alt.leaves()) if not alt.is_leaf() else [alt]
+        out: set[tuple[str, str]] = set()
+        for leaf in leaves:
+            if isinstance(leaf, wq.Term):
+                out.add((leaf.fieldname, _text(leaf.text)))
+            elif isinstance(leaf, wq.Phrase):
+                out.update((leaf.fieldname, _text(w)) for w in leaf.words)
+            else:
+                return None
+        return out
+
+    single = [w for alt in alts if not any(isinstance(l, wq.Phrase) for l in (alt.leaves() if not alt.is_leaf() else [alt]))
+              for w in [words(alt)] if w]
+    kept = []
+    for alt in alts:
+        has_phrase = any(isinstance(l, wq.Phrase) for l in (alt.leaves() if not alt.is_leaf() else [alt]))
+        mine = words(alt) if has_phrase else None
+        if mine and any(other <= mine and {f for f, _ in other} == {f for f, _ in mine} for other in single):
+            continue
+        kept.append(alt)
+    return kept
 
 
 def _has_word(reader, word: str) -> bool:

@@ -142,3 +142,18 @@ def test_typed_language_ranks_first_translations_follow(home, query):
     assert first_lang in (("zh", "mixed") if typed_zh else ("en", "mixed")), [h["turn"]["lang"] for h in hits]
     crossed = [h for h in hits if h["translated_from"] and h["turn"]["lang"] == ("en" if typed_zh else "zh")]
     assert crossed, "no passage found through translation"
+
+
+def test_a_translated_phrase_holding_a_translated_word_is_left_out():
+    """"manufacturing industry" beside "manufacturing": the word finds every turn the phrase would."""
+    from whoosh import query as wq
+
+    from pressarchive.search import _drop_subsumed_phrases
+
+    word = wq.Or([wq.Term("text", "manufactur"), wq.Term("question", "manufactur")])
+    phrase = wq.Or([wq.Phrase("text", ["manufactur", "industri"]), wq.Phrase("question", ["manufactur", "industri"])])
+    other = wq.Or([wq.Phrase("text", ["industri", "base"]), wq.Phrase("question", ["industri", "base"])])
+    assert _drop_subsumed_phrases([word, phrase, other]) == [word, other]
+    assert _drop_subsumed_phrases([phrase, other]) == [phrase, other]  # no word to stand in for it
+    cjk = wq.Phrase("cjk", ["制造", "造业"])
+    assert _drop_subsumed_phrases([word, cjk]) == [word, cjk]  # another field
