@@ -301,9 +301,10 @@ class Archive:
         notes: list[str] = []
         if not self.corpus_dir.is_dir():
             return notes
-        for p in sorted(self.corpus_dir.iterdir()):
-            name = p.name
-            if not name.startswith(_STAGING) or not p.is_dir():
+        # names first: sorting 10,000 Path objects cost a quarter of a second on every write
+        for name in sorted(n for n in os.listdir(self.corpus_dir) if n.startswith(_STAGING)):
+            p = self.corpus_dir / name
+            if not p.is_dir():
                 continue
             if name.startswith(".old-"):
                 cid = _staged_id(name, ".old-")
