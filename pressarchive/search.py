@@ -46,6 +46,7 @@ FIELDS = {
     "conference": "conference", "date": "date", "id": "id",
 }
 MAX_HINT_VALUES = 30
+_HAN = re.compile(r"[\u3400-\u9fff]")
 _QUOTES = str.maketrans({c: '"' for c in "“”„‟〝〞＂「」『』"} | {"（": "(", "）": ")"})
 _FIELD_REF = re.compile(r"(?<![\w.\-:])([A-Za-z_][A-Za-z_]*):")
 _QUOTED = re.compile(r'"[^"]*"')
@@ -557,9 +558,15 @@ def highlight_spans(text: str, wanted: Wanted) -> list[tuple[int, int]]:
     from pressarchive.analysis import bilingual_analyzer, fold_with_offsets
 
     spans: list[tuple[int, int]] = []
+    # Chinese words are found as strings (the index also matched them inside longer words, see
+    # analysis.subwords); the words are analysed as a query is, which skips jieba's search mode
+    chinese = {w for w in wanted.words if _HAN.search(w)}
+    if chinese:
+        wanted = Wanted(words=wanted.words - chinese, phrases=wanted.phrases,
+                        strings=sorted(set(wanted.strings) | chinese, key=len, reverse=True))
     if wanted.words or wanted.phrases:
         tokens = [(t.text, t.pos, t.startchar, t.endchar)
-                  for t in bilingual_analyzer()(text, positions=True, chars=True, mode="index")]
+                  for t in bilingual_analyzer()(text, positions=True, chars=True, mode="query")]
         spans.extend((s, e) for w, _, s, e in tokens if w in wanted.words)
         at: dict[tuple[int, str], tuple[int, int]] = {}  # (position, word) -> span; sub-words share a position
         for w, pos, s, e in tokens:
