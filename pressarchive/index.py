@@ -834,7 +834,10 @@ def _merge_touched(translate, current, fresh: dict) -> dict:
     merged = translate.merge_lexicon(base, fresh)
     for direction in ("en", "zh"):
         table = current[direction]
-        whole = dict(table)
-        whole.update(merged[direction])
-        merged[direction] = whole
+        if isinstance(table, translate.Shards):  # only the shards of the changed keys are unpacked
+            merged[direction] = table.updated(merged[direction])
+        else:
+            whole = dict(table)
+            whole.update(merged[direction])
+            merged[direction] = whole
     return merged

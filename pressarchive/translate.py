@@ -763,6 +763,8 @@ def _pack(targets: list) -> str:
 
 
 def _shard(table: Mapping[str, object]) -> dict[str, str]:
+    if isinstance(table, Shards):  # a loaded table: shards never opened are written as they were read
+        return table.packed()
     shards: dict[str, list[str]] = {}
     for key in sorted(table):
         value = table[key]
@@ -798,6 +800,30 @@ class Shards(Mapping):
 
     def __len__(self) -> int:
         return sum(len(self._table(first)) for first in self._shards)
+
+    def updated(self, changes: Mapping[str, object]) -> "Shards":
+        """A copy with ``changes`` (key -> targets, packed or not) set: only their shards are opened, so
+        merging one conference's keys into a large lexicon costs those shards, not the whole table."""
+        new = Shards(dict(self._shards))
+        new._open = {first: dict(table) for first, table in self._open.items()}
+        for key, value in changes.items():
+            first = key[:1]
+            new._shards.setdefault(first, "")
+            new._table(first)[key] = value if isinstance(value, str) else _pack(value)  # type: ignore[arg-type]
+        return new
+
+    def packed(self) -> dict[str, str]:
+        """The shards as ``_shard`` writes them: opened ones joined again in key order, others as read."""
+        out: dict[str, str] = {}
+        for first in sorted(self._shards):
+            table = self._open.get(first)
+            if table is None:
+                packed = self._shards[first]
+            else:
+                packed = _ENTRY.join(f"{key.translate(_SEPARATORS)}{_KEY}{table[key]}" for key in sorted(table))
+            if packed:
+                out[first] = packed
+        return out
 
 
 def targets(lexicon: Mapping, direction: str, key: str) -> list[tuple[str, float, str]]:

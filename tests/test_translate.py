@@ -493,3 +493,21 @@ def test_cedict_disk_cache_round_trip(tmp_path, monkeypatch):
             {"集成": 1, "电路": 1, "集成电路": 1})
     finally:
         forget()  # later tests load the real dictionary again
+
+
+def test_a_merge_into_a_loaded_lexicon_writes_what_a_whole_table_merge_writes(tmp_path):
+    """index._merge_touched leaves the shards of untouched keys packed (Shards.updated / packed)."""
+    from pressarchive import index
+
+    base = T.build_lexicon_from_texts(["新能源汽车产业 and industrial clusters in 上海", "集成电路 semiconductors"],
+                                      names=[("Zhang Hongtao", "张宏韬")])
+    T.save_lexicon(base, tmp_path / "base.json")
+    fresh = T.build_lexicon_from_texts(["产业集群 and new energy vehicles", "green factories 绿色工厂"])
+    merged = index._merge_touched(T, T.load_lexicon(tmp_path / "base.json"), fresh)
+    assert isinstance(merged["en"], T.Shards)
+    T.save_lexicon(merged, tmp_path / "shards.json")
+    whole = T.merge_lexicon(T.build_lexicon_from_texts(["新能源汽车产业 and industrial clusters in 上海", "集成电路 semiconductors"],
+                                                       names=[("Zhang Hongtao", "张宏韬")]), fresh)
+    T.save_lexicon(whole, tmp_path / "whole.json")
+    assert (tmp_path / "shards.json").read_bytes() == (tmp_path / "whole.json").read_bytes()
+    assert T.targets(T.load_lexicon(tmp_path / "shards.json"), "zh", "产业集群")
