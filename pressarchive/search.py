@@ -373,10 +373,13 @@ def _drop_subsumed_phrases(alts: list) -> list:
     words) was most of such a query's time. The phrase's turns still rank by that word."""
     from whoosh import query as wq
 
+    def leaves(alt) -> list:
+        return [alt] if alt.is_leaf() else list(alt.leaves())
+
     def words(alt) -> set[tuple[str, str]] | None:
-        leaves = list(alt.leaves()) if not alt.is_leaf() else [alt]
+        """(field, word) of every term and phrase word; None when there are other kinds of leaves."""
         out: set[tuple[str, str]] = set()
-        for leaf in leaves:
+        for leaf in leaves(alt):
             if isinstance(leaf, wq.Term):
                 out.add((leaf.fieldname, _text(leaf.text)))
             elif isinstance(leaf, wq.Phrase):
@@ -385,16 +388,17 @@ def _drop_subsumed_phrases(alts: list) -> list:
                 return None
         return out
 
-    single = [w for alt in alts if not any(isinstance(l, wq.Phrase) for l in (alt.leaves() if not alt.is_leaf() else [alt]))
-              for w in [words(alt)] if w]
-    kept = []
-    for alt in alts:
-        has_phrase = any(isinstance(l, wq.Phrase) for l in (alt.leaves() if not alt.is_leaf() else [alt]))
-        mine = words(alt) if has_phrase else None
-        if mine and any(other <= mine and {f for f, _ in other} == {f for f, _ in mine} for other in single):
-            continue
-        kept.append(alt)
-    return kept
+    def is_phrase(alt) -> bool:
+        return any(isinstance(leaf, wq.Phrase) for leaf in leaves(alt))
+
+    singles = [w for w in (words(alt) for alt in alts if not is_phrase(alt)) if w]
+
+    def subsumed(alt) -> bool:
+        mine = words(alt) if is_phrase(alt) else None
+        fields = {f for f, _ in mine} if mine else set()
+        return bool(mine) and any(w <= mine and {f for f, _ in w} == fields for w in singles)
+
+    return [alt for alt in alts if not subsumed(alt)]
 
 
 def _has_word(reader, word: str) -> bool:
