@@ -32,6 +32,7 @@ MAX_QUERY_CHARS = 1000
 # Matches are counted up to this many (or the page size, if larger); beyond it a search reports
 # "at least COUNT_LIMIT": an exact count is a second pass over every match (docs/performance.md).
 COUNT_LIMIT = 1000
+COUNT_DEFAULT = object()  # count_limit not given: COUNT_LIMIT
 
 # fields searched by words without a field name, with their weights
 DEFAULT_FIELDS = {"text": 1.0, "cjk": 0.7, "question": 0.35, "qcjk": 0.25, "speaker": 0.3}
@@ -646,7 +647,7 @@ def search(
     sort: str = "relevance",
     translate: bool = True,
     progress=None,
-    count_limit: Any = "default",
+    count_limit: Any = COUNT_DEFAULT,
 ) -> SearchResult:
     """Search the archive (building or refreshing its index first when needed, reporting to
     ``progress(done, total)`` while it does). Matches are counted up to ``count_limit`` (None:
@@ -663,7 +664,7 @@ def search(
 
 def search_index(ix, get_record, query: str | None, filters: Filters | None = None, limit: int = 10,
                  sort: str = "relevance", translate: bool = True, index_dir: Path | None = None,
-                 count_limit: Any = "default") -> SearchResult:
+                 count_limit: Any = COUNT_DEFAULT) -> SearchResult:
     """Search an open Whoosh index; ``get_record(conference id)`` supplies the records for hits."""
     from whoosh import query as wq
     from whoosh import sorting
@@ -746,7 +747,7 @@ def _count(searcher, results, q, fq, fetch: int, count_limit: int | None) -> tup
         return shown, True
     both = q if fq is None else wq.And([q, fq])
     docs = searcher.docs_for_query(both)
-    if count_limit == "default":
+    if count_limit is COUNT_DEFAULT:  # read at call time, so the setting can be changed
         count_limit = COUNT_LIMIT
     if count_limit is None:
         return sum(1 for _ in docs), True
