@@ -761,11 +761,17 @@ def _parsed(sources: list[str], given: dict[str, Any]):
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
     from functools import partial
 
     with ProcessPoolExecutor(procs, mp_context=multiprocessing.get_context("spawn")) as pool:
         try:
             yield pool.map(partial(read_and_parse, given=given), sources, chunksize=4)
+        except BrokenProcessPool as err:  # a worker was killed (out of memory, a signal)
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise ArchiveError("a process parsing the transcripts stopped; the batches stored before it are kept",
+                               hint="add the folder again (stored files are skipped as unchanged); "
+                                    "PRESSARCHIVE_BUILD_PROCS=1 parses in one process") from err
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise

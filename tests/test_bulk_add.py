@@ -89,3 +89,34 @@ def test_bulk_add_parses_in_worker_processes_with_the_same_outcomes(archive_home
     assert parallel == serial
     assert [s for s, *_ in parallel].count("failed") == 2 and parallel[3][0] == "failed"
     assert Archive(tmp_path / "one").ids() == Archive(tmp_path / "two").ids()
+
+
+def test_a_parsing_worker_that_dies_is_one_error_and_stored_batches_stay(archive_home, tmp_path, monkeypatch):
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from pressarchive.errors import ArchiveError
+
+    monkeypatch.setattr(store, "BATCH_SIZE", 3)
+    monkeypatch.setattr(index, "PARALLEL_MIN", 4)
+    monkeypatch.setattr(index, "BUILD_LEXICON", False)
+    monkeypatch.setenv(index.PROCS_ENV, "2")
+    real_map = ProcessPoolExecutor.map
+
+    def dying_map(self, fn, *iterables, **kwargs):
+        for n, result in enumerate(real_map(self, fn, *iterables, **kwargs)):
+            if n == 4:  # after the first batch of three was stored
+                raise BrokenProcessPool("a child process terminated abruptly")
+            yield result
+
+    monkeypatch.setattr(ProcessPoolExecutor, "map", dying_map)
+    archive = Archive(archive_home)
+    files = [str(f) for f in transcripts(tmp_path / "t", "dying", 8)]
+    with pytest.raises(ArchiveError) as err:
+        archive.add_sources(files)
+    assert "stopped" in err.value.message and "\n" not in err.value.message
+    assert len(archive.ids()) == 3  # the first batch, whole
+    monkeypatch.setattr(ProcessPoolExecutor, "map", real_map)
+    again = archive.add_sources(files)
+    assert [o.status for o in again] == ["unchanged"] * 3 + ["added"] * 5
+    assert len(found(archive, "trade")) == 8
