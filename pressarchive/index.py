@@ -640,7 +640,14 @@ def _rebuild(archive: "Archive", progress: Progress | None = None, only_if_stale
 
 
 def _swap(new: Path, index_dir: Path) -> None:
-    """Put the freshly built folder ``new`` in place of ``index_dir`` (renames, then clean-up)."""
+    """Put the freshly built folder ``new`` in place of ``index_dir`` (renames, then clean-up).
+
+    Hidden files in ``index_dir`` are not the index's (Whoosh and this module never write one): they
+    are carried over, so a checkout's ``index/.gitkeep`` survives a rebuild."""
+    if index_dir.is_dir():
+        for p in index_dir.iterdir():
+            if p.name.startswith(".") and p.is_file() and not (new / p.name).exists():
+                shutil.copy2(p, new / p.name)
     old = None
     if index_dir.exists() or index_dir.is_symlink():
         old = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.old-", dir=index_dir.parent))

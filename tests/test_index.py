@@ -282,3 +282,12 @@ def test_a_build_finished_by_another_process_is_not_repeated(archive, monkeypatc
     # this process saw no index, then waited for the lock while another one built it
     ix = index._rebuild(archive, only_if_stale=True)
     assert built == [] and ix.doc_count() == 9
+
+
+def test_a_rebuild_keeps_hidden_files_that_are_not_the_index(archive):
+    """A checkout's index/.gitkeep survives `pressarchive reindex` (the folder is swapped whole)."""
+    index.rebuild(archive).close()
+    (archive.index_dir / ".gitkeep").write_text("", encoding="utf-8")
+    index.rebuild(archive).close()
+    assert (archive.index_dir / ".gitkeep").is_file()
+    assert index.stale_conferences(archive, index.read_state(archive.index_dir)) == ([], [])
