@@ -5,10 +5,11 @@
   text as written.
 * ``bilingual_analyzer``: English words lower-cased and stemmed (Porter, with a short list of words
   it must not touch, such as "news"); Chinese runs segmented into words by rjieba (jieba-rs), one
-  position per word, so phrase queries work in both languages.
-* ``cjk_analyzer``: Chinese character bigrams (plus unigrams when indexing), one position per
-  character, for a parallel field: any run of two or more Chinese characters is found as a phrase
-  of bigrams, whatever jieba made of the surrounding text (sub-word recall).
+  position per word, so phrase queries work in both languages; indexing adds the dictionary words
+  inside longer words at the longer word's position (``subwords``).
+* ``cjk_bigram_analyzer``: Chinese character bigrams (plus each run's last character when indexing),
+  one position per character, for a parallel field: any run of two or more Chinese characters is
+  found as a phrase of bigrams, whatever jieba made of the surrounding text (sub-word recall).
 * ``name_analyzer``: names, titles and organisations: folded and lower-cased, never stemmed.
 
 rjieba (~0.13 s to load its dictionary) and OpenCC are imported only when the text holds Chinese.
@@ -230,10 +231,9 @@ def segment(run: str) -> list[tuple[str, int, int]]:
     return [(w, s, e) for w, s, e in _jieba().tokenize(run)]
 
 
-def subwords(run: str) -> dict[tuple[int, int], list[tuple[str, int, int]]]:
+def subwords(run: str, words: list[tuple[str, int, int]]) -> dict[tuple[int, int], list[tuple[str, int, int]]]:
     """The dictionary words inside jieba's longer words (jieba's search mode: 制造 in 制造业, 产业 in
-    汽车产业), keyed by the (start, end) of the word holding them."""
-    words = _jieba().tokenize(run)
+    汽车产业), keyed by the (start, end) of the word holding them; ``words`` is ``segment(run)``."""
     if all(e - s <= 2 for _, s, e in words):
         return {}
     spans = {(s, e) for _, s, e in words}
@@ -343,8 +343,9 @@ class BilingualTokenizer(Tokenizer):
             yield from _latin_words(text, last, run.start())
             base = run.start()
             group = run.group()
-            within = subwords(group) if inner else {}
-            for word, s, e in segment(group):
+            segmented = segment(group)
+            within = subwords(group, segmented) if inner else {}
+            for word, s, e in segmented:
                 parts = [(w, base + ps, base + pe) for w, ps, pe in within.get((s, e), ())]
                 yield word, base + s, base + e, True, parts
             last = run.end()
