@@ -48,6 +48,7 @@ FIELDS = {
 }
 MAX_HINT_VALUES = 30
 _HAN = re.compile(r"[\u3400-\u9fff]")
+_HAN_WORD = re.compile(r"[\u3400-\u9fff]+")
 _QUOTES = str.maketrans({c: '"' for c in "“”„‟〝〞＂「」『』"} | {"（": "(", "）": ")"})
 _FIELD_REF = re.compile(r"(?<![\w.\-:])([A-Za-z_][A-Za-z_]*):")
 _QUOTED = re.compile(r'"[^"]*"')
@@ -225,7 +226,7 @@ def _han_words(sub, fields: tuple[str, ...]) -> tuple[str, ...] | None:
         words = tuple(_text(w) for w in sub.words)
     else:
         return None
-    return words if words and all(re.fullmatch(r"[\u3400-\u9fff]+", w) for w in words) else None
+    return words if words and all(_HAN_WORD.fullmatch(w) for w in words) else None
 
 
 def _bigram_string(sub) -> str | None:
@@ -570,16 +571,14 @@ def highlight_spans(text: str, wanted: Wanted) -> list[tuple[int, int]]:
         wanted = Wanted(words=wanted.words - chinese, phrases=wanted.phrases,
                         strings=sorted(set(wanted.strings) | chinese, key=len, reverse=True))
     if wanted.words or wanted.phrases:
-        tokens = [(t.text, t.pos, t.startchar, t.endchar)
-                  for t in bilingual_analyzer()(text, positions=True, chars=True, mode="query")]
-        spans.extend((s, e) for w, _, s, e in tokens if w in wanted.words)
-        at: dict[tuple[int, str], tuple[int, int]] = {}  # (position, word) -> span; sub-words share a position
-        for w, pos, s, e in tokens:
-            at.setdefault((pos, w), (s, e))
+        tokens = [(t.text, t.startchar, t.endchar) for t in bilingual_analyzer()(text, chars=True, mode="query")]
+        words = [w for w, _, _ in tokens]
+        spans.extend((s, e) for w, s, e in tokens if w in wanted.words)
         for phrase in wanted.phrases:
-            for w, pos, s, _ in tokens:
-                if w == phrase[0] and all((pos + k, phrase[k]) in at for k in range(1, len(phrase))):
-                    spans.append((s, at[(pos + len(phrase) - 1, phrase[-1])][1]))
+            n = len(phrase)
+            for i in range(len(words) - n + 1):
+                if tuple(words[i:i + n]) == phrase:
+                    spans.append((tokens[i][1], tokens[i + n - 1][2]))
     if wanted.strings:
         folded, offsets = fold_with_offsets(text)
         for p in wanted.strings:
