@@ -478,15 +478,13 @@ def _build_part(home: str, folder: str, ids: list[str], part: int, procs: int, q
         zh: Counter = Counter()
         en: Counter = Counter()
         unreported = 0
-        for cid in ids:
-            record = archive.get(cid)
+        for record in _loaded(archive, ids, entries, texts, names):
             for doc in documents(record):
                 writer.add_document(**doc)
-            entries[cid] = _entry(archive, record)
-            if translate is not None:
-                _collect_terms(record, texts, names)
-                if len(texts) >= LEXICON_CHUNK:
+            if len(texts) >= LEXICON_CHUNK:
+                if translate is not None:
                     _count_terms(translate, texts, zh, en)
+                texts.clear()
             unreported += 1
             if unreported >= 8:
                 queue.put(("progress", part, unreported))
@@ -610,20 +608,13 @@ def _rebuild(archive: "Archive", progress: Progress | None = None, only_if_stale
             if procs > 1:
                 built = _build_parallel(archive, tmp, ids, procs, progress)
                 entries = built["entries"]
-                _save_lexicon_counts(tmp, built["zh"], built["en"], built["names"])
+                _save_lexicon(tmp, [], built["names"], (built["zh"], built["en"]))
             else:
                 entries = {}
                 texts: list[str] = []
                 names: list[tuple[str | None, str | None]] = []
-
-                def records() -> Iterator["Record"]:
-                    for cid in ids:
-                        record = archive.get(cid)
-                        entries[cid] = _entry(archive, record)
-                        _collect_terms(record, texts, names)
-                        yield record
-
-                ix = build_in(FileStorage(str(tmp)), records(), progress, len(ids))
+                records = _loaded(archive, ids, entries, texts, names)
+                ix = build_in(FileStorage(str(tmp)), records, progress, len(ids))
                 ix.close()
                 _save_lexicon(tmp, texts, names)
             _write_state(tmp, entries, _lexicon_version())
@@ -692,18 +683,10 @@ def update(archive: "Archive", added: list["Record | str"] = (), removed: list[s
         added_ids = [a if isinstance(a, str) else a.conference.id for a in added]
         texts: list[str] = []
         names: list[tuple[str | None, str | None]] = []
-
-        def records() -> Iterator["Record"]:
-            for item in added:
-                record = archive.get(item) if isinstance(item, str) else item
-                conferences[record.conference.id] = _entry(archive, record)
-                _collect_terms(record, texts, names)
-                yield record
-
         try:
             for cid in [*removed, *added_ids]:
                 writer.delete_by_term("conference", cid)
-            add_records(writer, records(), progress, len(added))
+            add_records(writer, _loaded(archive, added, conferences, texts, names), progress, len(added))
         except BaseException:
             writer.cancel()
             raise
@@ -723,6 +706,17 @@ def update(archive: "Archive", added: list["Record | str"] = (), removed: list[s
 
 
 # --- cross-language lexicon (translate.py) ------------------------------------------------------
+def _loaded(archive: "Archive", items: Iterable["Record | str"], entries: dict[str, Any], texts: list[str],
+            names: list[tuple[str | None, str | None]]) -> Iterator["Record"]:
+    """The records of ``items`` (records, or ids loaded one at a time), each one's state-file entry
+    put in ``entries`` and its paragraphs and speaker names in ``texts`` / ``names`` (for the lexicon)."""
+    for item in items:
+        record = archive.get(item) if isinstance(item, str) else item
+        entries[record.conference.id] = _entry(archive, record)
+        _collect_terms(record, texts, names)
+        yield record
+
+
 def _collect_terms(record: "Record", texts: list[str], names: list[tuple[str | None, str | None]]) -> None:
     texts.extend(p for t in record.turns for p in t.paragraphs)
     names.extend((s.name, s.name_zh) for s in record.speakers if s.name or s.name_zh)
@@ -769,34 +763,23 @@ def refresh_lexicon(archive: "Archive") -> None:
         lock.release()
 
 
-def _save_lexicon(index_dir: Path, texts: list[str], names: list[tuple[str | None, str | None]]) -> None:
-    """Build translate.py's lexicon from the indexed texts (best effort: search works without it)."""
+def _save_lexicon(index_dir: Path, texts: list[str], names: list[tuple[str | None, str | None]],
+                  counts: tuple[Any, Any] | None = None) -> None:
+    """Build translate.py's lexicon from the indexed ``texts`` and/or term ``counts`` already made
+    (``translate.terms_from_texts``, summed); best effort: search works without it."""
     translate = _translate()
     if translate is None:
         return
-    try:
-        _build_and_save(translate, index_dir, texts, names)
-    except Exception:  # noqa: BLE001 - no lexicon only means no cross-language expansion
-        (index_dir / translate.LEXICON_FILE).unlink(missing_ok=True)
+    from collections import Counter
 
-
-def _save_lexicon_counts(index_dir: Path, zh, en, names: list[tuple[str | None, str | None]]) -> None:
-    """``_save_lexicon`` from term counts already made (``translate.terms_from_texts``, summed)."""
-    translate = _translate()
-    if translate is None:
-        return
     try:
+        zh, en = counts if counts is not None else (Counter(), Counter())
+        if texts:
+            _count_terms(translate, texts, zh, en)
         lexicon = translate.build_lexicon(zh, en, names=names, zh_complete=True)
         translate.save_lexicon(lexicon, index_dir / translate.LEXICON_FILE)
     except Exception:  # noqa: BLE001 - no lexicon only means no cross-language expansion
         (index_dir / translate.LEXICON_FILE).unlink(missing_ok=True)
-
-
-def _build_and_save(translate, index_dir: Path, texts: list[str], names: list[tuple[str | None, str | None]]) -> None:
-    from pressarchive.analysis import fold
-
-    lexicon = translate.build_lexicon_from_texts(texts, names=names, fold=fold)
-    translate.save_lexicon(lexicon, index_dir / translate.LEXICON_FILE)
 
 
 def _merge_lexicon(index_dir: Path, texts: list[str], names: list[tuple[str | None, str | None]]) -> None:
