@@ -10,7 +10,7 @@ import sys
 import click
 
 from pressarchive import __version__
-from pressarchive.errors import PressArchiveError
+from pressarchive.errors import BusyError, PressArchiveError
 
 
 class Context:
@@ -189,6 +189,27 @@ def reindex_cmd(ctx: Context) -> None:
     with render.batch_progress(total, "Indexing") as bar:
         count = ctx.archive.reindex(progress=lambda *a, **k: bar.advance(), on_wait=render.waiting_for_lock)
     render.console().print(f"indexed {count} conferences", soft_wrap=True)
+
+
+@cli.command("compact")
+@click.option("--quiet", is_flag=True, help="Print nothing (as when `add` starts it in the background).")
+@pass_ctx
+def compact_cmd(ctx: Context, quiet: bool) -> None:
+    """Merge the search index's small segments into one (`add` starts this in the background)."""
+    from pressarchive import index
+
+    outcome = index.compact(ctx.archive)
+    if outcome is None:
+        if quiet:
+            return
+        raise BusyError("another process is writing the search index", hint="wait for it to finish, then try again")
+    if not quiet:
+        from pressarchive import render
+
+        before, after = outcome
+        text = f"merged the small segments: {before} segments, now {after}" if after < before \
+            else f"nothing to merge ({before} segment{'s' if before != 1 else ''})"
+        render.console().print(text, soft_wrap=True)
 
 
 @cli.command("check")

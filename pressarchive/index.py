@@ -40,6 +40,13 @@ BUILD_LIMITMB = 256
 UPDATE_LIMITMB = 64  # Whoosh's default, for an update of a few conferences
 REBUILD_BELOW = 32  # ensure_index rebuilds rather than updates when more than this many and more than
 # the indexed conferences changed (a bulk add into a small archive)
+# Segments: an update writes one segment and merges none (Whoosh's default merge folded the small
+# segments into the update now and then: 1.5 s more on one add in nine at 10,000 conferences). A
+# segment holding at most SMALL_SHARE of the documents is small; once MERGE_AT are, they are merged
+# into one by `compact`, which an update starts in the background (docs/archive.md, "Segments").
+SMALL_SHARE = 0.05
+MERGE_AT = 6
+MERGE_ENV = "PRESSARCHIVE_MERGE"  # "background" (default), "inline" (in the update itself) or "off"
 
 Progress = Callable[[int, int], None]  # progress(done, total), called once per conference
 
@@ -690,7 +697,7 @@ def update(archive: "Archive", added: list["Record | str"] = (), removed: list[s
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        writer.commit(merge=False)  # small segments are merged by compact(), started below
         for cid in set(removed) - set(added_ids):
             conferences.pop(cid, None)
         if added:
@@ -702,7 +709,99 @@ def update(archive: "Archive", added: list["Record | str"] = (), removed: list[s
     finally:
         if lock.is_locked:
             lock.release()
-    return _open(index_dir)
+    ix = _open(index_dir)
+    if merge_due(ix):
+        start_merge(archive)
+    return ix
+
+
+# --- merging small segments ---------------------------------------------------------------------
+def _small_segments(segments: list) -> list:
+    total = sum(seg.doc_count_all() for seg in segments)
+    return [seg for seg in segments if seg.doc_count_all() <= total * SMALL_SHARE]
+
+
+def merge_due(ix) -> bool:
+    """Whether MERGE_AT or more of the index's segments are small."""
+    try:
+        return len(_small_segments(ix._segments())) >= MERGE_AT
+    except Exception:  # noqa: BLE001 - an unreadable table of contents: the next search reports it
+        return False
+
+
+def _merge_small(writer, segments: list) -> list:
+    """A Whoosh merge policy: the small segments (at least two) merged into the segment written."""
+    from whoosh.reading import SegmentReader
+
+    small = _small_segments(segments)
+    if len(small) < 2:
+        return segments
+    for seg in small:
+        reader = SegmentReader(writer.storage, writer.schema, seg)
+        try:
+            writer.add_reader(reader)
+        finally:
+            reader.close()
+    return [seg for seg in segments if seg not in small]
+
+
+def compact(archive: "Archive", timeout: float = BUILD_TIMEOUT) -> tuple[int, int] | None:
+    """Merge the index's small segments into one: (segments before, after), (0, 0) when there is no
+    index yet, or None when another process holds the index lock for ``timeout`` seconds. The documents, the
+    state file and the lexicon are unchanged; searches running meanwhile read the old segments."""
+    from pressarchive import analysis  # noqa: F401 - first: it imports whoosh lightly
+    from whoosh.index import LockError
+
+    index_dir = Path(archive.index_dir)
+    try:
+        lock = _locked(archive, timeout)
+    except BusyError:
+        return None
+    try:
+        if read_state(index_dir) is None:
+            return 0, 0
+        ix = _open(index_dir)
+        before = len(ix._segments())
+        if len(_small_segments(ix._segments())) < 2:
+            return before, before
+        try:
+            writer = _fast_lengths(ix.writer(timeout=WRITER_TIMEOUT, limitmb=UPDATE_LIMITMB))
+        except LockError:
+            return None
+        try:
+            writer.commit(mergetype=_merge_small)
+        except BaseException:
+            writer.cancel()
+            raise
+        return before, len(_open(index_dir)._segments())
+    except OSError as err:
+        raise IndexError_(f"cannot write the search index in {index_dir}: {err.strerror or err}",
+                          hint="check that the archive folder is writable") from err
+    finally:
+        if lock.is_locked:
+            lock.release()
+
+
+def start_merge(archive: "Archive") -> None:
+    """Merge the small segments as MERGE_ENV says: in a detached `pressarchive compact` process that
+    outlives this one (the default), here and now ("inline"), or not at all ("off")."""
+    mode = os.environ.get(MERGE_ENV, "background").strip().lower()
+    if mode == "off":
+        return
+    if mode == "inline":
+        compact(archive)
+        return
+    import subprocess
+    import sys
+
+    try:
+        subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-m", "pressarchive", "--home", str(archive.home), "compact", "--quiet"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True, close_fds=True,
+        )
+    except OSError:  # no process to spare: merge here, the add takes longer once
+        compact(archive)
 
 
 # --- cross-language lexicon (translate.py) ------------------------------------------------------

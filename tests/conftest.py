@@ -26,6 +26,7 @@ def archive_home(tmp_path, monkeypatch) -> Path:
     home.mkdir()
     monkeypatch.setenv("PRESSARCHIVE_HOME", str(home))
     monkeypatch.setenv("PRESSARCHIVE_NO_SEED", "1")  # tests that want the sample seeded delete this
+    monkeypatch.setenv("PRESSARCHIVE_MERGE", "inline")  # no background merges outliving a test (test_compact.py)
     monkeypatch.delenv("PRESSARCHIVE_DEBUG", raising=False)
     return home
 

@@ -89,7 +89,7 @@ def transcripts(folder: Path, prefix: str, n: int, extra: str = "") -> list[Path
 
 def env(home: Path, **extra: str) -> dict[str, str]:
     e = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "PRESSARCHIVE_"))}
-    e.update(PRESSARCHIVE_HOME=str(home), PRESSARCHIVE_NO_SEED="1", **extra)
+    e.update(PRESSARCHIVE_HOME=str(home), PRESSARCHIVE_NO_SEED="1", PRESSARCHIVE_MERGE="inline", **extra)
     return e
 
 

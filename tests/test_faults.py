@@ -615,7 +615,7 @@ main(sys.argv[1:])
 
 def _child(home: Path, *args: str, slow: float) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "PRESSARCHIVE_"))}
-    env.update(PRESSARCHIVE_HOME=str(home), PRESSARCHIVE_NO_SEED="1", SLOW=str(slow))
+    env.update(PRESSARCHIVE_HOME=str(home), PRESSARCHIVE_NO_SEED="1", PRESSARCHIVE_MERGE="inline", SLOW=str(slow))
     return subprocess.Popen([sys.executable, "-c", DRIVER, *args], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 

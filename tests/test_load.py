@@ -61,7 +61,7 @@ Zhao Ming: That concludes today's press conference. Thank you.
 
 def _env(home: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "PRESSARCHIVE_"))}
-    env.update(PRESSARCHIVE_HOME=str(home), PRESSARCHIVE_NO_SEED="1", COLUMNS="120", **extra)
+    env.update(PRESSARCHIVE_HOME=str(home), PRESSARCHIVE_NO_SEED="1", PRESSARCHIVE_MERGE="inline", COLUMNS="120", **extra)
     return env
 
 

@@ -1,0 +1,110 @@
+"""Small segments: an update writes one segment and merges none; `compact` merges the small ones,
+started by the update in a detached process (or inline, as the other tests run it). Merging changes
+neither what a search finds nor the state file."""
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from pressarchive import index
+from pressarchive.cli import cli
+from pressarchive.search import search
+from pressarchive.store import Archive
+from test_concurrency import transcripts
+
+
+def segments(archive: Archive) -> int:
+    return len(index.open_index(archive)._segments())
+
+
+def found(archive: Archive, word: str) -> list[tuple[str, float]]:
+    return [(h["turn"]["id"], h["score"]) for h in search(archive, word, limit=500, translate=False).hits]
+
+
+def conferences(hits: list[tuple[str, float]]) -> int:
+    return len({turn_id.rsplit(":", 1)[0] for turn_id, _ in hits})
+
+
+@pytest.fixture
+def archive(archive_home, monkeypatch) -> Archive:
+    monkeypatch.setattr(index, "BUILD_LEXICON", False)
+    return Archive(archive_home)
+
+
+def add_each(archive: Archive, files) -> None:
+    for f in files:
+        assert archive.add(f.read_bytes(), f.name, None).status == "added"
+
+
+def test_an_update_merges_no_segment(archive, tmp_path, monkeypatch):
+    monkeypatch.setenv("PRESSARCHIVE_MERGE", "off")
+    add_each(archive, transcripts(tmp_path, "one", 5))
+    assert segments(archive) == 5
+
+
+def test_compact_merges_the_small_segments_and_changes_no_result(archive, tmp_path, monkeypatch):
+    monkeypatch.setenv("PRESSARCHIVE_MERGE", "off")
+    archive.add_sources([str(f) for f in transcripts(tmp_path / "bulk", "bulk", 40)])  # one big segment
+    add_each(archive, transcripts(tmp_path / "one", "one", 4))
+    assert segments(archive) == 5
+    before, state = found(archive, "trade"), index.read_state(archive.index_dir)
+    assert conferences(before) == 44
+    result = CliRunner().invoke(cli, ["compact"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "merged the small segments: 5 segments, now 2"
+    assert segments(archive) == 2
+    assert found(archive, "trade") == before
+    assert index.read_state(archive.index_dir) == state
+    again = CliRunner().invoke(cli, ["compact"])
+    assert again.output.strip() == "nothing to merge (2 segments)"
+    assert archive.check().ok
+
+
+def test_merges_start_once_enough_segments_are_small(archive, tmp_path, monkeypatch):
+    monkeypatch.setattr(index, "MERGE_AT", 3)
+    monkeypatch.setattr(index, "SMALL_SHARE", 0.2)
+    archive.add_sources([str(f) for f in transcripts(tmp_path / "bulk", "bulk", 20)])
+    counts = []
+    for f in transcripts(tmp_path / "one", "one", 6):
+        add_each(archive, [f])
+        counts.append(segments(archive))
+    assert counts == [2, 3, 2, 3, 2, 3]  # the third small segment triggers the merge (inline here)
+    assert conferences(found(archive, "trade")) == 26
+
+
+def test_an_update_starts_the_merge_in_the_background(archive, tmp_path, monkeypatch):
+    monkeypatch.setenv("PRESSARCHIVE_MERGE", "off")
+    archive.add_sources([str(f) for f in transcripts(tmp_path / "bulk", "bulk", 40)])
+    add_each(archive, transcripts(tmp_path / "one", "one", index.MERGE_AT - 1))
+    expected = found(archive, "trade")
+    monkeypatch.setenv("PRESSARCHIVE_MERGE", "background")
+    last = transcripts(tmp_path / "last", "last", 1)[0]
+    add_each(archive, [last])  # MERGE_AT small segments now: a detached `pressarchive compact` merges them
+    deadline = time.monotonic() + 60
+    while segments(archive) > 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert segments(archive) == 2
+    index._lock(archive, 60).acquire()  # the merging process is done with the index
+    assert conferences(found(archive, "trade")) == conferences(expected) + 1
+    assert archive.check().ok
+
+
+def test_compact_gives_way_to_a_writer(archive, tmp_path, monkeypatch):
+    monkeypatch.setenv("PRESSARCHIVE_MERGE", "off")
+    add_each(archive, transcripts(tmp_path, "one", 3))
+    lock = index._lock(archive, 1)
+    lock.acquire()
+    try:
+        assert index.compact(archive, timeout=0.1) is None
+    finally:
+        lock.release()
+
+
+def test_compact_without_an_index(archive):
+    result = CliRunner().invoke(cli, ["compact"])
+    assert result.exit_code == 0
+    assert result.output.strip() == "nothing to merge (0 segments)"
+    assert not os.path.exists(archive.index_dir / index.STATE_FILE)
