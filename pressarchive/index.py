@@ -186,7 +186,7 @@ def read_state(index_dir: Path) -> dict[str, Any] | None:
 def _write_state(index_dir: Path, conferences: dict[str, Any], lexicon: Any = None) -> None:
     """Write the state file atomically; ``lexicon`` is the translate.py lexicon version built."""
     data = json.dumps({"format": INDEX_FORMAT, "lexicon": lexicon, "conferences": conferences},
-                      ensure_ascii=False, indent=0)
+                      ensure_ascii=False, separators=(",", ":"))  # no indent: json's C encoder (17 vs 62 ms at 10,000)
     from pressarchive.atomic import atomic_open
 
     with atomic_open(Path(index_dir) / STATE_FILE) as handle:
@@ -267,10 +267,9 @@ def _read_mark(index_dir: Path) -> str | None:
         return None
 
 
-def _write_mark(index_dir: Path, mark: str | None) -> None:
-    """Remember a corpus state found in step with the index (a read-only archive simply checks again)."""
-    if mark is None:
-        return
+def _write_mark(index_dir: Path, mark: str) -> None:
+    """Remember a corpus state found in step with the index, with the index format and lexicon
+    version it was found with (a read-only archive simply checks again)."""
     try:
         from pressarchive.atomic import atomic_open
 
@@ -304,8 +303,21 @@ def _close(ix) -> None:
 def ensure_index(archive: "Archive", progress: Progress | None = None, lexicon: bool = True):
     """The archive's index, up to date: built when missing, unreadable or of another format,
     and updated for the conferences added, changed or removed since it was written; with
-    ``lexicon``, translate.py's lexicon is rebuilt too when its format changed."""
+    ``lexicon``, translate.py's lexicon is rebuilt too when its format changed.
+
+    When the mark file says the corpus, the index format and the lexicon are as last checked, the
+    index is opened without reading the state file (14 ms at 10,000 conferences, on every search)."""
     index_dir = Path(archive.index_dir)
+    corpus_mark = _corpus_mark(archive)
+    mark = (_read_mark(index_dir) or "").split(" ")
+    if corpus_mark is not None and mark[:2] == [corpus_mark, str(INDEX_FORMAT)] \
+            and (not lexicon or mark[2:] == [str(_lexicon_version())]) and (index_dir / STATE_FILE).is_file():
+        try:
+            ix = _open(index_dir)
+            _check_readable(ix, index_dir, keep=True)
+            return ix
+        except IndexError_:
+            pass  # the state file decides below: rebuilt
     state = read_state(index_dir)
     if state is None:
         return _rebuild(archive, progress, only_if_stale=True)
@@ -314,8 +326,7 @@ def ensure_index(archive: "Archive", progress: Progress | None = None, lexicon: 
         _check_readable(ix, index_dir, keep=True)
     except IndexError_:
         return _rebuild(archive, progress, only_if_stale=True)
-    corpus_mark = _corpus_mark(archive)
-    if corpus_mark is None or corpus_mark != _read_mark(index_dir):
+    if corpus_mark is None or corpus_mark != mark[0]:
         changed, removed = stale_conferences(archive, state)
         if len(changed) > max(len(state["conferences"]), REBUILD_BELOW):
             # more new conferences than indexed ones: one full build is cheaper than an update
@@ -326,9 +337,11 @@ def ensure_index(archive: "Archive", progress: Progress | None = None, lexicon: 
             _close(ix)
             ix = update(archive, changed, removed, progress=progress)  # records loaded one at a time
             state = read_state(index_dir) or state
-        _write_mark(index_dir, corpus_mark)
     if lexicon and state.get("lexicon") != _lexicon_version():
         refresh_lexicon(archive)
+        state = read_state(index_dir) or state
+    if corpus_mark is not None:
+        _write_mark(index_dir, f"{corpus_mark} {INDEX_FORMAT} {state.get('lexicon')}")
     return ix
 
 

@@ -167,6 +167,29 @@ def test_unchanged_corpus_skips_the_per_record_scan(archive, monkeypatch):
     assert scans == [1]
 
 
+
+def test_an_index_in_step_is_opened_without_reading_the_state_file(archive, monkeypatch):
+    index.ensure_index(archive).close()
+    index.ensure_index(archive).close()
+    real = index.read_state
+    reads = []
+    monkeypatch.setattr(index, "read_state", lambda d: reads.append(1) or real(d))
+    index.ensure_index(archive).close()
+    assert reads == []
+    # another lexicon version: the state file is read, the lexicon rebuilt, the state read again
+    refreshed = []
+    monkeypatch.setattr(index, "refresh_lexicon", lambda a: refreshed.append(1))
+    monkeypatch.setattr(index, "_lexicon_version", lambda: "another")
+    index.ensure_index(archive).close()
+    assert reads == [1, 1] and refreshed == [1]
+    index.ensure_index(archive, lexicon=False).close()  # no lexicon wanted: the mark is enough
+    assert reads == [1, 1]
+    # a state file gone or of another format is never skipped
+    (archive.index_dir / index.STATE_FILE).unlink()
+    monkeypatch.undo()
+    index.ensure_index(archive).close()
+    assert index.read_state(archive.index_dir) is not None
+
 def test_changed_record_is_reindexed_alone(archive, archive_home):
     index.ensure_index(archive).close()
     b = make_records()[1]
