@@ -64,6 +64,9 @@ def test_smoke_run_reports_every_row(tmp_path):
     (size,) = data["sizes"]
     assert size["ours_build"]["statuses"].get("failed", 0) == 0, size["ours_build"]["failed"]
     assert size["ours_add_cli"]["rc"] == 0, size["ours_add_cli"]["stderr"]
+    series = size["ours_add_series"]
+    assert len(series["seconds"]) == 2 and series["failed"] == 0  # --smoke: two adds in a row
+    assert "add one, slowest of 2 CLI adds in a row (s)" in report
     assert size["ours_cold"]["median_s"] is not None, size["ours_cold"]
     assert size["ours_queries"]["first_hits"] > 0
     assert size["base_build"]["conferences"] == size["ours_build"]["conferences"]
