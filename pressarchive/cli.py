@@ -195,7 +195,7 @@ def reindex_cmd(ctx: Context) -> None:
 @click.option("--quiet", is_flag=True, help="Print nothing (as when `add` starts it in the background).")
 @pass_ctx
 def compact_cmd(ctx: Context, quiet: bool) -> None:
-    """Merge the search index's small segments into one (`add` starts this in the background)."""
+    """Finish what adds leave to the background: new terms into the lexicon, small index segments merged."""
     from pressarchive import index
 
     outcome = index.compact(ctx.archive)
@@ -206,9 +206,13 @@ def compact_cmd(ctx: Context, quiet: bool) -> None:
     if not quiet:
         from pressarchive import render
 
-        before, after = outcome
-        text = f"merged the small segments: {before} segments, now {after}" if after < before \
-            else f"nothing to merge ({before} segment{'s' if before != 1 else ''})"
+        before, after, termed = outcome
+        done = []
+        if termed:
+            done.append(f"added the terms of {termed} conference{'s' if termed != 1 else ''} to the lexicon")
+        if after < before:
+            done.append(f"merged the small segments: {before} segments, now {after}")
+        text = "; ".join(done) if done else f"nothing to do ({before} segment{'s' if before != 1 else ''})"
         render.console().print(text, soft_wrap=True)
 
 

@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
@@ -40,13 +41,16 @@ BUILD_LIMITMB = 256
 UPDATE_LIMITMB = 64  # Whoosh's default, for an update of a few conferences
 REBUILD_BELOW = 32  # ensure_index rebuilds rather than updates when more than this many and more than
 # the indexed conferences changed (a bulk add into a small archive)
-# Segments: an update writes one segment and merges none (Whoosh's default merge folded the small
-# segments into the update now and then: 1.5 s more on one add in nine at 10,000 conferences). A
-# segment holding at most SMALL_SHARE of the documents is small; once MERGE_AT are, they are merged
-# into one by `compact`, which an update starts in the background (docs/archive.md, "Segments").
+# Work an update leaves to `compact`, which it starts in the background (docs/archive.md, "Segments
+# and lexicon"): merging small segments (Whoosh's default merge folded them into the update now and
+# then: 1.5 s more on one add in nine at 10,000 conferences) and adding the new conferences' terms to
+# the cross-language lexicon (0.3-0.6 s of every add at 10,000). A segment holding at most SMALL_SHARE
+# of the documents is small; once MERGE_AT are, they are merged into one.
 SMALL_SHARE = 0.05
 MERGE_AT = 6
+PENDING_FILE = "lexicon-pending.json"  # ids of conferences indexed whose terms the lexicon lacks yet
 MERGE_ENV = "PRESSARCHIVE_MERGE"  # "background" (default), "inline" (in the update itself) or "off"
+# ("off": no segment merge is started; the lexicon is then merged in the update, as with "inline")
 
 Progress = Callable[[int, int], None]  # progress(done, total), called once per conference
 
@@ -368,6 +372,22 @@ def _locked(archive: "Archive", timeout: float):
     return lock
 
 
+@contextmanager
+def _writing(archive: "Archive", timeout: float | None = None) -> Iterator[Any]:
+    """Hold the index lock (BusyError after ``timeout`` seconds, by default BUILD_TIMEOUT); a disk error
+    inside becomes one IndexError_ line. The lock may be released early inside (``update`` hands over
+    to ``rebuild``)."""
+    lock = _locked(archive, BUILD_TIMEOUT if timeout is None else timeout)
+    try:
+        yield lock
+    except OSError as err:
+        raise IndexError_(f"cannot write the search index in {archive.index_dir}: {err.strerror or err}",
+                          hint="check that the archive folder is writable") from err
+    finally:
+        if lock.is_locked:
+            lock.release()
+
+
 class _Lengths:
     """The ``doc_field_length`` of a new segment's per-document reader, each field's length column
     read once. Whoosh, writing the postings, looks a document's field length up for every posting
@@ -611,8 +631,7 @@ def _rebuild(archive: "Archive", progress: Progress | None = None, only_if_stale
     from whoosh.filedb.filestore import FileStorage
 
     index_dir = Path(archive.index_dir)
-    lock = _locked(archive, BUILD_TIMEOUT)
-    try:
+    with _writing(archive):
         if only_if_stale:
             current = _current(archive)
             if current is not None:
@@ -642,11 +661,6 @@ def _rebuild(archive: "Archive", progress: Progress | None = None, only_if_stale
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-    except OSError as err:
-        raise IndexError_(f"cannot write the search index in {index_dir}: {err.strerror or err}",
-                          hint="check that the archive folder is writable") from err
-    finally:
-        lock.release()
     return _open(index_dir)
 
 
@@ -681,8 +695,7 @@ def update(archive: "Archive", added: list["Record | str"] = (), removed: list[s
 
     index_dir = Path(archive.index_dir)
     added = list(added)
-    lock = _locked(archive, BUILD_TIMEOUT)
-    try:
+    with _writing(archive) as lock:
         state = read_state(index_dir)  # read under the lock: another writer may just have changed it
         try:
             ix = _open(index_dir) if state is not None else None
@@ -713,17 +726,14 @@ def update(archive: "Archive", added: list["Record | str"] = (), removed: list[s
         writer.commit(merge=False)  # small segments are merged by compact(), started below
         for cid in set(removed) - set(added_ids):
             conferences.pop(cid, None)
-        if added:
+        background = _merge_mode() == "background"
+        if added and background:
+            _add_pending(index_dir, added_ids)  # compact merges their terms, in the background
+        elif added:
             _merge_lexicon(index_dir, texts, names)
         _write_state(index_dir, conferences, state.get("lexicon"))
-    except OSError as err:
-        raise IndexError_(f"cannot write the search index in {index_dir}: {err.strerror or err}",
-                          hint="check that the archive folder is writable") from err
-    finally:
-        if lock.is_locked:
-            lock.release()
     ix = _open(index_dir)
-    if merge_due(ix):
+    if (background and added) or merge_due(ix):
         start_merge(archive)
     return ix
 
@@ -758,47 +768,82 @@ def _merge_small(writer, segments: list) -> list:
     return [seg for seg in segments if seg not in small]
 
 
-def compact(archive: "Archive", timeout: float = BUILD_TIMEOUT) -> tuple[int, int] | None:
-    """Merge the index's small segments into one: (segments before, after), (0, 0) when there is no
-    index yet, or None when another process holds the index lock for ``timeout`` seconds. The documents, the
-    state file and the lexicon are unchanged; searches running meanwhile read the old segments."""
+def compact(archive: "Archive", timeout: float | None = None) -> tuple[int, int, int] | None:
+    """Do what updates left: add the pending conferences' terms to the lexicon, then merge the
+    index's small segments into one. (segments before, after, conferences whose terms were added);
+    (0, 0, 0) when there is no index yet; None when another process holds the index lock for
+    ``timeout`` seconds. The documents and the state file are unchanged; searches running meanwhile
+    read the old segments."""
     from pressarchive import analysis  # noqa: F401 - first: it imports whoosh lightly
     from whoosh.index import LockError
 
     index_dir = Path(archive.index_dir)
     try:
-        lock = _locked(archive, timeout)
+        with _writing(archive, timeout):
+            if read_state(index_dir) is None:
+                return 0, 0, 0
+            termed = _merge_pending(archive)
+            ix = _open(index_dir)
+            before = len(ix._segments())
+            if len(_small_segments(ix._segments())) < 2:
+                return before, before, termed
+            try:
+                writer = _fast_lengths(ix.writer(timeout=WRITER_TIMEOUT, limitmb=UPDATE_LIMITMB))
+            except LockError:
+                return None
+            try:
+                writer.commit(mergetype=_merge_small)
+            except BaseException:
+                writer.cancel()
+                raise
+            return before, len(_open(index_dir)._segments()), termed
     except BusyError:
         return None
+
+
+def _merge_mode() -> str:
+    mode = os.environ.get(MERGE_ENV, "background").strip().lower()
+    return mode if mode in ("inline", "off") else "background"
+
+
+def _pending(index_dir: Path) -> list[str]:
     try:
-        if read_state(index_dir) is None:
-            return 0, 0
-        ix = _open(index_dir)
-        before = len(ix._segments())
-        if len(_small_segments(ix._segments())) < 2:
-            return before, before
-        try:
-            writer = _fast_lengths(ix.writer(timeout=WRITER_TIMEOUT, limitmb=UPDATE_LIMITMB))
-        except LockError:
-            return None
-        try:
-            writer.commit(mergetype=_merge_small)
-        except BaseException:
-            writer.cancel()
-            raise
-        return before, len(_open(index_dir)._segments())
-    except OSError as err:
-        raise IndexError_(f"cannot write the search index in {index_dir}: {err.strerror or err}",
-                          hint="check that the archive folder is writable") from err
-    finally:
-        if lock.is_locked:
-            lock.release()
+        ids = json.loads((Path(index_dir) / PENDING_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [i for i in ids if isinstance(i, str)] if isinstance(ids, list) else []
+
+
+def _add_pending(index_dir: Path, ids: list[str]) -> None:
+    """Note conferences whose terms the lexicon lacks (under the index lock)."""
+    from pressarchive.atomic import atomic_open
+
+    with atomic_open(Path(index_dir) / PENDING_FILE) as handle:
+        handle.write(json.dumps(list(dict.fromkeys([*_pending(index_dir), *ids])), ensure_ascii=False))
+
+
+def _merge_pending(archive: "Archive") -> int:
+    """Add the pending conferences' terms to the lexicon (under the index lock); how many there were.
+    A conference removed meanwhile is skipped; the list is cleared once the lexicon is saved."""
+    index_dir = Path(archive.index_dir)
+    ids = _pending(index_dir)
+    if ids:
+        texts: list[str] = []
+        names: list[tuple[str | None, str | None]] = []
+        for cid in ids:
+            try:
+                _collect_terms(archive.get(cid), texts, names)
+            except PressArchiveError:
+                continue
+        _merge_lexicon(index_dir, texts, names)
+    (index_dir / PENDING_FILE).unlink(missing_ok=True)
+    return len(ids)
 
 
 def start_merge(archive: "Archive") -> None:
-    """Merge the small segments as MERGE_ENV says: in a detached `pressarchive compact` process that
-    outlives this one (the default), here and now ("inline"), or not at all ("off")."""
-    mode = os.environ.get(MERGE_ENV, "background").strip().lower()
+    """Run `compact` as MERGE_ENV says: in a detached `pressarchive compact` process that outlives
+    this one (the default), here and now ("inline"), or not at all ("off")."""
+    mode = _merge_mode()
     if mode == "off":
         return
     if mode == "inline":
@@ -854,8 +899,7 @@ def _lexicon_version() -> Any:
 def refresh_lexicon(archive: "Archive") -> None:
     """Build the lexicon again from the whole corpus (translate.py's format changed)."""
     index_dir = Path(archive.index_dir)
-    lock = _locked(archive, BUILD_TIMEOUT)
-    try:
+    with _writing(archive):
         state = read_state(index_dir)
         if state is None or state.get("lexicon") == _lexicon_version():
             return
@@ -867,12 +911,8 @@ def refresh_lexicon(archive: "Archive") -> None:
             except PressArchiveError:
                 continue
         _save_lexicon(index_dir, texts, names)
+        (index_dir / PENDING_FILE).unlink(missing_ok=True)  # their terms are in: built from every conference
         _write_state(index_dir, state["conferences"], _lexicon_version())
-    except OSError as err:
-        raise IndexError_(f"cannot write the search index in {index_dir}: {err.strerror or err}",
-                          hint="check that the archive folder is writable") from err
-    finally:
-        lock.release()
 
 
 def _save_lexicon(index_dir: Path, texts: list[str], names: list[tuple[str | None, str | None]],

@@ -59,7 +59,7 @@ def test_compact_merges_the_small_segments_and_changes_no_result(archive, tmp_pa
     assert found(archive, "trade") == before
     assert index.read_state(archive.index_dir) == state
     again = CliRunner().invoke(cli, ["compact"])
-    assert again.output.strip() == "nothing to merge (2 segments)"
+    assert again.output.strip() == "nothing to do (2 segments)"
     assert archive.check().ok
 
 
@@ -84,9 +84,10 @@ def test_an_update_starts_the_merge_in_the_background(archive, tmp_path, monkeyp
     last = transcripts(tmp_path / "last", "last", 1)[0]
     add_each(archive, [last])  # MERGE_AT small segments now: a detached `pressarchive compact` merges them
     deadline = time.monotonic() + 60
-    while segments(archive) > 2 and time.monotonic() < deadline:
+    while (segments(archive) > 2 or index._pending(archive.index_dir)) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert segments(archive) == 2
+    assert index._pending(archive.index_dir) == []  # and the new conference's terms are in the lexicon
     index._lock(archive, 60).acquire()  # the merging process is done with the index
     assert conferences(found(archive, "trade")) == conferences(expected) + 1
     assert archive.check().ok
@@ -106,5 +107,47 @@ def test_compact_gives_way_to_a_writer(archive, tmp_path, monkeypatch):
 def test_compact_without_an_index(archive):
     result = CliRunner().invoke(cli, ["compact"])
     assert result.exit_code == 0
-    assert result.output.strip() == "nothing to merge (0 segments)"
+    assert result.output.strip() == "nothing to do (0 segments)"
     assert not os.path.exists(archive.index_dir / index.STATE_FILE)
+
+
+def lexicon_has(archive: Archive, direction: str, key: str) -> bool:
+    from pressarchive import translate
+
+    return bool(translate.targets(translate.load_lexicon(archive.index_dir / translate.LEXICON_FILE), direction, key))
+
+
+def test_an_added_conferences_terms_reach_the_lexicon_through_compact(archive_home, tmp_path, monkeypatch):
+    archive = Archive(archive_home)
+    monkeypatch.setenv("PRESSARCHIVE_MERGE", "background")
+    started = []
+    monkeypatch.setattr(index, "start_merge", lambda a: started.append(a))  # no process: compact by hand
+    add_each(archive, transcripts(tmp_path / "a", "first", 2))  # the first add builds the index whole
+    new = transcripts(tmp_path / "b", "chips", 1, extra="Li Hong: Semiconductor output grew. 半导体产量增长。\n")[0]
+    conference = archive.add(new.read_bytes(), new.name, None).conference_id
+    pending = index._pending(archive.index_dir)
+    assert len(pending) == 2 and pending[-1] == conference and len(started) == 2
+    assert not lexicon_has(archive, "en", "semiconductor")  # not yet: the add left it to compact
+    assert index.compact(archive) == (3, 3, 2)  # three segments, none small enough to merge
+    assert lexicon_has(archive, "en", "semiconductor") and lexicon_has(archive, "zh", "半导体")
+    assert index._pending(archive.index_dir) == []
+    hits = search(archive, "半导体", limit=10).hits  # the English turn, through its translation
+    assert any("Semiconductor" in " ".join(h["turn"]["paragraphs"]) for h in hits)
+
+
+def test_inline_merges_the_lexicon_in_the_update(archive_home, tmp_path):
+    archive = Archive(archive_home)  # PRESSARCHIVE_MERGE=inline (conftest)
+    add_each(archive, transcripts(tmp_path, "chips", 1, extra="Li Hong: Semiconductor output grew. 半导体产量增长。\n"))
+    assert lexicon_has(archive, "en", "semiconductor")
+    assert not (archive.index_dir / index.PENDING_FILE).exists()
+
+
+def test_a_rebuilt_lexicon_clears_the_pending_list(archive_home, tmp_path, monkeypatch):
+    archive = Archive(archive_home)
+    monkeypatch.setenv("PRESSARCHIVE_MERGE", "background")
+    monkeypatch.setattr(index, "start_merge", lambda a: None)
+    add_each(archive, transcripts(tmp_path, "chips", 2, extra="Li Hong: Semiconductor output grew. 半导体产量增长。\n"))
+    assert index._pending(archive.index_dir)
+    monkeypatch.setattr(index, "_lexicon_version", lambda: "another")
+    index.refresh_lexicon(archive)
+    assert index._pending(archive.index_dir) == [] and lexicon_has(archive, "en", "semiconductor")
