@@ -193,12 +193,14 @@ def reindex_cmd(ctx: Context) -> None:
 
 @cli.command("compact")
 @click.option("--quiet", is_flag=True, help="Print nothing (as when `add` starts it in the background).")
+@click.option("--if-due", is_flag=True,
+              help="As the run an add starts: merge segments only once six are small, and stop for a writer.")
 @pass_ctx
-def compact_cmd(ctx: Context, quiet: bool) -> None:
+def compact_cmd(ctx: Context, quiet: bool, if_due: bool) -> None:
     """Finish what adds leave to the background: new terms into the lexicon, small index segments merged."""
     from pressarchive import index
 
-    outcome = index.compact(ctx.archive)
+    outcome = index.compact(ctx.archive, merge_at=index.MERGE_AT if if_due else 2, give_way=if_due)
     if outcome is None:
         if quiet:
             return

@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover
 INDEX_FORMAT = 5  # bump whenever the schema or the analysers change: old indexes are rebuilt
 STATE_FILE = "pressarchive-index.json"
 LOCK_SUFFIX = ".lock"
+WANTED_SUFFIX = ".wanted"  # beside the lock: a writer is waiting for it (see _locked, compact)
 WRITER_TIMEOUT = 10.0  # seconds to wait for Whoosh's write lock
 BUILD_TIMEOUT = 120.0  # seconds to wait for another process building the same index
 RECORD_FILE = "record.json"  # the store's layout: corpus/<id>/record.json
@@ -358,12 +360,42 @@ def _lock(archive: "Archive", timeout: float):
     return FileLock(str(index_dir.parent / f".{index_dir.name}{LOCK_SUFFIX}"), timeout=timeout)
 
 
-def _locked(archive: "Archive", timeout: float):
+def _wanted(archive: "Archive") -> Path:
+    """The file a writer waiting for the index lock touches, so that a background merge gives way."""
+    index_dir = Path(archive.index_dir)
+    return index_dir.parent / f".{index_dir.name}{WANTED_SUFFIX}"
+
+
+def _merge_wanted(wanted: Path) -> bool:
+    try:
+        return time.time() - wanted.stat().st_mtime < BUILD_TIMEOUT  # older: its writer is gone
+    except OSError:
+        return False
+
+
+def _locked(archive: "Archive", timeout: float, announce: bool = True):
+    """The index lock, acquired; BusyError after ``timeout`` seconds. While it waits, a writer says so
+    (``announce``) and a background `compact` merging segments gives way within a segment."""
     from filelock import Timeout
 
     lock = _lock(archive, timeout)
     try:
-        lock.acquire()
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            if timeout <= 0:
+                raise
+            wanted = _wanted(archive)
+            if announce:
+                try:
+                    wanted.touch()
+                except OSError:
+                    pass
+            try:
+                lock.acquire()
+            finally:
+                if announce:
+                    wanted.unlink(missing_ok=True)
     except Timeout as err:
         raise BusyError(f"another process is writing the search index ({lock.lock_file})",
                         hint="wait for it to finish, then try again") from err
@@ -373,11 +405,11 @@ def _locked(archive: "Archive", timeout: float):
 
 
 @contextmanager
-def _writing(archive: "Archive", timeout: float | None = None) -> Iterator[Any]:
+def _writing(archive: "Archive", timeout: float | None = None, announce: bool = True) -> Iterator[Any]:
     """Hold the index lock (BusyError after ``timeout`` seconds, by default BUILD_TIMEOUT); a disk error
     inside becomes one IndexError_ line. The lock may be released early inside (``update`` hands over
     to ``rebuild``)."""
-    lock = _locked(archive, BUILD_TIMEOUT if timeout is None else timeout)
+    lock = _locked(archive, BUILD_TIMEOUT if timeout is None else timeout, announce)
     try:
         yield lock
     except OSError as err:
@@ -752,14 +784,23 @@ def merge_due(ix) -> bool:
         return False
 
 
-def _merge_small(writer, segments: list) -> list:
-    """A Whoosh merge policy: the small segments (at least two) merged into the segment written."""
+class _GiveWay(Exception):
+    """A writer is waiting for the index lock: the background merge stops and is tried again later."""
+
+
+def _merge_small(writer, segments: list, wanted: Path | None = None) -> list:
+    """A Whoosh merge policy: the small segments (at least two) merged into the segment written;
+    _GiveWay before a segment when ``wanted`` says a writer waits (unless the small segments have
+    piled up to four times MERGE_AT: then the merge finishes whoever waits)."""
     from whoosh.reading import SegmentReader
 
     small = _small_segments(segments)
     if len(small) < 2:
         return segments
+    must = len(small) >= 4 * MERGE_AT
     for seg in small:
+        if wanted is not None and not must and _merge_wanted(wanted):
+            raise _GiveWay()
         reader = SegmentReader(writer.storage, writer.schema, seg)
         try:
             writer.add_reader(reader)
@@ -768,9 +809,13 @@ def _merge_small(writer, segments: list) -> list:
     return [seg for seg in segments if seg not in small]
 
 
-def compact(archive: "Archive", timeout: float | None = None) -> tuple[int, int, int] | None:
+def compact(archive: "Archive", timeout: float | None = None, merge_at: int = 2,
+            give_way: bool = False) -> tuple[int, int, int] | None:
     """Do what updates left: add the pending conferences' terms to the lexicon, then merge the
-    index's small segments into one. (segments before, after, conferences whose terms were added);
+    index's small segments into one when there are ``merge_at`` of them (an update's background run
+    passes MERGE_AT: merging two small segments after every add would cost what it saves). With
+    ``give_way`` (the background run) the merge stops when a writer comes for the lock.
+    (segments before, after, conferences whose terms were added);
     (0, 0, 0) when there is no index yet; None when another process holds the index lock for
     ``timeout`` seconds. The documents and the state file are unchanged; searches running meanwhile
     read the old segments."""
@@ -778,21 +823,25 @@ def compact(archive: "Archive", timeout: float | None = None) -> tuple[int, int,
     from whoosh.index import LockError
 
     index_dir = Path(archive.index_dir)
+    wanted = _wanted(archive) if give_way else None
     try:
-        with _writing(archive, timeout):
+        with _writing(archive, timeout, announce=not give_way):
             if read_state(index_dir) is None:
                 return 0, 0, 0
             termed = _merge_pending(archive)
             ix = _open(index_dir)
             before = len(ix._segments())
-            if len(_small_segments(ix._segments())) < 2:
+            if len(_small_segments(ix._segments())) < max(2, merge_at):
                 return before, before, termed
             try:
                 writer = _fast_lengths(ix.writer(timeout=WRITER_TIMEOUT, limitmb=UPDATE_LIMITMB))
             except LockError:
                 return None
             try:
-                writer.commit(mergetype=_merge_small)
+                writer.commit(mergetype=lambda w, segments: _merge_small(w, segments, wanted))
+            except _GiveWay:
+                writer.cancel()
+                return before, before, termed
             except BaseException:
                 writer.cancel()
                 raise
@@ -847,19 +896,19 @@ def start_merge(archive: "Archive") -> None:
     if mode == "off":
         return
     if mode == "inline":
-        compact(archive)
+        compact(archive, merge_at=MERGE_AT)
         return
     import subprocess
     import sys
 
     try:
         subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "pressarchive", "--home", str(archive.home), "compact", "--quiet"],
+            [sys.executable, "-m", "pressarchive", "--home", str(archive.home), "compact", "--quiet", "--if-due"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True, close_fds=True,
         )
     except OSError:  # no process to spare: merge here, the add takes longer once
-        compact(archive)
+        compact(archive, merge_at=MERGE_AT)
 
 
 # --- cross-language lexicon (translate.py) ------------------------------------------------------

@@ -151,3 +151,51 @@ def test_a_rebuilt_lexicon_clears_the_pending_list(archive_home, tmp_path, monke
     monkeypatch.setattr(index, "_lexicon_version", lambda: "another")
     index.refresh_lexicon(archive)
     assert index._pending(archive.index_dir) == [] and lexicon_has(archive, "en", "semiconductor")
+
+
+def test_a_background_merge_gives_way_to_a_waiting_writer(archive, tmp_path, monkeypatch):
+    monkeypatch.setenv("PRESSARCHIVE_MERGE", "off")
+    archive.add_sources([str(f) for f in transcripts(tmp_path / "bulk", "bulk", 40)])
+    add_each(archive, transcripts(tmp_path / "one", "one", 4))
+    wanted = index._wanted(archive)
+    wanted.touch()  # a writer waits for the lock
+    assert index.compact(archive, merge_at=2, give_way=True) == (5, 5, 0)
+    assert segments(archive) == 5 and not index._lock(archive, 0).is_locked
+    assert index.compact(archive, merge_at=2) == (5, 2, 0)  # `pressarchive compact` does not give way
+    add_each(archive, transcripts(tmp_path / "two", "two", 3))
+    os.utime(wanted, (time.time() - index.BUILD_TIMEOUT - 1,) * 2)  # its writer is long gone
+    assert index.compact(archive, merge_at=2, give_way=True) == (5, 3, 0)  # the 4 merged are no longer small
+    wanted.unlink()
+
+
+def test_a_pile_of_small_segments_is_merged_whoever_waits(archive, tmp_path, monkeypatch):
+    monkeypatch.setenv("PRESSARCHIVE_MERGE", "off")
+    monkeypatch.setattr(index, "MERGE_AT", 1)  # four small segments are a pile
+    archive.add_sources([str(f) for f in transcripts(tmp_path / "bulk", "bulk", 40)])
+    add_each(archive, transcripts(tmp_path / "one", "one", 4))
+    index._wanted(archive).touch()
+    assert index.compact(archive, merge_at=2, give_way=True) == (5, 2, 0)
+
+
+def test_a_waiting_writer_says_so_and_tidies_up(archive, tmp_path, monkeypatch):
+    import threading
+
+    monkeypatch.setenv("PRESSARCHIVE_MERGE", "off")
+    add_each(archive, transcripts(tmp_path, "one", 1))
+    holder = index._lock(archive, 1)
+    holder.acquire()
+    seen = []
+
+    def write():
+        with index._writing(archive, timeout=10):
+            seen.append("written")
+
+    t = threading.Thread(target=write)
+    t.start()
+    deadline = time.monotonic() + 10
+    while not index._wanted(archive).exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert index._merge_wanted(index._wanted(archive))
+    holder.release()
+    t.join()
+    assert seen == ["written"] and not index._wanted(archive).exists()
