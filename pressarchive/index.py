@@ -17,8 +17,9 @@ import os
 import shutil
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import lru_cache
+from itertools import count
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
@@ -32,6 +33,7 @@ INDEX_FORMAT = 5  # bump whenever the schema or the analysers change: old indexe
 STATE_FILE = "pressarchive-index.json"
 LOCK_SUFFIX = ".lock"
 WANTED_SUFFIX = ".wanted"  # beside the lock: a writer is waiting for it (see _locked, compact)
+_WAITERS = count()  # numbers this process's wanted files
 WRITER_TIMEOUT = 10.0  # seconds to wait for Whoosh's write lock
 BUILD_TIMEOUT = 120.0  # seconds to wait for another process building the same index
 RECORD_FILE = "record.json"  # the store's layout: corpus/<id>/record.json
@@ -51,6 +53,7 @@ REBUILD_BELOW = 32  # ensure_index rebuilds rather than updates when more than t
 SMALL_SHARE = 0.05
 MERGE_AT = 6
 PENDING_FILE = "lexicon-pending.json"  # ids of conferences indexed whose terms the lexicon lacks yet
+PENDING_MAX = 64  # more pending than this (the background `compact` never ran): an update merges them
 MERGE_ENV = "PRESSARCHIVE_MERGE"  # "background" (default), "inline" (in the update itself) or "off"
 # ("off": no segment merge is started; the lexicon is then merged in the update, as with "inline")
 
@@ -311,13 +314,15 @@ def ensure_index(archive: "Archive", progress: Progress | None = None, lexicon: 
     and updated for the conferences added, changed or removed since it was written; with
     ``lexicon``, translate.py's lexicon is rebuilt too when its format changed.
 
-    When the mark file says the corpus, the index format and the lexicon are as last checked, the
-    index is opened without reading the state file (14 ms at 10,000 conferences, on every search)."""
+    When the mark file says the corpus, the index format, the lexicon and the state file itself are
+    as last checked, the index is opened without reading the state file (14 ms at 10,000
+    conferences, on every search)."""
     index_dir = Path(archive.index_dir)
     corpus_mark = _corpus_mark(archive)
     mark = (_read_mark(index_dir) or "").split(" ")
-    if corpus_mark is not None and mark[:2] == [corpus_mark, str(INDEX_FORMAT)] \
-            and (not lexicon or mark[2:] == [str(_lexicon_version())]) and (index_dir / STATE_FILE).is_file():
+    stamp = _state_stamp(index_dir)
+    if corpus_mark is not None and stamp is not None and mark[:2] == [corpus_mark, str(INDEX_FORMAT)] \
+            and mark[3:] == [stamp] and (not lexicon or mark[2:3] == [str(_lexicon_version())]):
         try:
             ix = _open(index_dir)
             _check_readable(ix, index_dir, keep=True)
@@ -347,8 +352,17 @@ def ensure_index(archive: "Archive", progress: Progress | None = None, lexicon: 
         refresh_lexicon(archive)
         state = read_state(index_dir) or state
     if corpus_mark is not None:
-        _write_mark(index_dir, f"{corpus_mark} {INDEX_FORMAT} {state.get('lexicon')}")
+        _write_mark(index_dir, f"{corpus_mark} {INDEX_FORMAT} {state.get('lexicon')} {_state_stamp(index_dir)}")
     return ix
+
+
+def _state_stamp(index_dir: Path) -> str | None:
+    """The state file's modification time and size: a mark names the state file it was made with."""
+    try:
+        st = (Path(index_dir) / STATE_FILE).stat()
+    except OSError:
+        return None
+    return f"{st.st_mtime_ns}:{st.st_size}"
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -361,16 +375,22 @@ def _lock(archive: "Archive", timeout: float):
 
 
 def _wanted(archive: "Archive") -> Path:
-    """The file a writer waiting for the index lock touches, so that a background merge gives way."""
+    """The prefix of the files that writers waiting for the index lock touch, one each
+    (``.index.wanted.<pid>-<n>``), so that a background merge gives way."""
     index_dir = Path(archive.index_dir)
     return index_dir.parent / f".{index_dir.name}{WANTED_SUFFIX}"
 
 
 def _merge_wanted(wanted: Path) -> bool:
-    try:
-        return time.time() - wanted.stat().st_mtime < BUILD_TIMEOUT  # older: its writer is gone
-    except OSError:
-        return False
+    """Whether a writer waits: a wanted file younger than BUILD_TIMEOUT (older ones: their writer is gone)."""
+    now = time.time()
+    for path in wanted.parent.glob(wanted.name + ".*"):
+        try:
+            if now - path.stat().st_mtime < BUILD_TIMEOUT:
+                return True
+        except OSError:
+            continue
+    return False
 
 
 def _locked(archive: "Archive", timeout: float, announce: bool = True):
@@ -386,16 +406,16 @@ def _locked(archive: "Archive", timeout: float, announce: bool = True):
             if timeout <= 0:
                 raise
             wanted = _wanted(archive)
+            mine = wanted.with_name(f"{wanted.name}.{os.getpid()}-{next(_WAITERS)}")
             if announce:
-                try:
-                    wanted.touch()
-                except OSError:
-                    pass
+                with suppress(OSError):
+                    mine.touch()
             try:
                 lock.acquire()
             finally:
                 if announce:
-                    wanted.unlink(missing_ok=True)
+                    with suppress(OSError):
+                        mine.unlink(missing_ok=True)
     except Timeout as err:
         raise BusyError(f"another process is writing the search index ({lock.lock_file})",
                         hint="wait for it to finish, then try again") from err
@@ -759,8 +779,9 @@ def update(archive: "Archive", added: list["Record | str"] = (), removed: list[s
         for cid in set(removed) - set(added_ids):
             conferences.pop(cid, None)
         background = _merge_mode() == "background"
-        if added and background:
-            _add_pending(index_dir, added_ids)  # compact merges their terms, in the background
+        if added and background:  # compact merges their terms, in the background
+            if _add_pending(index_dir, added_ids) > PENDING_MAX:  # no background run got through
+                _merge_pending(archive)
         elif added:
             _merge_lexicon(index_dir, texts, names)
         _write_state(index_dir, conferences, state.get("lexicon"))
@@ -863,20 +884,23 @@ def _pending(index_dir: Path) -> list[str]:
     return [i for i in ids if isinstance(i, str)] if isinstance(ids, list) else []
 
 
-def _add_pending(index_dir: Path, ids: list[str]) -> None:
-    """Note conferences whose terms the lexicon lacks (under the index lock)."""
+def _add_pending(index_dir: Path, ids: list[str]) -> int:
+    """Note conferences whose terms the lexicon lacks (under the index lock); how many are pending."""
     from pressarchive.atomic import atomic_open
 
+    pending = list(dict.fromkeys([*_pending(index_dir), *ids]))
     with atomic_open(Path(index_dir) / PENDING_FILE) as handle:
-        handle.write(json.dumps(list(dict.fromkeys([*_pending(index_dir), *ids])), ensure_ascii=False))
+        handle.write(json.dumps(pending, ensure_ascii=False))
+    return len(pending)
 
 
 def _merge_pending(archive: "Archive") -> int:
-    """Add the pending conferences' terms to the lexicon (under the index lock); how many there were.
-    A conference removed meanwhile is skipped; the list is cleared once the lexicon is saved."""
+    """Add the pending conferences' terms to the lexicon (under the index lock); how many were added.
+    A conference removed meanwhile is skipped; the list is cleared once the lexicon is saved, and
+    kept for the next try when it could not be."""
     index_dir = Path(archive.index_dir)
     ids = _pending(index_dir)
-    if ids:
+    if ids and _translate() is not None:
         texts: list[str] = []
         names: list[tuple[str | None, str | None]] = []
         for cid in ids:
@@ -884,7 +908,8 @@ def _merge_pending(archive: "Archive") -> int:
                 _collect_terms(archive.get(cid), texts, names)
             except PressArchiveError:
                 continue
-        _merge_lexicon(index_dir, texts, names)
+        if not _merge_lexicon(index_dir, texts, names):
+            return 0
     (index_dir / PENDING_FILE).unlink(missing_ok=True)
     return len(ids)
 
@@ -983,19 +1008,21 @@ def _save_lexicon(index_dir: Path, texts: list[str], names: list[tuple[str | Non
         (index_dir / translate.LEXICON_FILE).unlink(missing_ok=True)
 
 
-def _merge_lexicon(index_dir: Path, texts: list[str], names: list[tuple[str | None, str | None]]) -> None:
-    """Merge the added conferences' terms into the lexicon, so they can be translation targets.
+def _merge_lexicon(index_dir: Path, texts: list[str], names: list[tuple[str | None, str | None]]) -> bool:
+    """Merge the added conferences' terms into the lexicon, so they can be translation targets;
+    False when that failed (the lexicon then only misses the new terms).
 
     Rebuilding it from the whole corpus would cost a full pass; a removed conference's targets stay
     until the next rebuild (they then match nothing, which is harmless).
     """
     translate = _translate()
     if translate is None:
-        return
+        return True
     try:
         _merge_into(translate, index_dir, texts, names)
     except Exception:  # noqa: BLE001 - a stale lexicon only misses the new terms
-        pass
+        return False
+    return True
 
 
 def _merge_into(translate, index_dir: Path, texts: list[str], names: list[tuple[str | None, str | None]]) -> None:

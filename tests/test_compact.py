@@ -16,6 +16,16 @@ from pressarchive.store import Archive
 from test_concurrency import transcripts
 
 
+def wanted_file(archive: Archive):
+    prefix = index._wanted(archive)
+    return prefix.with_name(prefix.name + ".test")
+
+
+def wanted_files(archive: Archive) -> list:
+    prefix = index._wanted(archive)
+    return sorted(prefix.parent.glob(prefix.name + ".*"))
+
+
 def segments(archive: Archive) -> int:
     return len(index.open_index(archive)._segments())
 
@@ -88,7 +98,9 @@ def test_an_update_starts_the_merge_in_the_background(archive, tmp_path, monkeyp
         time.sleep(0.2)
     assert segments(archive) == 2
     assert index._pending(archive.index_dir) == []  # and the new conference's terms are in the lexicon
-    index._lock(archive, 60).acquire()  # the merging process is done with the index
+    done = index._lock(archive, 60)
+    done.acquire()  # the merging process is done with the index
+    done.release()
     assert conferences(found(archive, "trade")) == conferences(expected) + 1
     assert archive.check().ok
 
@@ -157,7 +169,7 @@ def test_a_background_merge_gives_way_to_a_waiting_writer(archive, tmp_path, mon
     monkeypatch.setenv("PRESSARCHIVE_MERGE", "off")
     archive.add_sources([str(f) for f in transcripts(tmp_path / "bulk", "bulk", 40)])
     add_each(archive, transcripts(tmp_path / "one", "one", 4))
-    wanted = index._wanted(archive)
+    wanted = wanted_file(archive)
     wanted.touch()  # a writer waits for the lock
     assert index.compact(archive, merge_at=2, give_way=True) == (5, 5, 0)
     assert segments(archive) == 5 and not index._lock(archive, 0).is_locked
@@ -173,7 +185,7 @@ def test_a_pile_of_small_segments_is_merged_whoever_waits(archive, tmp_path, mon
     monkeypatch.setattr(index, "MERGE_AT", 1)  # four small segments are a pile
     archive.add_sources([str(f) for f in transcripts(tmp_path / "bulk", "bulk", 40)])
     add_each(archive, transcripts(tmp_path / "one", "one", 4))
-    index._wanted(archive).touch()
+    wanted_file(archive).touch()
     assert index.compact(archive, merge_at=2, give_way=True) == (5, 2, 0)
 
 
@@ -190,12 +202,46 @@ def test_a_waiting_writer_says_so_and_tidies_up(archive, tmp_path, monkeypatch):
         with index._writing(archive, timeout=10):
             seen.append("written")
 
-    t = threading.Thread(target=write)
-    t.start()
+    threads = [threading.Thread(target=write) for _ in range(2)]
+    for t in threads:
+        t.start()
     deadline = time.monotonic() + 10
-    while not index._wanted(archive).exists() and time.monotonic() < deadline:
+    while len(wanted_files(archive)) < 2 and time.monotonic() < deadline:
         time.sleep(0.01)
     assert index._merge_wanted(index._wanted(archive))
     holder.release()
-    t.join()
-    assert seen == ["written"] and not index._wanted(archive).exists()
+    while len(seen) < 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    for t in threads:
+        t.join()
+    assert seen == ["written"] * 2 and wanted_files(archive) == []
+
+
+def test_pending_terms_stay_pending_when_the_lexicon_cannot_be_saved(archive_home, tmp_path, monkeypatch):
+    from pressarchive import translate
+
+    archive = Archive(archive_home)
+    monkeypatch.setenv("PRESSARCHIVE_MERGE", "background")
+    monkeypatch.setattr(index, "start_merge", lambda a: None)
+    add_each(archive, transcripts(tmp_path, "chips", 2, extra="Li Hong: Semiconductor output grew. 半导体产量增长。\n"))
+    real = translate.save_lexicon
+
+    def full(*a, **k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(translate, "save_lexicon", full)
+    assert index.compact(archive)[2] == 0
+    assert len(index._pending(archive.index_dir)) == 1  # kept for the next try
+    monkeypatch.setattr(translate, "save_lexicon", real)
+    assert index.compact(archive)[2] == 1 and lexicon_has(archive, "en", "semiconductor")
+
+
+def test_an_update_merges_the_pending_terms_when_no_background_run_got_through(archive_home, tmp_path, monkeypatch):
+    archive = Archive(archive_home)
+    monkeypatch.setenv("PRESSARCHIVE_MERGE", "background")
+    monkeypatch.setattr(index, "start_merge", lambda a: None)  # the detached process never runs
+    monkeypatch.setattr(index, "PENDING_MAX", 2)
+    add_each(archive, transcripts(tmp_path, "one", 3))
+    assert len(index._pending(archive.index_dir)) == 2
+    add_each(archive, transcripts(tmp_path / "b", "two", 1, extra="Li Hong: Semiconductor output grew. 半导体产量增长。\n"))
+    assert index._pending(archive.index_dir) == [] and lexicon_has(archive, "en", "semiconductor")

@@ -184,7 +184,13 @@ def test_an_index_in_step_is_opened_without_reading_the_state_file(archive, monk
     assert reads == [1, 1] and refreshed == [1]
     index.ensure_index(archive, lexicon=False).close()  # no lexicon wanted: the mark is enough
     assert reads == [1, 1]
-    # a state file gone or of another format is never skipped
+    # a state file damaged after the mark was written is read, and the index rebuilt
+    index.ensure_index(archive).close()
+    monkeypatch.undo()
+    (archive.index_dir / index.STATE_FILE).write_text("{not json", encoding="utf-8")
+    index.ensure_index(archive).close()
+    assert index.read_state(archive.index_dir) is not None
+    # a state file gone is never skipped
     (archive.index_dir / index.STATE_FILE).unlink()
     monkeypatch.undo()
     index.ensure_index(archive).close()
