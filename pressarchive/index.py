@@ -851,8 +851,9 @@ def compact(archive: "Archive", timeout: float | None = None, merge_at: int = 2,
                 return 0, 0, 0
             termed = _merge_pending(archive)
             ix = _open(index_dir)
-            before = len(ix._segments())
-            if len(_small_segments(ix._segments())) < max(2, merge_at):
+            segments = ix._segments()
+            before = len(segments)
+            if len(_small_segments(segments)) < max(2, merge_at):
                 return before, before, termed
             try:
                 writer = _fast_lengths(ix.writer(timeout=WRITER_TIMEOUT, limitmb=UPDATE_LIMITMB))
@@ -901,13 +902,7 @@ def _merge_pending(archive: "Archive") -> int:
     index_dir = Path(archive.index_dir)
     ids = _pending(index_dir)
     if ids and _translate() is not None:
-        texts: list[str] = []
-        names: list[tuple[str | None, str | None]] = []
-        for cid in ids:
-            try:
-                _collect_terms(archive.get(cid), texts, names)
-            except PressArchiveError:
-                continue
+        texts, names = _terms_of(archive, ids)
         if not _merge_lexicon(index_dir, texts, names):
             return 0
     (index_dir / PENDING_FILE).unlink(missing_ok=True)
@@ -948,6 +943,19 @@ def _loaded(archive: "Archive", items: Iterable["Record | str"], entries: dict[s
         yield record
 
 
+def _terms_of(archive: "Archive", ids: Iterable[str]) -> tuple[list[str], list[tuple[str | None, str | None]]]:
+    """The paragraphs and speaker names of the conferences ``ids`` (for the lexicon); an unreadable
+    or removed conference is skipped."""
+    texts: list[str] = []
+    names: list[tuple[str | None, str | None]] = []
+    for cid in ids:
+        try:
+            _collect_terms(archive.get(cid), texts, names)
+        except PressArchiveError:
+            continue
+    return texts, names
+
+
 def _collect_terms(record: "Record", texts: list[str], names: list[tuple[str | None, str | None]]) -> None:
     texts.extend(p for t in record.turns for p in t.paragraphs)
     names.extend((s.name, s.name_zh) for s in record.speakers if s.name or s.name_zh)
@@ -977,13 +985,7 @@ def refresh_lexicon(archive: "Archive") -> None:
         state = read_state(index_dir)
         if state is None or state.get("lexicon") == _lexicon_version():
             return
-        texts: list[str] = []
-        names: list[tuple[str | None, str | None]] = []
-        for cid in state["conferences"]:
-            try:
-                _collect_terms(archive.get(cid), texts, names)
-            except PressArchiveError:
-                continue
+        texts, names = _terms_of(archive, state["conferences"])
         _save_lexicon(index_dir, texts, names)
         (index_dir / PENDING_FILE).unlink(missing_ok=True)  # their terms are in: built from every conference
         _write_state(index_dir, state["conferences"], _lexicon_version())
