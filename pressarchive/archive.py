@@ -10,14 +10,14 @@ from __future__ import annotations
 import contextlib
 import os
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from pressarchive import index
 from pressarchive.corpus import STAGING, Corpus, settle
 from pressarchive.errors import ArchiveError, NotFoundError, PressArchiveError
-from pressarchive.records import Record, content_hash, is_safe_id
+from pressarchive.records import Record, content_hash, is_safe_id, source_warnings
 
 BATCH_SIZE = 32  # conferences stored (and indexed) per hold of the write lock
 _STAGING = STAGING
@@ -34,6 +34,7 @@ class AddOutcome:
     replaced: str | None = None  # the id of a stored conference this one replaced, when it differs
     reason: str | None = None  # for "failed": a one-line reason
     turns: int = 0
+    warnings: list[str] = field(default_factory=list)  # about the source itself (front matter not YAML)
 
 
 @dataclass
@@ -215,7 +216,8 @@ class Archive:
                         removed.add(cid)
                     changed[cid] = record
                 outcomes.append(
-                    AddOutcome(status, name, cid, record.conference.title, twin, turns=len(record.turns))
+                    AddOutcome(status, name, cid, record.conference.title, twin, turns=len(record.turns),
+                               warnings=source_warnings(record))
                 )
             self.corpus.sync()  # the new folders' renames are on disk before success is reported
             if journal[0]:
