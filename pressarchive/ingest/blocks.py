@@ -1,8 +1,8 @@
-"""What every reader (plain text, Markdown, HTML) produces: ``Block``s of cleaned lines."""
+"""What every reader (plain text, Markdown, HTML) produces: a ``Document`` of ``Block``s of cleaned lines."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -13,6 +13,17 @@ class Block:
     kind: str = "para"  # para | heading | caption | image
     line: int = 0
     quoted: bool = False  # inside a Markdown blockquote
+
+
+@dataclass
+class Document:
+    """What a reader produced: blocks plus hints the page itself gave (HTML <title>, meta date)."""
+
+    blocks: list[Block]
+    encoding: str
+    fmt: str  # text | markdown | html
+    hints: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # what the reader could not use (bad front matter)
 
 
 _SPACE = re.compile(r"[ \t\u00a0\u3000]+")

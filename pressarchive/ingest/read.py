@@ -8,23 +8,11 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
-from dataclasses import dataclass, field
 
 from pressarchive.errors import InputError
-from pressarchive.ingest.blocks import Block, clean_line
+from pressarchive.ingest.blocks import Block, Document, clean_line
 
 MAX_BYTES = 50 * 1024 * 1024
-
-
-@dataclass
-class Document:
-    """What a reader produced: blocks plus hints the page itself gave (HTML <title>, meta date)."""
-
-    blocks: list[Block]
-    encoding: str
-    fmt: str  # text | markdown | html
-    hints: dict[str, str] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)  # what the reader could not use (bad front matter)
 
 
 # --- encoding ---------------------------------------------------------------------------------
