@@ -70,7 +70,7 @@ def _timed_mix(queries: list, run_one, reps: int) -> tuple[dict, dict]:
 def w_queries(args: dict) -> dict:
     """Warm query mix through ``search.search``; also each query's expansions (for FTS5)."""
     from pressarchive.errors import QueryError
-    from pressarchive.store import Archive
+    from pressarchive.archive import Archive
 
     archive = Archive(Path(args["home"]))
     queries = args["queries"]
@@ -125,7 +125,7 @@ def w_fts_build(args: dict) -> dict:
     """FTS5 over the turns of our archive: the records are read first (not timed), then indexed."""
     import sqlite3
 
-    from pressarchive.store import Archive
+    from pressarchive.archive import Archive
 
     archive = Archive(Path(args["home"]))
     rows = []

@@ -46,7 +46,7 @@ def _key(query: str | None, filters: dict) -> str:
 def rankings(home: Path) -> dict:
     """key -> {"total", "hits": [[turn id, score], ...]} for every query, on a fresh sample archive."""
     from pressarchive import search as S
-    from pressarchive.store import Archive
+    from pressarchive.archive import Archive
 
     sys.path.insert(0, str(HERE))
     from conftest import sample_path
