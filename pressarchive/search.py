@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pressarchive import evaluate
 from pressarchive.errors import QueryError
 from pressarchive.expand import _expansion_matched, expand_query
 from pressarchive.highlight import Wanted, highlight_spans, wanted_for
@@ -110,15 +111,23 @@ def search_index(ix, get_record, query: str | None, filters: Filters | None = No
         fetch = limit * 2 + 10 if rerank else limit  # room to re-rank cross-language hits below
         # No term records (terms=True visits every match and defeats Whoosh's block skipping): the
         # terms each hit matched are looked up in the postings for the page only (_matched_terms).
-        results = searcher.search(q, limit=fetch, filter=fq, sortedby=sortedby)
-        total, exact = _count(searcher, results, q, fq, fetch, count_limit)
+        page = None
+        if sortedby is None and evaluate.enabled():  # relevance: NumPy over the postings, same scores
+            page = evaluate.top_docs(searcher, q, fq, fetch)
+        if page is not None:
+            top, matches = page
+            total, exact = _capped(matches, fetch, count_limit)
+            top = [(docnum, score, searcher.stored_fields(docnum)) for docnum, score in top]
+        else:
+            results = searcher.search(q, limit=fetch, filter=fq, sortedby=sortedby)
+            total, exact = _count(searcher, results, q, fq, fetch, count_limit)
+            top = [(hit.docnum, hit.score if sortedby is None else None, hit.fields()) for hit in results]
         terms = _terms(q) if text else set()
-        matched_by_doc = _matched_terms(searcher.reader(), [h.docnum for h in results], terms) if text else {}
+        matched_by_doc = _matched_terms(searcher.reader(), [t[0] for t in top], terms) if text else {}
         # (conference id, turn id, score, matched terms, the turn's language): records are loaded
         # for the page only, after the re-rank, which reads the language stored in the index
-        found = [(hit.get("conference") or hit["id"].rsplit(":", 1)[0], hit["id"],
-                  hit.score if sortedby is None else None, matched_by_doc.get(hit.docnum) or terms,
-                  hit.get("tlang")) for hit in results]
+        found = [(fields.get("conference") or fields["id"].rsplit(":", 1)[0], fields["id"], score,
+                  matched_by_doc.get(docnum) or terms, fields.get("tlang")) for docnum, score, fields in top]
     if rerank:
         found = _prefer_typed_language(found, text, expansions)
     records: dict[str, "Record"] = {}
@@ -135,6 +144,18 @@ def search_index(ix, get_record, query: str | None, filters: Filters | None = No
     query_terms = sorted(everything.words | {" ".join(p) for p in everything.phrases} | set(everything.strings))
     expansions = [{k: v for k, v in e.items() if not k.startswith("_")} for e in expansions]
     return SearchResult(hits=hits, total=total, query_terms=query_terms, expansions=expansions, total_exact=exact)
+
+
+def _capped(matches: int, fetch: int, count_limit: Any) -> tuple[int, bool]:
+    """(total, exact) of ``matches`` counted exactly, reported as ``_count`` would have counted them."""
+    if matches < fetch:
+        return matches, True
+    if count_limit is COUNT_DEFAULT:
+        count_limit = COUNT_LIMIT
+    if count_limit is None:
+        return matches, True
+    cap = max(int(count_limit), fetch)
+    return (matches, True) if matches <= cap else (cap, False)
 
 
 def _count(searcher, results, q, fq, fetch: int, count_limit: int | None) -> tuple[int, bool]:
