@@ -16,7 +16,8 @@ Whoosh's to the last bit or two (a union's sum may be added in another order) an
 the same, ties going to the lower document number as in Whoosh's collector. Leaves other than
 terms (phrases, prefixes, ranges) are scored by their own Whoosh matcher, enumerated into arrays;
 a node this module does not know (a NOT, a coordination scale, sorting) leaves the whole query to
-Whoosh (``top_docs`` returns None). ``PRESSARCHIVE_EVALUATOR=whoosh`` turns it off.
+Whoosh (``top_docs`` returns None). It runs from MIN_DOCS documents on;
+``PRESSARCHIVE_EVALUATOR=whoosh`` (or ``numpy``) decides instead.
 """
 from __future__ import annotations
 
@@ -32,8 +33,17 @@ class _Unsupported(Exception):
     """A node or scorer this evaluator does not reproduce: Whoosh evaluates the query."""
 
 
-def enabled() -> bool:
-    return os.environ.get(EVALUATOR_ENV, "").strip().lower() != "whoosh"
+# Below this many documents Whoosh's own matchers answer in a few milliseconds, and a one-off
+# search (the CLI) would pay NumPy's import (~0.08 s) for nothing.
+MIN_DOCS = 20_000
+
+
+def enabled(doc_count: int) -> bool:
+    """Evaluate here? ``PRESSARCHIVE_EVALUATOR=numpy`` or ``whoosh`` decides; by default, from MIN_DOCS."""
+    mode = os.environ.get(EVALUATOR_ENV, "").strip().lower()
+    if mode in ("whoosh", "numpy"):
+        return mode == "numpy"
+    return doc_count >= MIN_DOCS
 
 
 def top_docs(searcher, q, fq, limit: int) -> tuple[list[tuple[int, float]], int] | None:

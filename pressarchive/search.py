@@ -112,7 +112,7 @@ def search_index(ix, get_record, query: str | None, filters: Filters | None = No
         # No term records (terms=True visits every match and defeats Whoosh's block skipping): the
         # terms each hit matched are looked up in the postings for the page only (_matched_terms).
         page = None
-        if sortedby is None and evaluate.enabled():  # relevance: NumPy over the postings, same scores
+        if sortedby is None and evaluate.enabled(searcher.doc_count_all()):  # relevance: NumPy over the postings, same scores
             page = evaluate.top_docs(searcher, q, fq, fetch)
         if page is not None:
             top, matches = page
