@@ -261,6 +261,12 @@ def bench_size(turns: int, gen: Path, work: Path, queries: list, args, log) -> d
                  "loadavg_start": loadavg(), "builds": {}}
     home, db, base_ix = work / f"ours-{turns}", work / f"fts-{turns}.sqlite", work / f"base-{turns}"
     procs_list = [int(p) for p in args.build_procs.split(",")]
+    saved = home / "build-figures.json"
+    if args.reuse_build and saved.is_file():  # measure the queries again on a kept archive
+        log(f"[{turns:,}] reusing the build kept in {home} ({saved.name})")
+        res["builds"] = json.loads(saved.read_text(encoding="utf-8"))
+        res["build_reused"] = True
+        procs_list = []
     for procs in procs_list:
         if home.exists():
             shutil.rmtree(home)
@@ -271,6 +277,8 @@ def bench_size(turns: int, gen: Path, work: Path, queries: list, args, log) -> d
         b["loadavg"] = loadavg()
         res["builds"][str(procs)] = b
         log(f"[{turns:,}]   {b['turns']:,} turns, {b['seconds']:.1f} s, {b['mb_s']:.2f} MB/s, peak {b['peak_mb']:.0f} MB")
+    if procs_list:
+        saved.write_text(json.dumps(res["builds"]) + "\n", encoding="utf-8")
     res["index_bytes"] = run.du(home / "index")
     log(f"[{turns:,}] pressarchive warm queries ... (load {loadavg()})")
     prof = str(work / f"profile-queries-{turns}.prof") if args.profile else None
@@ -392,6 +400,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--adds", type=int, default=3, help="conferences added one CLI add after another (default 3)")
     ap.add_argument("--build-procs", default="2", help="build with these process counts, e.g. 1,2 (default 2)")
     ap.add_argument("--baseline-max", type=int, default=100_000, help="naive Whoosh up to this many turns")
+    ap.add_argument("--reuse-build", action="store_true",
+                    help="an archive kept by --keep is measured again, its build figures taken from then")
     ap.add_argument("--profile", action="store_true", help="cProfile the warm queries into WORK/")
     ap.add_argument("--keep", action="store_true", help="keep the archives (WORK/ours-N) for profiling")
     ap.add_argument("--json", type=Path, default=None)

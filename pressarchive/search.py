@@ -80,8 +80,9 @@ def search_index(ix, get_record, query: str | None, filters: Filters | None = No
     if not text and not (filters and filters.any()):
         raise QueryError("give a query or a filter", hint="e.g. pressarchive search 集成电路, or --speaker \"Li Feng\"")
     expansions: list[dict[str, Any]] = []
+    schema = ix.schema  # one read of the table of contents (Whoosh reads it on every access)
     if text:
-        q = parse_query(text, ix.schema)  # malformed queries fail before the index is opened
+        q = parse_query(text, schema)  # malformed queries fail before the index is opened
     by_date = sorting.MultiFacet([
         sorting.FieldFacet("date", reverse=True), sorting.FieldFacet("conference"), sorting.FieldFacet("seq"),
     ])
@@ -103,7 +104,7 @@ def search_index(ix, get_record, query: str | None, filters: Filters | None = No
         if text:
             q = _prefer_words(q, searcher.reader())
         if text and translate and index_dir is not None:
-            q, expansions = expand_query(q, text, ix.schema, index_dir, reader=searcher.reader())
+            q, expansions = expand_query(q, text, schema, index_dir, reader=searcher.reader())
         elif not text:
             q = wq.Every()
         fq = filter_query(searcher.reader(), filters)
