@@ -179,6 +179,49 @@ def pool(run: dict[str, list[dict]], queries: list[dict], judgments: dict, path:
     return n
 
 
+STOP = set("""about above after again against also among another because been before being below between
+both could does doing down during each even every from further have having here however into itself just
+least like made make many more most much must never once only other ought over same should since some
+still such than that their theirs them then there these they this those through under until very want
+were what when where which while whom with would your yours going think know said says tell thank thanks
+really right today yesterday question questions follow sorry president""".split())
+
+
+def qa_pairs(home: str, n: int = 30, seed: int = 15) -> list[dict]:
+    """``n`` question-answer pairs of the archive at ``home`` (a fixed seed), each with a query of the
+    three longest words of the question that its answer does not contain."""
+    import random
+
+    pairs = []
+    for record in sorted((Path(home) / "corpus").glob("*/record.json")):
+        data = json.loads(record.read_text(encoding="utf-8"))
+        turns = {t["id"]: t for t in data["turns"]}
+        for t in data["turns"]:
+            q = turns.get(t.get("question") or "")
+            if t["kind"] != "answer" or q is None or t.get("lang") != "en":
+                continue
+            answer_words = set(re.findall(r"[a-z]+", " ".join(t["paragraphs"]).lower()))
+            words = [w for w in dict.fromkeys(re.findall(r"[a-z]+", " ".join(q["paragraphs"]).lower()))
+                     if len(w) >= 5 and w not in STOP and w not in answer_words]
+            if len(words) >= 3:
+                pairs.append({"answer": t["id"], "question": q["id"],
+                              "query": " ".join(sorted(words, key=lambda w: (-len(w), w))[:3])})
+    random.Random(seed).shuffle(pairs)
+    return pairs[:n]
+
+
+def check_pairs(cmd: str, home: str, pairs: list[dict], within: int = 3) -> int:
+    """How many answers come within the first ``within`` hits of ``--kind answer`` for their query."""
+    env = dict(os.environ, PRESSARCHIVE_HOME=home)
+    found = 0
+    for p in pairs:
+        argv = shlex.split(cmd) + ["search", p["query"], "--kind", "answer", "--format", "json", "--limit", str(within)]
+        proc = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=600)
+        ids = [h["turn"]["id"] for h in json.loads(proc.stdout)["hits"]] if proc.returncode == 0 else []
+        found += p["answer"] in ids
+    return found
+
+
 def build(cmd: str, home: str) -> None:
     """Add the White House briefings and the sample to ``home`` (minutes, once)."""
     wh = SHARED / "real-archives" / "whitehouse"
@@ -199,12 +242,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pool", help="append the unjudged hits to this JSONL file")
     ap.add_argument("--per-query", action="store_true", help="print each query's figures")
     ap.add_argument("--only", help="comma-separated query ids")
+    ap.add_argument("--pairs", type=int, metavar="N", help="instead: N sampled question-answer pairs, each searched "
+                    "with three words found only in the question (--kind answer); how many answers are in the top 3")
     args = ap.parse_args(argv)
     queries = json.loads(QUERIES.read_text(encoding="utf-8"))["queries"]
     if args.only:
         wanted = set(args.only.split(","))
         queries = [q for q in queries if q["id"] in wanted]
     judgments = load_judgments()
+    if args.pairs:
+        pairs = qa_pairs(args.home, args.pairs)
+        found = check_pairs(args.cmd, args.home, pairs)
+        print(f"questions lead to answers: {found}/{len(pairs)} answers in the top 3 (--kind answer)")
+        return 0
     if args.run:
         run = json.loads(Path(args.run).read_text(encoding="utf-8"))
     else:
