@@ -273,6 +273,19 @@ def _limit(limit: str) -> int:
     return value
 
 
+def _count_option(value: str, option: str) -> int:
+    """A whole number, 0 or more, given to ``option``."""
+    from pressarchive.errors import QueryError
+
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise QueryError(f"{option} must be a whole number, 0 or more, not {value!r}")
+    return number
+
+
 @cli.command("search")
 @click.argument("query", required=False)
 @search_filter_options
@@ -280,23 +293,26 @@ def _limit(limit: str) -> int:
 @click.option("--sort", default="relevance", show_default=True, metavar="ORDER", help="relevance or date (newest first).")
 @click.option("--format", "fmt", default="table", show_default=True, metavar="FORMAT", help="table or json.")
 @click.option("--no-translate", is_flag=True, help="Do not add translations of the query's terms.")
+@click.option("--per-conference", "per_conference", default="3", show_default=True, metavar="N",
+              help="At most N hits from one conference while others match (0: no limit).")
 @pass_ctx
 def search_cmd(ctx: Context, query: str | None, limit: str, sort: str, fmt: str, no_translate: bool,
-               **filters) -> None:
+               per_conference: str, **filters) -> None:
     """Search turns: words, "phrases", AND/OR/NOT, -word, field:value; QUERY may be left out
     when a filter is given."""
     from pressarchive import render
     from pressarchive.search import Filters, search
 
     fmt, count = _format(fmt), _limit(limit)
+    cap = _count_option(per_conference, "--per-conference")
     with render.index_progress() as progress:
         result = search(ctx.archive, query, Filters(**filters), limit=count, sort=(sort or "").strip().lower(),
-                        translate=not no_translate, progress=progress)
+                        translate=not no_translate, progress=progress, per_conference=cap or None)
     if fmt == "json":
         render.print_json({
             "query": query, "filters": Filters(**filters).as_dict(), "sort": sort, "limit": count,
             "total": result.total, "total_exact": result.total_exact, "query_terms": result.query_terms, "expansions": result.expansions,
-            "hits": result.hits,
+            "held_back": result.held_back, "hits": result.hits,
         })
     else:
         render.search_results(result, query, sort)

@@ -30,6 +30,23 @@ def turn_dict(turn: Turn) -> dict[str, Any]:
     }
 
 
+def answer_dict(record: Record, turn: Turn) -> dict[str, Any]:
+    """A question's answer as shown under it in a hit (``answer``): the layout of ``question``."""
+    return {
+        "id": turn.id,
+        "seq": turn.seq,
+        "lang": turn.lang,
+        "paragraphs": list(turn.paragraphs),
+        "speaker": speaker_dict(record.speaker(turn.speaker)),
+    }
+
+
+def copy_dict(record: Record, turn: Turn) -> dict[str, Any]:
+    """A republished copy of a hit's passage (``copies``): its conference and turn id."""
+    conf = record.conference
+    return {"turn": turn.id, "conference": {name: getattr(conf, name) for name in ("id", "title", "date", "source")}}
+
+
 def make_hit(
     record: Record,
     turn: Turn,

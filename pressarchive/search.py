@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from pressarchive.errors import QueryError
+from pressarchive.grouping import PER_CONFERENCE, choose
+from pressarchive.hits import answer_dict, copy_dict
 from pressarchive.records import KINDS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -33,6 +35,7 @@ MAX_QUERY_CHARS = 1000
 # "at least COUNT_LIMIT": an exact count is a second pass over every match (docs/performance.md).
 COUNT_LIMIT = 1000
 COUNT_DEFAULT = object()  # count_limit not given: COUNT_LIMIT
+MAX_FETCH = 5000  # ranked turns read at most to fill a page (pairs folded, a few per conference)
 
 # fields searched by words without a field name, with their weights
 DEFAULT_FIELDS = {"text": 1.0, "cjk": 0.7, "question": 0.35, "qcjk": 0.25, "speaker": 0.3}
@@ -85,6 +88,7 @@ class SearchResult:
     query_terms: list[str] = field(default_factory=list)
     expansions: list[dict[str, Any]] = field(default_factory=list)
     total_exact: bool = True  # False: at least ``total`` turns matched (counting stopped there)
+    held_back: dict[str, int] = field(default_factory=dict)  # conference id -> matches beyond per_conference
 
 
 # --- the query ----------------------------------------------------------------------------------
@@ -647,6 +651,7 @@ def search(
     translate: bool = True,
     progress=None,
     count_limit: Any = COUNT_DEFAULT,
+    per_conference: int | None = PER_CONFERENCE,
 ) -> SearchResult:
     """Search the archive (building or refreshing its index first when needed, reporting to
     ``progress(done, total)`` while it does). Matches are counted up to ``count_limit`` (None:
@@ -656,17 +661,23 @@ def search(
     ix = ensure_index(archive, progress, lexicon=translate)
     try:
         return search_index(ix, archive.get, query, filters, limit, sort, translate,
-                            index_dir=Path(archive.index_dir), count_limit=count_limit)
+                            index_dir=Path(archive.index_dir), count_limit=count_limit,
+                            per_conference=per_conference)
     finally:
         ix.close()
 
 
 def search_index(ix, get_record, query: str | None, filters: Filters | None = None, limit: int = 10,
                  sort: str = "relevance", translate: bool = True, index_dir: Path | None = None,
-                 count_limit: Any = COUNT_DEFAULT) -> SearchResult:
-    """Search an open Whoosh index; ``get_record(conference id)`` supplies the records for hits."""
+                 count_limit: Any = COUNT_DEFAULT, per_conference: int | None = PER_CONFERENCE) -> SearchResult:
+    """Search an open Whoosh index; ``get_record(conference id)`` supplies the records for hits.
+    A question and its answer are one hit, republished copies of a passage one hit, and at most
+    ``per_conference`` hits come from one conference while others have matches (None: no cap;
+    relevance order only)."""
     from whoosh import query as wq
     from whoosh import sorting
+
+    from pressarchive.ranking import weighting
 
     if sort not in SORTS:
         raise QueryError(f"unknown sort {sort!r}", hint="sorts: " + ", ".join(SORTS))
@@ -688,9 +699,9 @@ def search_index(ix, get_record, query: str | None, filters: Filters | None = No
             from whoosh.searching import Searcher
 
             ix.checked_reader = None
-            searcher = Searcher(reader, fromindex=ix)
+            searcher = Searcher(reader, fromindex=ix, weighting=weighting())
         else:
-            searcher = ix.searcher()
+            searcher = ix.searcher(weighting=weighting())
     except Exception as err:  # noqa: BLE001
         from pressarchive.errors import IndexError_
 
@@ -704,34 +715,54 @@ def search_index(ix, get_record, query: str | None, filters: Filters | None = No
             q = wq.Every()
         fq = filter_query(searcher.reader(), filters)
         rerank = bool(expansions) and sortedby is None
-        fetch = limit * 2 + 10 if rerank else limit  # room to re-rank cross-language hits below
-        # No term records (terms=True visits every match and defeats Whoosh's block skipping): the
-        # terms each hit matched are looked up in the postings for the page only (_matched_terms).
-        results = searcher.search(q, limit=fetch, filter=fq, sortedby=sortedby)
-        total, exact = _count(searcher, results, q, fq, fetch, count_limit)
+        # per_conference holds back a conference's hits beyond the first few (relevance order only:
+        # a listing in date order shows everything); held-back turns fill the page when nothing else is left
+        cap = per_conference if (sortedby is None and not (filters and filters.conference)) else None
+        # room for the re-rank of cross-language hits, the question-answer pairs folded into one
+        # hit, republished copies and the per-conference cap; more is fetched while the page is short
+        fetch = limit * 3 + 20
         terms = _terms(q) if text else set()
-        matched_by_doc = _matched_terms(searcher.reader(), [h.docnum for h in results], terms) if text else {}
-        # (conference id, turn id, score, matched terms, the turn's language): records are loaded
-        # for the page only, after the re-rank, which reads the language stored in the index
-        found = [(hit.get("conference") or hit["id"].rsplit(":", 1)[0], hit["id"],
-                  hit.score if sortedby is None else None, matched_by_doc.get(hit.docnum) or terms,
-                  hit.get("tlang")) for hit in results]
-    if rerank:
-        found = _prefer_typed_language(found, text, expansions)
-    records: dict[str, "Record"] = {}
+        records: dict[str, "Record"] = {}
+
+        def get(conf_id: str) -> "Record":
+            if conf_id not in records:
+                records[conf_id] = get_record(conf_id)
+            return records[conf_id]
+
+        while True:
+            # No term records (terms=True visits every match and defeats Whoosh's block skipping): the
+            # terms each hit matched are looked up in the postings for the page only (_matched_terms).
+            results = searcher.search(q, limit=fetch, filter=fq, sortedby=sortedby)
+            complete = results.scored_length() < fetch or fetch >= MAX_FETCH
+            matched_by_doc = _matched_terms(searcher.reader(), [h.docnum for h in results], terms) if text else {}
+            # (conference id, turn id, score, matched terms, the turn's language): the re-rank reads the
+            # language stored in the index; records are loaded by grouping.choose, as far as the page goes
+            found = [(hit.get("conference") or hit["id"].rsplit(":", 1)[0], hit["id"],
+                      hit.score if sortedby is None else None, matched_by_doc.get(hit.docnum) or terms,
+                      hit.get("tlang")) for hit in results]
+            if rerank:
+                found = _prefer_typed_language(found, text, expansions)
+            chosen, held_back, full = choose(found, get, limit, cap, complete)
+            if full:
+                break
+            fetch *= 4
+        total, exact = _count(searcher, results, q, fq, fetch, count_limit)
     hits = []
-    for conf_id, turn_id, score, matched, _ in found:
-        if len(hits) == limit:
-            break
-        if conf_id not in records:
-            records[conf_id] = get_record(conf_id)
-        turn = records[conf_id].turn(turn_id)
-        if turn is not None:  # else the index is behind its record: skip the turn
-            hits.append(_hit(records[conf_id], turn, score, q if text else None, matched, expansions))
+    for item in chosen:
+        _, _, score, matched, _ = item.row
+        hit = _hit(item.record, item.turn, score, q if text else None, matched, expansions)
+        if item.partner is not None:
+            hit["answer"] = answer_dict(item.record, item.partner)
+        if item.also_matched:
+            hit["also_matched"] = list(item.also_matched)
+        if item.copies:
+            hit["copies"] = [copy_dict(record, turn) for record, turn in item.copies]
+        hits.append(hit)
     everything = wanted_for(q, terms, "text", "cjk") if text else Wanted()
     query_terms = sorted(everything.words | {" ".join(p) for p in everything.phrases} | set(everything.strings))
     expansions = [{k: v for k, v in e.items() if not k.startswith("_")} for e in expansions]
-    return SearchResult(hits=hits, total=total, query_terms=query_terms, expansions=expansions, total_exact=exact)
+    return SearchResult(hits=hits, total=total, query_terms=query_terms, expansions=expansions, total_exact=exact,
+                        held_back=held_back)
 
 
 def _count(searcher, results, q, fq, fetch: int, count_limit: int | None) -> tuple[int, bool]:
