@@ -203,6 +203,8 @@ def add_summary(outcomes: list, verbose_limit: int = 20) -> None:
             f"  [dim]{o.turns} turns · {safe_line(o.source)}[/dim]{extra}",
             soft_wrap=True,
         )
+        for w in getattr(o, "warnings", None) or []:
+            e.print(f"[yellow]warning[/yellow]   {safe_line(o.source)}: {safe_line(w)}", soft_wrap=True)
     counts = {s: sum(1 for o in outcomes if o.status == s) for s in _STATUS_STYLE}
     c.print(", ".join(f"{n} {s}" for s, n in counts.items()))
 
@@ -351,7 +353,8 @@ def _hit_block(c, n: int, hit: dict) -> None:
         sentence = first_sentence(" ".join(q.get("paragraphs") or []))
         c.print(f"    [yellow]Q[/yellow] ({safe(outlet)}): {safe(sentence)}", soft_wrap=True)
     if hit.get("translated_from"):
-        pairs = ", ".join(f"{safe(t['typed'])} → {safe(t['matched'])}" for t in hit["translated_from"])
+        pairs = ", ".join(f"{safe(t['typed'])} → {safe(t['matched'])}" + (f" ({safe(t['how'])})" if t.get("how") else "")
+                          for t in hit["translated_from"])
         c.print(f"    [dim]translated: {pairs}[/dim]", soft_wrap=True)
     c.print(f"    {snippet(hit)}", soft_wrap=True)
     c.print(f"    [dim]{safe(turn['id'])}[/dim]")
