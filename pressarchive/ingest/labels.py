@@ -108,6 +108,7 @@ _NOT_NAMES = {
     "breaking", "live", "watch", "listen", "photo", "photos", "tel", "phone", "mobile", "username", "password",
     "user name", "login", "key points", "highlights", "background", "context", "question and answer",
 }
+_ZH_BODY_END = re.compile(r"[部局厅委办署院司省市县]$")
 _ZH_NOT_LABEL = re.compile(r"[，。！？、；,.!?;“”\"'‘’《》()（）\[\]【】0-9０-９%％\s]")
 
 
@@ -317,6 +318,12 @@ def _classify_zh_simplified(label: str, rest: str) -> Label | None:
     compact = label.replace(" ", "")
     checked = re.sub(r"[0-9０-９]", "", compact) if compact.endswith("记者") else compact  # 21世纪经济报道记者
     if _ZH_NOT_LABEL.search(checked) or len(compact) > 24:
+        if not _ZH_NOT_LABEL.search(re.sub(r"[、\s]", "", checked)) and len(compact) <= 60:
+            from pressarchive.ingest.zhlayout import person_of
+
+            found = person_of(label)  # 上海市委副书记、市长 龚正
+            if found:
+                return Label(raw=label, kind=PERSON, name=found[0], title=found[1].title_zh if found[1] else None, rest=rest)
         return None
     if compact.endswith("记者"):
         outlet = compact[: -len("记者")]
@@ -334,7 +341,7 @@ def _classify_zh_simplified(label: str, rest: str) -> Label | None:
         return Label(raw=label, kind=PERSON, name=compact[3:], role="host", rest=rest)
     if _ZH_OUTLET_END.search(compact) and len(compact) >= 3:
         return Label(raw=label, kind=REPORTER, outlet=compact, role="reporter", rest=rest)
-    if is_chinese_name(compact):
+    if is_chinese_name(compact) and not _ZH_BODY_END.search(compact):  # 商务部： heads a news item
         return Label(raw=label, kind=PERSON, name=compact, title=title, rest=rest)
     split = split_zh_title_name(compact)
     if split:
@@ -355,6 +362,8 @@ _ZH_TITLES = (
     "新闻发言人", "发言人", "副部长", "部长", "副司长", "司长", "副主任", "主任", "副局长", "局长", "副厅长", "厅长",
     "总工程师", "总经济师", "一级巡视员", "巡视员", "秘书长", "副主席", "主席", "副省长", "省长", "副市长", "市长",
     "副院长", "院长", "处长", "副处长", "副总经理", "总经理", "董事长", "大使", "总裁", "负责人", "委员", "教授", "研究员",
+    "副书记", "书记", "副秘书长", "总统计师", "总审计师", "总会计师", "副行长", "行长", "副会长", "会长", "理事长",
+    "副区长", "区长", "副县长", "县长", "副州长", "州长", "副总裁", "首席经济学家", "参赞", "总领事", "副主任委员",
 )
 
 

@@ -1,0 +1,170 @@
+"""Chinese official layouts (issue 14): every style's golden fixture scored with check_parse's
+alignment, header blocks as metadata, askers from self-introductions and host calls, 答： given to
+the right official, the traditional-script copy reading the same, and outlets in both scripts."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.golden_score import score, total
+from tests.test_golden import GOLDEN, input_file
+
+ZH_CASES = sorted(p for p in GOLDEN.iterdir() if p.is_dir() and p.name.startswith("zh-") and (p / "expected.json").is_file())
+STYLES = {"zh-scio-label-lines", "zh-mfa-outlet-labels", "zh-mfa-wenda-outlets", "zh-ministry-header",
+          "zh-provincial-intro", "zh-chinacomcn-live", "zh-taiwan-affairs", "zh-traditional-ministry"}
+
+
+def parsed(case: Path | str) -> dict:
+    from pressarchive.ingest import ingest_bytes
+
+    case = GOLDEN / case if isinstance(case, str) else case
+    src = input_file(case)
+    return ingest_bytes(src.read_bytes(), src.name).to_dict()
+
+
+def parse_text(text: str, name: str = "t.txt") -> dict:
+    from pressarchive.ingest import ingest_bytes
+
+    return ingest_bytes(text.encode("utf-8"), name).to_dict()
+
+
+def test_every_style_has_a_fixture() -> None:
+    assert STYLES <= {p.name for p in ZH_CASES}
+
+
+@pytest.mark.parametrize("case", ZH_CASES, ids=lambda p: p.name)
+def test_style_scores_in_full(case: Path) -> None:
+    """The check_parse figures, all full, for each Chinese layout."""
+    expected = json.loads((case / "expected.json").read_text(encoding="utf-8"))
+    figures, problems = score(expected, parsed(case))
+    got, want = total(figures)
+    report = "\n".join(f"{name}: {g}/{w}" for name, g, w in figures)
+    assert (got, want) == (want, want) and not problems, f"{case.name}: score {got}/{want}\n{report}\n" + "\n".join(problems)
+
+
+def test_the_scorer_sees_a_wrong_record() -> None:
+    """The scorer is not a rubber stamp: a question given to the wrong speaker and a broken link lose points."""
+    case = GOLDEN / "zh-scio-label-lines"
+    expected = json.loads((case / "expected.json").read_text(encoding="utf-8"))
+    record = parsed(case)
+    record["turns"][3]["speaker"] = record["turns"][0]["speaker"]
+    record["turns"][5]["question"] = None
+    figures, problems = score(expected, record)
+    got, want = total(figures)
+    assert got <= want - 2 and problems
+    assert dict((n, g) for n, g, _ in figures)["Q&A pairs linked"] == sum(1 for t in expected["turns"] if t["answers"] is not None) - 1
+
+
+def test_header_block_is_metadata_not_speakers() -> None:
+    record = parsed("zh-ministry-header")
+    names = {s.get("name_zh") for s in record["speakers"]} | {s.get("name") for s in record["speakers"]}
+    assert not names & {"时间", "地点", "发布人", "Shi Jian"}
+    assert any(p.startswith("时间") for p in record["conference"]["preamble"])
+    assert any(p.startswith("地点：商务部新闻发布厅") for p in record["conference"]["preamble"])
+    shu = next(s for s in record["speakers"] if s.get("name_zh") == "束珏婷")
+    assert shu["organization_zh"] == "商务部" and shu["title"] == "商务部新闻发言人" and shu["region"] == "National"
+
+
+def test_english_time_and_venue_lines_are_metadata() -> None:
+    record = parse_text(
+        "Press Conference on Foreign Trade\n\nTime: April 20, 2023, 3:00 pm\nVenue: Press Hall\n\n"
+        "Shu Jueting: Good afternoon. Foreign investment grew in the first quarter.\n\n"
+        "Reuters: What is the outlook for the second quarter?\n\n"
+        "Shu Jueting: We expect steady growth.\n")
+    assert [t["paragraphs"][0][:4] for t in record["turns"]] == ["Good", "What", "We e"]
+    assert "Time: April 20, 2023, 3:00 pm" in record["conference"]["preamble"]
+    assert record["conference"]["date"] == "2023-04-20"
+
+
+def test_host_in_header_with_a_name_is_not_a_turn_but_host_speech_is() -> None:
+    record = parse_text(
+        "某部新闻发布会\n\n主持人：某部新闻发言人 王文涛\n\n王文涛：各位记者朋友，上午好！今天的发布会有两项内容。\n\n"
+        "新华社记者：请问下一步有哪些安排？\n\n王文涛：我们将继续推进有关工作。\n\n主持人：今天的发布会到此结束，谢谢大家。\n")
+    speakers = {s["id"]: s for s in record["speakers"]}
+    assert len(record["turns"]) == 4
+    wang = next(s for s in record["speakers"] if s.get("name_zh") == "王文涛")
+    assert wang["role"] == "host" and "发言人" in wang["title"]
+    assert speakers[record["turns"][-1]["speaker"]] is wang
+
+
+def test_no_newline_in_any_speaker_field() -> None:
+    """Titles and organisations never carry a line break (the search layout prints them on one line)."""
+    for case in ZH_CASES + [GOLDEN / "zh-only", GOLDEN / "scio-gov-html"]:
+        for s in parsed(case)["speakers"]:
+            for key in ("name", "name_zh", "title", "organization", "organization_zh", "region"):
+                assert "\n" not in (s.get(key) or ""), f"{case.name}: {key} of {s.get('name')} has a newline: {s.get(key)!r}"
+
+
+def test_traditional_copy_reads_like_the_simplified_one() -> None:
+    def shape(record: dict) -> list:
+        speakers = {s["id"]: s for s in record["speakers"]}
+        ids = {t["id"]: i for i, t in enumerate(record["turns"])}
+        rows = []
+        for t in record["turns"]:
+            s = speakers[t["speaker"]]
+            rows.append((s.get("name") or s.get("organization"), s["role"], s.get("region"), t["kind"],
+                         ids.get(t["question"]), len(t["paragraphs"])))
+        return rows
+
+    simple, traditional = parsed("zh-ministry-header"), parsed("zh-traditional-ministry")
+    assert shape(simple) == shape(traditional)
+    assert simple["conference"]["date"] == traditional["conference"]["date"]
+    assert simple["conference"]["organizer"] == traditional["conference"]["organizer"] == "Ministry of Commerce"
+
+
+def test_answer_goes_to_the_official_called_on_then_to_the_last_answerer() -> None:
+    record = parsed("zh-scio-label-lines")
+    speakers = {s["id"]: s for s in record["speakers"]}
+    who = [speakers[t["speaker"]].get("name_zh") for t in record["turns"]]
+    assert who[4:9] == ["寿小丽", "吴清", "龚正", None, "龚正"]
+    assert speakers[record["turns"][0]["speaker"]]["role"] == "host"
+
+
+def test_askers_from_self_introduction_and_host_call() -> None:
+    from pressarchive.ingest.zhlayout import called_outlet, outlet_of_question
+
+    assert outlet_of_question("我是第一财经记者。上海是外资企业最集中的城市之一。") == "第一财经"
+    assert outlet_of_question("中国日报记者。请问上海在建设科创中心方面有何进展？") == "中国日报"
+    assert outlet_of_question("凤凰卫视记者：请问") == "凤凰卫视"
+    assert outlet_of_question("谢谢主持人。我是彭博社记者。据报道") == "彭博社"
+    assert outlet_of_question("请问商务部如何看待一季度外资数据？") is None
+    assert outlet_of_question("据记者了解，近期多地出台政策。") is None
+    assert called_outlet("下面进入提问环节。请新华社记者提问。") == "新华社"
+    assert called_outlet("请这位记者。") is None
+    assert called_outlet("提问前请通报所在的新闻机构。") is None
+
+
+def test_outlets_are_one_in_both_scripts() -> None:
+    from pressarchive.ingest.outlets import both_scripts, find, outlet_key
+
+    assert outlet_key("新华社") == outlet_key("Xinhua") == outlet_key("Xinhua News Agency") == outlet_key("新華社")
+    assert outlet_key("北京电视台") == outlet_key("Beijing TV") == outlet_key("BTV")
+    assert outlet_key("总台央视") == outlet_key("CCTV") == outlet_key("中央广播电视总台央视")
+    assert find("台湾TVBS").english == "TVBS"
+    assert both_scripts(None, "第一财经") == ("Yicai", "第一财经")
+    assert both_scripts("Reuters", None) == ("Reuters", "路透社")
+    assert find("某某晚报") is None and outlet_key("Some Local Paper") == "somelocalpaper"
+
+
+def test_titles_and_regions_from_introductions() -> None:
+    from pressarchive.ingest.zhlayout import introduced, person_of
+
+    gong = dict(introduced("今天我们邀请到上海市委副书记、市长龚正先生，上海市副市长吴清先生，请他们介绍情况"))
+    assert gong["龚正"].title_zh == "上海市委副书记、市长" and gong["吴清"].title_zh == "上海市副市长"
+    name, d = person_of("国家统计局新闻发言人、国民经济综合统计司司长 付凌晖")
+    assert name == "付凌晖" and d.title_zh == "国家统计局新闻发言人、国民经济综合统计司司长" and d.organization_zh == "国家统计局"
+    assert person_of("国务院新闻办公室举行新闻发布会") is None
+    record = parsed("zh-provincial-intro")
+    regions = {s.get("name_zh"): s.get("region") for s in record["speakers"] if s.get("name_zh")}
+    assert regions == {"龚正": "Shanghai", "朱民": "Shanghai", "顾军": "Shanghai"}
+
+
+def test_news_write_up_invents_no_turns() -> None:
+    from pressarchive.errors import InputError
+    from pressarchive.ingest import ingest_bytes
+
+    raw = (GOLDEN / "bad-zh" / "news-writeup.txt").read_bytes()
+    with pytest.raises(InputError, match="no speaker turns"):
+        ingest_bytes(raw, "news-writeup.txt")
