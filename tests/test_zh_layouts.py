@@ -168,3 +168,48 @@ def test_news_write_up_invents_no_turns() -> None:
     raw = (GOLDEN / "bad-zh" / "news-writeup.txt").read_bytes()
     with pytest.raises(InputError, match="no speaker turns"):
         ingest_bytes(raw, "news-writeup.txt")
+
+
+# --- the archive: search and filters in either script ---------------------------------------------
+def _cli(*args: str):
+    from click.testing import CliRunner
+
+    from pressarchive.cli import cli
+
+    try:
+        runner = CliRunner(mix_stderr=False, env={"COLUMNS": "200"})
+    except TypeError:  # click >= 8.2 keeps stderr apart already
+        runner = CliRunner(env={"COLUMNS": "200"})
+    result = runner.invoke(cli, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _hits(*args: str) -> list[str]:
+    code, out, err = _cli("search", *args, "--format", "json", "--no-translate")
+    assert code == 0, err
+    return [h["turn"]["id"] if isinstance(h.get("turn"), dict) else h.get("id") for h in json.loads(out)["hits"]]
+
+
+def test_search_and_filters_in_either_script() -> None:
+    for case in ZH_CASES:
+        code, _, err = _cli("add", str(input_file(case)))
+        assert code == 0, err
+    opening = _hits("女士们先生们", "--kind", "statement")
+    record = parsed("zh-scio-label-lines")
+    assert any(h.startswith(record["conference"]["id"]) for h in opening)  # the SCIO host's opening is a turn
+
+    shanghai = _hits("外资", "--region", "上海")
+    assert shanghai and shanghai == _hits("外资", "--region", "Shanghai") == _hits("外资", "--region", "沪")
+    yicai = _hits("外资", "--outlet", "第一财经")
+    assert yicai and yicai == _hits("外资", "--outlet", "Yicai")
+    btv = _hits("论坛", "--outlet", "北京电视台")
+    assert btv and btv == _hits("论坛", "--outlet", "Beijing TV") == _hits("论坛", "--outlet", "北京電視台")
+
+    code, out, err = _cli("search", "外资", "--region", "上梅")
+    assert code != 0 and not out.strip()
+    assert err.splitlines()[0] == "Error: no speaker from region '上梅' in the archive"
+    assert "Shanghai (上海)" in err.splitlines()[1] and err.splitlines()[1].startswith("Hint: nearest known regions")
+    code, out, err = _cli("search", "外资", "--outlet", "Beijing Televison")
+    assert code != 0 and "Beijing TV (北京电视台)" in err.splitlines()[1]
+    code, out, err = _cli("speakers", "--region", "上海")
+    assert code == 0 and "Gong Zheng" in out and "Shou Xiaoli" not in out
