@@ -385,12 +385,14 @@ def _resolve(reader, value: str, fieldname: str, prefix: bool, what: str, labels
 
 
 def _nearest_hint(kind: str, value: str, known: Iterable[str], both) -> str:
-    """``nearest known regions: Shanghai (上海), ...``: the known values closest to ``value``, in both scripts."""
-    from pressarchive.values import nearest
+    """``nearest known regions: Shanghai (上海)`` when some known values are close to ``value``; else
+    every known value, then their names in the other script."""
+    from pressarchive.values import nearest, other_script
 
-    values = nearest(value, known, both)
-    if not values:
-        return f"the archive holds no {kind} yet"
-    shown = ", ".join(values[:MAX_HINT_VALUES])
-    more = f" (and {len(values) - MAX_HINT_VALUES} more)" if len(values) > MAX_HINT_VALUES else ""
-    return f"nearest known {kind}: {shown}{more}"
+    known = sorted({k for k in known if k}, key=str.casefold)
+    close = nearest(value, known, both)
+    if close:
+        return f"nearest known {kind}: " + ", ".join(close)
+    hint = _hint(kind, known)
+    other = other_script(known[:MAX_HINT_VALUES], both)
+    return hint + (f"; in Chinese: {', '.join(other)}" if other else "")

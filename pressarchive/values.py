@@ -70,14 +70,12 @@ def outlet_both(name: str) -> str:
 
 
 def nearest(value: str, known: Iterable[str], both) -> list[str]:
-    """The known values closest to ``value`` (compared in both scripts), written by ``both``; all of
-    them, in order, when none is close."""
+    """The known values close to ``value`` (compared in both scripts), written by ``both``, closest
+    first; empty when none is close."""
     shown: dict[str, str] = {}
     for k in known:
         if k:
             shown.setdefault(both(k), k)
-    if not shown:
-        return []
     target = _fold(value)
     scored = []
     for label in shown:
@@ -87,4 +85,14 @@ def nearest(value: str, known: Iterable[str], both) -> list[str]:
             best = max(best, 0.9)
         scored.append((best, label))
     close = [label for ratio, label in sorted(scored, key=lambda x: (-x[0], x[1].casefold())) if ratio >= 0.5]
-    return close[:MAX_NEAREST] if close else sorted(shown, key=str.casefold)
+    return close[:MAX_NEAREST]
+
+
+def other_script(labels: Iterable[str], both) -> list[str]:
+    """The other-script names of ``labels`` (``Shanghai`` -> ``上海``), where known."""
+    out = []
+    for label in labels:
+        m = re.search(r"\((.+)\)$", both(label))
+        if m:
+            out.append(m.group(1))
+    return out

@@ -213,3 +213,26 @@ def test_search_and_filters_in_either_script() -> None:
     assert code != 0 and "Beijing TV (北京电视台)" in err.splitlines()[1]
     code, out, err = _cli("speakers", "--region", "上海")
     assert code == 0 and "Gong Zheng" in out and "Shou Xiaoli" not in out
+
+
+def test_gazetteer_covers_every_province_level_unit_and_its_cities() -> None:
+    from pressarchive.ingest.regions import CITIES, PROVINCES, canonical, region_of
+
+    assert len(PROVINCES) == 34 and set(CITIES) == set(PROVINCES)
+    chinese = [n for names in CITIES.values() for n in names if any("\u4e00" <= c <= "\u9fff" for c in n)]
+    assert len(chinese) >= 333  # every prefecture-level division, and some well-known districts
+    for province, names in CITIES.items():
+        for name in names:
+            assert region_of(name + "人民政府" if any("\u4e00" <= c <= "\u9fff" for c in name) else name + " Municipal Government") == province, name
+    for zh, en in (("上海", "Shanghai"), ("廣東", "Guangdong"), ("内蒙古", "Inner Mongolia"), ("新疆", "Xinjiang"), ("澳門", "Macao")):
+        assert canonical(en) == en and region_of(zh + "省人民政府") == en
+    assert region_of("喀什地区行政公署") == region_of("Kashgar Prefecture") == "Xinjiang"
+    assert region_of("朝阳区人民政府") == "Beijing" and region_of("朝阳市人民政府") == "Liaoning"
+
+
+def test_docs_table_is_what_the_program_gives() -> None:
+    from tests.conftest import ROOT
+    from tests.golden_table import table
+
+    doc = (ROOT / "docs" / "chinese-layouts.md").read_text(encoding="utf-8")
+    assert table() in doc, "docs/chinese-layouts.md is stale: paste the output of `python -m tests.golden_table`"
