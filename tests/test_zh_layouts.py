@@ -236,3 +236,18 @@ def test_docs_table_is_what_the_program_gives() -> None:
 
     doc = (ROOT / "docs" / "chinese-layouts.md").read_text(encoding="utf-8")
     assert table() in doc, "docs/chinese-layouts.md is stale: paste the output of `python -m tests.golden_table`"
+
+
+def test_english_labels_on_their_own_line_and_outlet_labels_from_the_table() -> None:
+    record = parse_text(
+        "SCIO Press Conference on Shanghai\n\nAugust 29, 2023\n\nShou Xiaoli:\nLadies and gentlemen, good morning. "
+        "Today we have invited Mr. Gong Zheng, Mayor of Shanghai, to brief you.\n\nGong Zheng:\nGood morning. "
+        "Foreign investment in Shanghai reached 12.4 billion dollars.\n\nShou Xiaoli:\nThank you. Now the floor is open.\n\n"
+        "Yicai:\nWhat new measures will Shanghai take?\n\nGong Zheng:\nWe will open wider.\n")
+    speakers = {s["id"]: s for s in record["speakers"]}
+    rows = [(speakers[t["speaker"]].get("name") or speakers[t["speaker"]].get("organization"), t["kind"]) for t in record["turns"]]
+    assert rows == [("Shou Xiaoli", "statement"), ("Gong Zheng", "statement"), ("Shou Xiaoli", "statement"),
+                    ("Yicai", "question"), ("Gong Zheng", "answer")]
+    yicai = next(s for s in record["speakers"] if s["role"] == "reporter")
+    assert yicai["organization_zh"] == "第一财经"
+    assert next(s for s in record["speakers"] if s.get("name") == "Shou Xiaoli")["role"] == "host"

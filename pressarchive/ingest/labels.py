@@ -201,6 +201,8 @@ def _classify_en(label: str, rest: str, colon: bool) -> Label | None:
                 return Label(raw=label, kind=REPORTER, outlet=_tidy_outlet(outlet), role="reporter", rest=rest)
     if title and re.fullmatch(rf"(?:{_REPORTER_WORDS})", title, re.I):
         return Label(raw=label, kind=REPORTER, outlet=label, role="reporter", rest=rest)
+    if colon and title is None and _known_outlet(label):  # Yicai:, The Paper:, AFP: (data/outlets.tsv)
+        return Label(raw=label, kind=REPORTER, outlet=label, role="reporter", rest=rest)
     words = label.split()
     if not 1 <= len(words) <= 7 or low in _NOT_NAMES:
         return None
@@ -263,6 +265,12 @@ def _is_place(label: str) -> bool:
     from pressarchive.ingest.regions import canonical
 
     return canonical(label) is not None and len(label) > 1
+
+
+def _known_outlet(label: str) -> bool:
+    from pressarchive.ingest.outlets import find
+
+    return find(label) is not None
 
 
 def _name_word(word: str) -> bool:
@@ -340,6 +348,8 @@ def _classify_zh_simplified(label: str, rest: str) -> Label | None:
     if compact.startswith("主持人") and is_chinese_name(compact[3:]):
         return Label(raw=label, kind=PERSON, name=compact[3:], role="host", rest=rest)
     if _ZH_OUTLET_END.search(compact) and len(compact) >= 3:
+        return Label(raw=label, kind=REPORTER, outlet=compact, role="reporter", rest=rest)
+    if _known_outlet(compact):  # 第一财经： / 路透社：
         return Label(raw=label, kind=REPORTER, outlet=compact, role="reporter", rest=rest)
     if is_chinese_name(compact) and not _ZH_BODY_END.search(compact):  # 商务部： heads a news item
         return Label(raw=label, kind=PERSON, name=compact, title=title, rest=rest)
