@@ -17,7 +17,7 @@ MAX_NEAREST = 8
 def _simplified(text: str) -> str:
     if not _HAN.search(text or ""):
         return text or ""
-    from pressarchive.ingest.labels import to_simplified
+    from pressarchive.ingest.script import to_simplified
 
     return to_simplified(text)
 

@@ -251,3 +251,27 @@ def test_english_labels_on_their_own_line_and_outlet_labels_from_the_table() -> 
     yicai = next(s for s in record["speakers"] if s["role"] == "reporter")
     assert yicai["organization_zh"] == "第一财经"
     assert next(s for s in record["speakers"] if s.get("name") == "Shou Xiaoli")["role"] == "host"
+
+
+def test_answer_after_a_call_by_surname_and_title() -> None:
+    record = parse_text(
+        "某市新闻发布会\n2023年6月1日\n\n主持人：各位记者，上午好。今天我们邀请到市长李明先生、副市长王强先生介绍情况。\n\n"
+        "记者：我是人民日报记者。请问今年的重点工作是什么？\n\n主持人：请王副市长回答。\n\n答：今年我们将重点推进三项工作。\n\n"
+        "李明：我补充一点。\n\n记者：请问营商环境方面有何举措？\n\n答：我们将持续优化营商环境。\n")
+    speakers = {s["id"]: s for s in record["speakers"]}
+    who = [(speakers[t["speaker"]].get("name_zh") or speakers[t["speaker"]].get("organization_zh") or speakers[t["speaker"]]["role"], t["kind"])
+           for t in record["turns"]]
+    assert who == [("host", "statement"), ("人民日报", "question"), ("host", "statement"), ("王强", "answer"),
+                   ("李明", "answer"), ("reporter", "question"), ("李明", "answer")]
+
+
+def test_host_named_on_a_line_before_her_opening() -> None:
+    record = parse_text(
+        "国务院新闻办公室新闻发布会\n2023年8月29日\n\n主持人：寿小丽\n女士们、先生们，大家上午好！欢迎出席国务院新闻办新闻发布会。"
+        "今天我们邀请到上海市副市长吴清先生介绍有关情况。\n\n吴清：大家上午好。上海经济持续恢复向好。\n\n"
+        "新华社记者：请问下一步有何打算？\n\n吴清：我们将继续扩大开放。\n")
+    speakers = {s["id"]: s for s in record["speakers"]}
+    first = record["turns"][0]
+    assert speakers[first["speaker"]]["name_zh"] == "寿小丽" and speakers[first["speaker"]]["role"] == "host"
+    assert first["paragraphs"][0].startswith("女士们、先生们")
+    assert [t["kind"] for t in record["turns"]] == ["statement", "statement", "question", "answer"]

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 
 from pressarchive.ingest.names import CJK_NAME, chinese_surname, is_chinese_name
+from pressarchive.ingest.script import to_simplified  # noqa: F401 - re-exported: labels.to_simplified
+from pressarchive.ingest.zhtitles import ZH_TITLES_LONGEST as _ZH_TITLES_LONGEST
 
 # What a label says about the speaker.
 GENERIC = "generic"  # Q, A, 问, 答, Moderator ...
@@ -285,19 +287,6 @@ def _tidy_outlet(outlet: str) -> str:
     return re.sub(r"\s+", " ", outlet).strip(" ,.-")
 
 
-def to_simplified(text: str) -> str:
-    """Traditional -> simplified, for recognising labels and cues (the stored text keeps its script)."""
-    try:
-        import opencc
-    except ImportError:  # pragma: no cover - opencc is a dependency
-        return text
-    global _T2S
-    if _T2S is None:
-        _T2S = opencc.OpenCC("t2s")
-    return _T2S.convert(text)
-
-
-_T2S = None
 
 
 def _classify_zh(label: str, rest: str) -> Label | None:
@@ -327,7 +316,7 @@ def _classify_zh_simplified(label: str, rest: str) -> Label | None:
     checked = re.sub(r"[0-9０-９]", "", compact) if compact.endswith("记者") else compact  # 21世纪经济报道记者
     if _ZH_NOT_LABEL.search(checked) or len(compact) > 24:
         if not _ZH_NOT_LABEL.search(re.sub(r"[、\s]", "", checked)) and len(compact) <= 60:
-            from pressarchive.ingest.zhlayout import person_of
+            from pressarchive.ingest.zhtitles import person_of
 
             found = person_of(label)  # 上海市委副书记、市长 龚正
             if found:
@@ -367,17 +356,6 @@ def _classify_zh_simplified(label: str, rest: str) -> Label | None:
     return None
 
 
-_ZH_TITLES = (
-    "行政长官", "特首", "副主任委员", "主任委员", "副主委", "主委", "副总理", "总理", "国务委员", "外长", "部长助理", "署长", "司长",
-    "新闻发言人", "发言人", "副部长", "部长", "副司长", "司长", "副主任", "主任", "副局长", "局长", "副厅长", "厅长",
-    "总工程师", "总经济师", "一级巡视员", "巡视员", "秘书长", "副主席", "主席", "副省长", "省长", "副市长", "市长",
-    "副院长", "院长", "处长", "副处长", "副总经理", "总经理", "董事长", "大使", "总裁", "负责人", "委员", "教授", "研究员",
-    "副书记", "书记", "副秘书长", "总统计师", "总审计师", "总会计师", "副行长", "行长", "副会长", "会长", "理事长",
-    "副区长", "区长", "副县长", "县长", "副州长", "州长", "副总裁", "首席经济学家", "参赞", "总领事", "副主任委员",
-)
-
-
-_ZH_TITLES_LONGEST = sorted(set(_ZH_TITLES), key=len, reverse=True)
 
 
 def split_zh_title_name(text: str) -> tuple[str, str] | None:

@@ -62,7 +62,7 @@ def find_organizer(texts: list[str]) -> tuple[str | None, str | None]:
 
 
 def _simplified(text: str) -> str:
-    from pressarchive.ingest.labels import to_simplified
+    from pressarchive.ingest.script import to_simplified
 
     return to_simplified(text) if re.search(r"[\u3400-\u9fff]", text) else text
 

@@ -39,7 +39,7 @@ _PLACE_PREFIX = re.compile(r"^(?:中国|台湾|臺灣|香港|澳门|澳門|美�
 def _simplified(text: str) -> str:
     if not _HAN.search(text):
         return text
-    from pressarchive.ingest.labels import to_simplified
+    from pressarchive.ingest.script import to_simplified
 
     return to_simplified(text)
 

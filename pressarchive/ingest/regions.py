@@ -213,7 +213,7 @@ def region_of(*names: str | None) -> str | None:
     if not text.strip():
         return None
     if re.search(r"[\u3400-\u9fff]", text):
-        from pressarchive.ingest.labels import to_simplified
+        from pressarchive.ingest.script import to_simplified
 
         text = text + " " + to_simplified(text)  # 商務部 reads as 商务部, 廣東 as 广东
     low = text.lower().strip()

@@ -10,6 +10,7 @@ from pressarchive.ingest import names as nm
 from pressarchive.ingest.labels import Label, split_zh_title_name
 from pressarchive.ingest.regions import region_of
 from pressarchive.ingest.titles import _ORG_WORDS, _TITLE_HEAD, Description, _cap_title, split_title_org
+from pressarchive.ingest.zhtitles import split_zh_description
 from pressarchive.records import Speaker
 
 _NOT_FIRST = {
@@ -21,36 +22,6 @@ _NOT_FIRST = {
 
 
 _ZH_ORG_END = re.compile(r"(.+?(?:部|委员会|委|办公室|厅|局|署|院|会|政府|中心|集团|公司|司|处))$")
-
-
-def split_zh_description(desc: str) -> Description | None:
-    """``上海市经济和信息化委员会总工程师`` -> organisation + title; ``上海市委副书记、市长`` -> the whole
-    title (both parts) and the organisation its first part names (``上海市委``)."""
-    from pressarchive.ingest.labels import _ZH_TITLES  # the same title list labels use
-
-    desc = re.sub(r"\s+", " ", desc).strip("，,。 ")
-    desc = re.sub(r"^.*?(?:\d{1,2}日|我是|邀请到|邀请了|邀请|请到|请|由|(?:先生|女士|同志)(?:和|及|与|以及))(?=[\u4e00-\u9fff]{3,})", "", desc)
-    desc = re.sub(r"(?:先生|女士|同志)$", "", desc).strip("，,、 ")
-    titles = sorted(_ZH_TITLES, key=len, reverse=True)
-    if not any(desc.endswith(t) for t in titles):
-        return None
-    first = re.split(r"[、，,]", desc)[0].replace(" ", "")
-    org = first
-    changed = True
-    while changed and org:  # 新闻局副局长、新闻发言人 -> 新闻局
-        changed = False
-        org = re.sub(r"(党组成员|党组书记|党委书记|党组副书记|党委副书记|党委常委|党组)[、，,]?$", "", org).strip("、，, ")
-        if org in titles:
-            org = ""
-            break
-        for other in titles:
-            if org.endswith(other) and len(org) > len(other):
-                org, changed = org[: -len(other)].strip("、，, "), True
-                break
-    if org == first or any(org == t for t in titles):
-        org = None
-    title = desc.replace(" ", "") if re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", desc) else desc
-    return Description(title_zh=title, title=None, organization_zh=org or None)
 
 
 @dataclass
@@ -218,7 +189,7 @@ class Roster:
     def titled(self, label: Label, context: str) -> Person:
         """``行政长官`` or ``邱副主委``: the person the text names with that title (or surname), else a
         speaker known only by the title."""
-        from pressarchive.ingest.labels import to_simplified
+        from pressarchive.ingest.script import to_simplified
 
         title = label.title or ""
         core = title[1:] if title.startswith("副") else title

@@ -5,8 +5,8 @@ live text), applied before and after the general parser:
   conference metadata, not speech, and the people it names seed the roster; ``[10:05]`` time marks are
   dropped; ``[主持人]`` bracket labels and a ``title name`` line standing alone before a paragraph become
   ordinary labels;
-- ``person_of``/``introduced``: ``上海市委副书记、市长龚正先生`` -> 龚正 with the whole title and the
-  organisation of its first part;
+- ``introduced``: the people a host introduces (``今天我们邀请到上海市委副书记、市长龚正先生``), each
+  read by ``zhtitles.person_of``: 龚正 with the whole title and the organisation of its first part;
 - ``outlet_of_question``/``called_outlet``: the outlet of an unlabelled reporter, from ``我是第一财经记者``
   at the start of the question or the host's ``请新华社记者提问`` just before it;
 - ``answerer``: the official a ``答：`` belongs to when no spokesperson is named: the one the host just
@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 
 from pressarchive.ingest.names import is_chinese_name
 from pressarchive.ingest.read import Block
+from pressarchive.ingest.script import to_simplified
+from pressarchive.ingest.zhtitles import _HONOUR, ZH_TITLES_LONGEST, _clean, describe, people_in, person_of
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
-_SP = r"[ \t\u3000]"
 
 # Header keys: metadata about the conference. People keys name who speaks (and seed the roster).
 _META_KEYS = (
@@ -43,7 +44,6 @@ _TIME_MARK = re.compile(r"^[\[【(（]?\s*(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+)?\
 _LEADING_MARK = re.compile(r"^[\[【]\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?\s*[\]】]\s*")
 _BRACKET = re.compile(r"^[\[【](?P<in>[^\[\]【】\n]{1,60})[\]】]\s*(?P<rest>.*)$", re.S)
 _SENTENCE_END = "。！？!?…；;"
-_HONOUR = re.compile(r"(?:先生|女士|同志|教授|博士)$")
 
 
 @dataclass
@@ -56,116 +56,18 @@ class Prepared:
     people: list[tuple[str, object, str | None]] = field(default_factory=list)  # (name, Description, role)
 
 
-# --- titles and names -----------------------------------------------------------------------------
-def describe(desc: str):
-    """A Chinese description -> Description: the whole title (``上海市委副书记、市长``) and the
-    organisation its first part names (``上海市委``), or None when it names no title."""
-    from pressarchive.ingest.roster import split_zh_description
-
-    return split_zh_description(desc)
-
-
-def _clean(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip(" ，,。:：")
-
-
-def person_of(text: str):
-    """``商务部新闻发言人 束珏婷`` / ``上海市委副书记、市长龚正先生`` / ``束珏婷 商务部新闻发言人`` ->
-    (name, Description or None); None when the text is not one person with a title."""
-    from pressarchive.ingest.labels import to_simplified
-
-    raw = _clean(text)
-    simple = to_simplified(raw)
-    if not simple or len(simple) > 80 or re.search(r"[。！？!?；;：:“”\"《》，,]", simple):
-        return None
-    simple = _HONOUR.sub("", simple).strip()
-    parts = re.split(rf"{_SP}+", simple)
-    if len(parts) == 2:
-        a, b = parts
-        if is_chinese_name(b) and describe(a):
-            return _keep_script(raw, b), _restored(raw, describe(a))
-        if is_chinese_name(a) and describe(b):
-            return _keep_script(raw, a), _restored(raw, describe(b))
-    if len(parts) != 1:
-        return None
-    for size in (2, 3, 4):
-        if len(simple) <= size + 1:
-            continue
-        name, head = simple[-size:], simple[:-size]
-        if is_chinese_name(name) and _ends_with_title(head):
-            d = describe(head)
-            if d:
-                return _keep_script(raw, name), _restored(raw, d)
-    return None
-
-
-def _restored(raw: str, d):
-    """The title and organisation in the script the transcript uses (they were found in its simplified form)."""
-    from pressarchive.ingest.labels import to_simplified
-
-    compact = re.sub(rf"{_SP}+", "", raw)
-    simple = to_simplified(compact)
-    if d is None or compact == simple or len(compact) != len(simple):
-        return d
-    for attr in ("title_zh", "organization_zh"):
-        value = getattr(d, attr)
-        at = simple.find(value) if value else -1
-        if at >= 0:
-            setattr(d, attr, compact[at: at + len(value)])
-    return d
-
-
-def _keep_script(raw: str, name: str) -> str:
-    """The name as the transcript writes it (traditional stays traditional)."""
-    from pressarchive.ingest.labels import to_simplified
-
-    for m in re.finditer(r"[\u3400-\u9fff]{%d}" % len(name), raw):
-        if to_simplified(m.group(0)) == name:
-            return m.group(0)
-    return name
-
-
-def _ends_with_title(text: str) -> bool:
-    from pressarchive.ingest.labels import _ZH_TITLES_LONGEST
-
-    return any(text.endswith(t) for t in _ZH_TITLES_LONGEST)
-
-
-def people_in(text: str) -> list[tuple[str, object]]:
-    """Every ``title name`` in a list: ``工业和信息化部副部长辛国斌、上海市…总工程师张宏韬`` or
-    ``国家统计局新闻发言人、国民经济综合统计司司长 付凌晖`` (a 、 joins titles of one person too)."""
-    out = []
-    for piece in re.split(r"[，,；;\n]|(?<=先生|女士)(?:和|及|与|以及)", text):
-        pending = ""
-        for seg in re.split(r"[、]", piece):
-            pending = f"{pending}、{seg}" if pending else seg
-            found = person_of(pending)
-            if found:
-                out.append(found)
-                pending = ""
-            else:
-                words = re.split(rf"{_SP}+", _clean(pending))
-                if len(words) > 1 and all(is_chinese_name(_HONOUR.sub("", w)) for w in words):
-                    out += [(_HONOUR.sub("", w), None) for w in words]  # 发布人：束珏婷 王文涛
-                    pending = ""
-                elif is_chinese_name(_HONOUR.sub("", _clean(pending))):
-                    out.append((_HONOUR.sub("", _clean(pending)), None))
-                    pending = ""
-    return out
-
-
 _INVITED = re.compile(r"(?:邀请到了|邀请到|邀请了|请到了|请到|出席今天(?:新闻)?发布会的(?:有|是)|出席发布会的(?:有|是)|邀请)(?P<list>[^。！!？?]{4,400})")
 
 
 def introduced(text: str) -> list[tuple[str, object]]:
     """The people a host introduces: ``今天我们邀请到上海市委副书记、市长龚正先生，…吴清先生，请他们…``."""
-    from pressarchive.ingest.labels import to_simplified
-
     out = []
     for m in _INVITED.finditer(to_simplified(text)):
         listing = re.split(r"[，,](?:请|为|向|由|介绍|并|他们|她们|就)", m.group("list"))[0]
-        for piece in re.split(r"[，,；;]|(?<=先生)(?:和|及|以及)|(?<=女士)(?:和|及|以及)", listing):
-            piece = piece.strip()
+        pieces = [p for chunk in re.split(r"[，,；;]", listing)
+                  for p in re.split(r"(?<=先生|女士|同志)(?:、|和|及|以及|与)", chunk)]
+        for piece in pieces:
+            piece = re.sub(r"(?<=先生|女士|同志)[^先女同]{0,12}$", "", piece.strip())  # …先生介绍情况
             if not re.search(r"(?:先生|女士)$", piece) and not person_of(piece):
                 continue
             found = person_of(piece)
@@ -183,8 +85,6 @@ def introduced(text: str) -> list[tuple[str, object]]:
 # --- blocks ---------------------------------------------------------------------------------------
 def _header_field(text: str) -> tuple[str, str, str | None] | None:
     """(key, value, people-role) of a ``键：值`` metadata line, or None."""
-    from pressarchive.ingest.labels import to_simplified
-
     if _EN_META.match(text):
         key, _, value = re.split(r"([:：])", text, maxsplit=1)
         return key.strip(), value.strip(), None
@@ -224,6 +124,15 @@ def prepare(blocks: list[Block]) -> Prepared:
             text = _LEADING_MARK.sub("", text)
             b = Block(text, b.kind, b.line, b.quoted)
         found = _header_field(text) if b.kind in ("para", "heading") and not seen_speech else None
+        if found and found[2] == "host" and found[1] and i + 1 < len(blocks) and _opens_speech(blocks[i + 1]):
+            named = people_in(found[1])  # 主持人：寿小丽 on its own line, then her opening
+            if len(named) == 1:
+                name, desc = named[0]
+                out.people.append((name, desc, "host"))
+                out.blocks.append(Block(f"{name}：", b.kind, b.line, b.quoted))
+                seen_speech = True
+                i += 1
+                continue
         if found:
             key, value, role = found
             out.header.append(b)
@@ -251,6 +160,16 @@ def prepare(blocks: list[Block]) -> Prepared:
         out.blocks.append(b)
         i += 1
     return out
+
+
+def _opens_speech(b: Block) -> bool:
+    """An unlabelled paragraph that greets the room: a host's opening, not a summary or a title."""
+    from pressarchive.ingest.labels import parse_label
+
+    text = to_simplified(b.text.strip())
+    return (b.kind == "para" and parse_label(b.text) is None and text[-1:] in _SENTENCE_END + "”\"」"
+            and bool(re.search(r"女士们|先生们|各位|大家(?:上午|下午|晚上)?好|欢迎", text[:30]))
+            and not re.search(r"举行.{0,30}(?:发布会|记者会)", text[:80]))
 
 
 def _bracket_label(b: Block) -> Block | None:
@@ -301,16 +220,12 @@ _CALL = re.compile(r"请(?P<o>[\u3400-\u9fffA-Za-z0-9·]{2,16}?)(?:的)?记者(?
 
 
 def _outlet_ok(name: str) -> bool:
-    from pressarchive.ingest.labels import to_simplified
-
     simple = to_simplified(name)
     return bool(simple) and not _NOT_OUTLET.match(simple) and simple not in ("记者", "本报", "本台", "新闻")
 
 
 def outlet_of_question(text: str) -> str | None:
     """``我是第一财经记者。`` / ``中国日报记者。`` / ``凤凰卫视记者：`` opening a question -> the outlet."""
-    from pressarchive.ingest.labels import to_simplified
-
     head = text.strip()[:60]
     m = _SELF.match(to_simplified(head))
     if not m or not _outlet_ok(m.group("o")):
@@ -320,8 +235,6 @@ def outlet_of_question(text: str) -> str | None:
 
 def called_outlet(text: str) -> str | None:
     """``请新华社记者提问`` in the host's words -> 新华社; ``请这位记者`` names none."""
-    from pressarchive.ingest.labels import to_simplified
-
     tail = text.strip()[-80:]
     found = None
     for m in _CALL.finditer(to_simplified(tail)):
@@ -332,13 +245,22 @@ def called_outlet(text: str) -> str | None:
 # --- who answers ----------------------------------------------------------------------------------
 def called_official(text: str, officials) -> object | None:
     """The official a host's words call on (``请吴清副市长回答``): named by full name, or by surname and title."""
-    from pressarchive.ingest.labels import to_simplified
+    from pressarchive.ingest.names import chinese_surname
 
     simple = to_simplified(text)
+    titles = "|".join(re.escape(t) for t in ZH_TITLES_LONGEST)
+    surnames = [chinese_surname(to_simplified(p.name_zh)) for p in officials if p.name_zh]
     hits = []
     for p in officials:
         if p.name_zh:
-            at = simple.rfind(to_simplified(p.name_zh))
+            name = to_simplified(p.name_zh)
+            at = simple.rfind(name)
+            surname = chinese_surname(name)
+            if at < 0 and surname and surnames.count(surname) == 1:  # 请龚市长回答
+                m = None
+                for m in re.finditer(rf"{re.escape(surname)}(?:{titles})", simple):
+                    pass
+                at = m.start() if m else -1
             if at >= 0:
                 hits.append((at, p))
         elif p.name and p.name in text:
@@ -352,7 +274,7 @@ def assign_askers(drafts, roster) -> None:
     """An unnamed reporter's question (``记者：``/``问：``/``Q:``) takes the outlet the question opens
     with (``我是第一财经记者。``) or the one the turn before called on (``请新华社记者提问``); a
     follow-up (``追问：``) stays with the reporter who asked last."""
-    from pressarchive.ingest.labels import FOLLOW_UPS, to_simplified
+    from pressarchive.ingest.labels import FOLLOW_UPS
 
     last_asker = None
     for i, d in enumerate(drafts):
