@@ -100,10 +100,15 @@ def list_outlets(archive: "Archive", conference: str | None = None, since: str |
         for s in r.speakers:
             if s.role != "reporter":
                 continue
+            from pressarchive.ingest.outlets import outlet_key
+
             name = s.organization or s.organization_zh or "(unidentified)"
-            row = rows.setdefault(name.casefold(), {
+            row = rows.setdefault(outlet_key(name) or name.casefold(), {  # 新华社 and Xinhua: one row
                 "outlet": name, "outlet_zh": s.organization_zh, "questions": 0, "conferences": [],
             })
+            if s.organization and row["outlet"] == row["outlet_zh"]:
+                row["outlet"] = s.organization
+            row["outlet_zh"] = row["outlet_zh"] or s.organization_zh
             row["questions"] += sum(1 for t in r.turns if t.speaker == s.id and t.kind == "question")
             if r.conference.id not in row["conferences"]:
                 row["conferences"].append(r.conference.id)

@@ -213,6 +213,10 @@ def test_search_and_filters_in_either_script() -> None:
     assert code != 0 and "Beijing TV (北京电视台)" in err.splitlines()[1]
     code, out, err = _cli("speakers", "--region", "上海")
     assert code == 0 and "Gong Zheng" in out and "Shou Xiaoli" not in out
+    code, out, err = _cli("outlets", "--format", "json")
+    rows = {o["outlet"]: o for o in json.loads(out)["outlets"]}
+    assert rows["CCTV"]["outlet_zh"] in ("总台央视", "中央广播电视总台央视") and rows["Yicai"]["outlet_zh"] == "第一财经"
+    assert rows["China Daily"]["questions"] == 3  # 中国日报 and 中國日報: one outlet
 
 
 def test_gazetteer_covers_every_province_level_unit_and_its_cities() -> None:
