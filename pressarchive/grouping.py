@@ -46,12 +46,24 @@ def _copy_keys(turn) -> list[str]:
     return ["h" + text[:COPY_PROBE], "t" + text[-COPY_PROBE:]]
 
 
-def first_answer(record, question) -> Any:
-    """The first answer given to ``question`` in ``record``, or None."""
-    for t in record.turns:
-        if t.kind == "answer" and t.question == question.id:
-            return t
-    return None
+def partners(item: Chosen) -> list[str]:
+    """Ids of the turns of a hit's pair besides its own: a question's answers, an answer's question."""
+    turn = item.turn
+    if turn.kind == "question":
+        return [t.id for t in item.record.turns if t.kind == "answer" and t.question == turn.id]
+    if turn.kind == "answer" and turn.question:
+        return [turn.question]
+    return []
+
+
+def settle_pairs(chosen: list[Chosen], matching: set[str]) -> None:
+    """Note on each hit which turns of its pair matched the search too (``matching``: their ids), and
+    give a question the answer to show under it: the first that matched, else the first."""
+    for item in chosen:
+        ids = partners(item)
+        item.also_matched = [i for i in ids if i in matching]
+        if item.turn.kind == "question" and ids:
+            item.partner = item.record.turn((item.also_matched or ids)[0])
 
 
 def choose(rows: list[tuple], get_record: Callable[[str], Any], limit: int, per_conference: int | None,
@@ -85,9 +97,6 @@ def choose(rows: list[tuple], get_record: Callable[[str], Any], limit: int, per_
         else:
             shown = None
         if shown is not None:
-            if shown.turn.kind == "question" and not any(shown.record.turn(t).kind == "answer" for t in shown.also_matched):
-                shown.partner = turn  # the answer that matched is the one shown under the question
-            shown.also_matched.append(turn.id)
             continue
         keys = _copy_keys(turn)
         original = next((copies[k] for k in keys if k in copies), None)
@@ -96,7 +105,6 @@ def choose(rows: list[tuple], get_record: Callable[[str], Any], limit: int, per_
             continue
         item = Chosen(row=row, record=record, turn=turn)
         if pair and turn.kind == "question":
-            item.partner = first_answer(record, turn)
             questions[(conf_id, turn.id)] = item
         elif pair and turn.kind == "answer" and turn.question:
             answered.setdefault((conf_id, turn.question), item)

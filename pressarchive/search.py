@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from pressarchive.errors import QueryError
 from pressarchive.expand import DERIVED_SOURCES, _expansion_matched, expand_query
-from pressarchive.grouping import PER_CONFERENCE, choose
+from pressarchive.grouping import PER_CONFERENCE, choose, partners, settle_pairs
 from pressarchive.highlight import Wanted, highlight_spans, wanted_for
 from pressarchive.query import Filters, _prefer_words, _terms, filter_query, parse_query
 
@@ -149,7 +149,8 @@ def search_index(ix, get_record, query: str | None, filters: Filters | None = No
             if full:
                 break
             fetch *= 4
-        total, exact = _count(searcher, results, q, fq, fetch, count_limit)
+        settle_pairs(chosen, _matching(searcher, q, fq, [i for item in chosen for i in partners(item)]))
+        total, exact = _count(searcher, results, q, fq, fetch, count_limit, page=limit)
     hits = []
     for item in chosen:
         _, _, score, matched, _ = item.row
@@ -168,25 +169,40 @@ def search_index(ix, get_record, query: str | None, filters: Filters | None = No
                         held_back=held_back)
 
 
-def _count(searcher, results, q, fq, fetch: int, count_limit: int | None) -> tuple[int, bool]:
-    """(matches, exact) of a search: all of them when fewer than the page were found, else counted
-    in one unscored pass that stops after ``max(count_limit, fetch)`` (None: never stops)."""
+def _count(searcher, results, q, fq, fetch: int, count_limit: int | None, page: int | None = None) -> tuple[int, bool]:
+    """(matches, exact) of a search: all of them when fewer than were fetched were found, else
+    counted in one unscored pass; either way at most ``max(count_limit, page)`` (None: no cap), then
+    inexact. ``page`` is the page size (default ``fetch``)."""
     from itertools import islice
 
     from whoosh import query as wq
 
-    shown = results.scored_length()
-    if shown < fetch:  # the collector saw every match (a filtered search's len() counts before filtering)
-        return shown, True
-    both = q if fq is None else wq.And([q, fq])
-    docs = searcher.docs_for_query(both)
     if count_limit is COUNT_DEFAULT:  # read at call time, so the setting can be changed
         count_limit = COUNT_LIMIT
-    if count_limit is None:
+    cap = None if count_limit is None else max(int(count_limit), page or fetch)
+    shown = results.scored_length()
+    if shown < fetch:  # the collector saw every match (a filtered search's len() counts before filtering)
+        return (shown, True) if cap is None or shown <= cap else (cap, False)
+    both = q if fq is None else wq.And([q, fq])
+    docs = searcher.docs_for_query(both)
+    if cap is None:
         return sum(1 for _ in docs), True
-    cap = max(int(count_limit), fetch)
     n = sum(1 for _ in islice(docs, cap + 1))
     return (n, True) if n <= cap else (cap, False)
+
+
+def _matching(searcher, q, fq, turn_ids: list[str]) -> set[str]:
+    """Which of ``turn_ids`` the search (query and filters) matches: one query over those turns only,
+    so that a hit's pair is told the same whatever the page size."""
+    from whoosh import query as wq
+
+    if not turn_ids:
+        return set()
+    parts = [q, wq.Or([wq.Term("id", i) for i in turn_ids])] + ([fq] if fq is not None else [])
+    try:
+        return {searcher.stored_fields(d)["id"] for d in searcher.docs_for_query(wq.And(parts))}
+    except Exception:  # noqa: BLE001 - then no pair is marked as matched
+        return set()
 
 
 def _matched_terms(reader, docnums: list[int], terms: set[tuple[str, str]]) -> dict[int, set[tuple[str, str]]]:
