@@ -67,8 +67,9 @@ def settle_pairs(chosen: list[Chosen], matching: set[str]) -> None:
 
 
 def choose(rows: list[tuple], get_record: Callable[[str], Any], limit: int, per_conference: int | None,
-           complete: bool, pair: bool = True) -> tuple[list[Chosen], dict[str, int], bool]:
-    """The hits of a page from ranked ``rows`` ((conference id, turn id, ...) in rank order).
+           complete: bool, group: bool = True) -> tuple[list[Chosen], dict[str, int], bool]:
+    """The hits of a page from ranked ``rows`` ((conference id, turn id, ...) in rank order); with
+    ``group`` False every row is a hit of its own (no pairs, no copies, no cap: export and stats).
 
     Returns (chosen, held back by conference, full): ``full`` is False when the page is short while
     rows were held back and ``complete`` is False (more rows may exist: fetch more and call again).
@@ -90,27 +91,27 @@ def choose(rows: list[tuple], get_record: Callable[[str], Any], limit: int, per_
         if turn is None:  # the index is behind its record: skip the turn
             continue
         # a question and its answer are one hit (two answers to one question are two hits)
-        if pair and turn.kind == "answer" and turn.question:
+        if group and turn.kind == "answer" and turn.question:
             shown = questions.get((conf_id, turn.question))
-        elif pair and turn.kind == "question":
+        elif group and turn.kind == "question":
             shown = answered.get((conf_id, turn.id))
         else:
             shown = None
         if shown is not None:
             continue
-        keys = _copy_keys(turn)
+        keys = _copy_keys(turn) if group else []
         original = next((copies[k] for k in keys if k in copies), None)
         if original is not None and original.record.conference.id != conf_id:
             original.copies.append((record, turn))
             continue
         item = Chosen(row=row, record=record, turn=turn)
-        if pair and turn.kind == "question":
+        if group and turn.kind == "question":
             questions[(conf_id, turn.id)] = item
-        elif pair and turn.kind == "answer" and turn.question:
+        elif group and turn.kind == "answer" and turn.question:
             answered.setdefault((conf_id, turn.question), item)
         for k in keys:
             copies.setdefault(k, item)
-        if per_conference and per_conf.get(conf_id, 0) >= per_conference:
+        if group and per_conference and per_conf.get(conf_id, 0) >= per_conference:
             held.append(item)
             held_by_conf[conf_id] = held_by_conf.get(conf_id, 0) + 1
             continue

@@ -54,6 +54,8 @@ def search(
     progress=None,
     count_limit: Any = COUNT_DEFAULT,
     per_conference: int | None = PER_CONFERENCE,
+    context: int = 0,
+    group: bool = True,
 ) -> SearchResult:
     """Search the archive (building or refreshing its index first when needed, reporting to
     ``progress(done, total)`` while it does). Matches are counted up to ``count_limit`` (None:
@@ -64,22 +66,25 @@ def search(
     try:
         return search_index(ix, archive.get, query, filters, limit, sort, translate,
                             index_dir=Path(archive.index_dir), count_limit=count_limit,
-                            per_conference=per_conference)
+                            per_conference=per_conference, context=context, group=group)
     finally:
         ix.close()
 
 
 def search_index(ix, get_record, query: str | None, filters: Filters | None = None, limit: int = 10,
                  sort: str = "relevance", translate: bool = True, index_dir: Path | None = None,
-                 count_limit: Any = COUNT_DEFAULT, per_conference: int | None = PER_CONFERENCE) -> SearchResult:
+                 count_limit: Any = COUNT_DEFAULT, per_conference: int | None = PER_CONFERENCE,
+                 context: int = 0, group: bool = True) -> SearchResult:
     """Search an open Whoosh index; ``get_record(conference id)`` supplies the records for hits.
     A question and its answer are one hit, republished copies of a passage one hit, and at most
     ``per_conference`` hits come from one conference while others have matches (None: no cap;
-    relevance order only). Turns are ranked by ranking.PriorBM25F."""
+    relevance order only). Turns are ranked by ranking.PriorBM25F. ``context``: that many neighbouring
+    turns before and after each hit, in ``hit["context"]``. ``group`` False: one hit per matching turn
+    (no pairs, no copies, no cap), in the same order: what export and stats read."""
     from whoosh import query as wq
     from whoosh import sorting
 
-    from pressarchive.hits import answer_dict, copy_dict
+    from pressarchive.hits import add_context, answer_dict, copy_dict
     from pressarchive.ranking import weighting
 
     if sort not in SORTS:
@@ -145,11 +150,12 @@ def search_index(ix, get_record, query: str | None, filters: Filters | None = No
                       hit.get("tlang")) for hit in results]
             if rerank:
                 found = _prefer_typed_language(found, text, expansions)
-            chosen, held_back, full = choose(found, get, limit, cap, complete)
+            chosen, held_back, full = choose(found, get, limit, cap, complete, group=group)
             if full:
                 break
             fetch *= 4
-        settle_pairs(chosen, _matching(searcher, q, fq, [i for item in chosen for i in partners(item)]))
+        if group:
+            settle_pairs(chosen, _matching(searcher, q, fq, [i for item in chosen for i in partners(item)]))
         total, exact = _count(searcher, results, q, fq, fetch, count_limit, page=limit)
     hits = []
     for item in chosen:
@@ -161,6 +167,8 @@ def search_index(ix, get_record, query: str | None, filters: Filters | None = No
             hit["also_matched"] = list(item.also_matched)
         if item.copies:
             hit["copies"] = [copy_dict(record, turn) for record, turn in item.copies]
+        if context:
+            add_context(hit, item.record, context)
         hits.append(hit)
     everything = wanted_for(q, terms, "text", "cjk") if text else Wanted()
     query_terms = sorted(everything.words | {" ".join(p) for p in everything.phrases} | set(everything.strings))

@@ -137,3 +137,68 @@ def test_cli_per_conference(archive_home):
     bad = runner.invoke(cli, ["search", "tariffs", "--per-conference", "some"])
     assert bad.exit_code == 2 and "--per-conference must be a whole number" in bad.output
     assert "Traceback" not in bad.output
+
+
+# --- reading the results ------------------------------------------------------------------------
+def long_title_archive(archive_home):
+    title = "The tenth press conference of the series on industrial and information development " * 3
+    rec = conference("2022-01-02-wh-bbbbbb", "2022-01-02", [
+        (1, "s1", "statement", "Good afternoon. Before questions, a word on the weather."),
+        (2, "s2", "question", "What is the outlook for tariffs on steel next year?"),
+        (3, "s1", "answer", "Tariffs on steel stay where they are while the review runs, and the review ends in "
+                            "March; after that the tariffs on steel may come down for our allies.", 2),
+        (4, "s2", "question", "And on tariffs for aluminium?"),
+        (5, "s1", "answer", "Aluminium tariffs follow the same review of tariffs, on the same timetable.", 4),
+        (6, "s1", "statement", "Thank you all, see you tomorrow."),
+    ], title=title.strip())
+    return seed(archive_home, [rec]), rec
+
+
+def test_table_groups_hits_under_one_title_cut_to_the_width(archive_home):
+    _, rec = long_title_archive(archive_home)
+    out = CliRunner().invoke(cli, ["search", "tariffs", "--no-translate"])
+    assert out.exit_code == 0
+    lines = out.output.splitlines()
+    headers = [line for line in lines if line.startswith("The tenth press conference")]
+    assert len(headers) == 1 and headers[0].endswith("· 2022-01-02") and "…" in headers[0]
+    assert len(headers[0]) <= 80
+    assert " 1. " in out.output and " 2. " in out.output  # both hits under the one header
+    assert "Q (Wire): What is the outlook for tariffs on steel next year?" in out.output
+
+
+def test_context_shows_neighbouring_turns(archive_home):
+    _, rec = long_title_archive(archive_home)
+    cid = rec.conference.id
+    out = CliRunner().invoke(cli, ["search", "aluminium", "--kind", "answer", "--context", "1", "--no-translate"])
+    assert out.exit_code == 0
+    assert "│ Pat Doe (answer): Tariffs on steel stay" in out.output  # before its question
+    assert "│ Pat Doe (statement): Thank you all" in out.output  # after the answer
+    data = json.loads(CliRunner().invoke(cli, ["search", "aluminium", "--kind", "answer", "-C", "2", "--format",
+                                               "json", "--no-translate"]).output)
+    context = data["hits"][0]["context"]
+    assert [t["turn"]["id"] for t in context["before"]] == [turn_id(cid, 2), turn_id(cid, 3)]
+    assert [t["turn"]["id"] for t in context["after"]] == [turn_id(cid, 6)]
+    assert "context" not in json.loads(CliRunner().invoke(
+        cli, ["search", "aluminium", "--format", "json", "--no-translate"]).output)["hits"][0]
+
+
+def test_pager_on_a_terminal_only_and_never_with_no_pager(archive_home, tmp_path, monkeypatch):
+    from pressarchive import render
+
+    long_title_archive(archive_home)
+    paged_to = tmp_path / "paged.txt"
+    monkeypatch.setenv("PAGER", f"cat > '{paged_to}'")
+    monkeypatch.delenv("LESS", raising=False)
+    # piped (CliRunner's output is no terminal): no pager
+    out = CliRunner().invoke(cli, ["search", "tariffs", "--no-translate"])
+    assert "Tariffs on steel" in out.output and not paged_to.exists()
+    monkeypatch.setattr(render, "_is_terminal", lambda stream: True)
+    monkeypatch.setattr(render, "_screen_lines", lambda: 4)
+    out = CliRunner().invoke(cli, ["search", "tariffs", "--no-translate"])
+    assert out.exit_code == 0 and out.output == "" and "Tariffs on steel" in paged_to.read_text(encoding="utf-8")
+    paged_to.unlink()
+    out = CliRunner().invoke(cli, ["search", "tariffs", "--no-translate", "--no-pager"])
+    assert "Tariffs on steel" in out.output and not paged_to.exists()
+    monkeypatch.setattr(render, "_screen_lines", lambda: 500)  # shorter than a screen: printed as it is
+    out = CliRunner().invoke(cli, ["search", "tariffs", "--no-translate"])
+    assert "Tariffs on steel" in out.output and not paged_to.exists()
