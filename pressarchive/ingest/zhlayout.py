@@ -102,9 +102,15 @@ def _header_field(text: str) -> tuple[str, str, str | None] | None:
         role = "host" if key.startswith("主持") else "people"
         if not value:
             return key, value, role
-        if len(value) <= 120 and people_in(value) and not re.search(r"[。！？!?]$", value):
+        if _people_line(value):
             return key, value, role
     return None
+
+
+def _people_line(text: str) -> bool:
+    """A line that only lists people (``商务部新闻发言人 束珏婷``, ``辛国斌、张宏韬``): no sentence in it."""
+    text = text.strip()
+    return 0 < len(text) <= 120 and not re.search(r"[。！？!?；;“”\"]", text.rstrip("。")) and bool(people_in(text))
 
 
 def prepare(blocks: list[Block]) -> Prepared:
@@ -118,12 +124,16 @@ def prepare(blocks: list[Block]) -> Prepared:
         b = blocks[i]
         text = b.text.strip()
         if b.kind == "para" and _TIME_MARK.match(text):
+            if re.match(r"^\D{0,2}\d{4}[-/.]", text) and not seen_speech:
+                out.header.append(b)  # 2023-06-12 10:00 under the title: the date, kept as metadata
             i += 1
             continue
         if b.kind == "para" and _LEADING_MARK.match(text):
             text = _LEADING_MARK.sub("", text)
             b = Block(text, b.kind, b.line, b.quoted)
-        found = _header_field(text) if b.kind in ("para", "heading") and not seen_speech else None
+        found = _header_field(text) if b.kind in ("para", "heading") else None
+        if found and seen_speech and found[2] is not None:
+            found = None  # after the first turn only 时间：/地点：… lines are metadata; 主持人：… is speech
         if found and found[2] == "host" and found[1] and i + 1 < len(blocks) and _opens_speech(blocks[i + 1]):
             named = people_in(found[1])  # 主持人：寿小丽 on its own line, then her opening
             if len(named) == 1:
@@ -138,8 +148,8 @@ def prepare(blocks: list[Block]) -> Prepared:
             out.header.append(b)
             out.fields.append((key, value))
             listed = [value] if value else []
-            while not value and role and i + 1 < len(blocks) and people_in(blocks[i + 1].text) \
-                    and _header_field(blocks[i + 1].text) is None and len(blocks[i + 1].text) < 80:
+            while not value and role and i + 1 < len(blocks) and _people_line(blocks[i + 1].text) \
+                    and _header_field(blocks[i + 1].text) is None:
                 i += 1  # 发布人： then one person per line
                 out.header.append(blocks[i])
                 listed.append(blocks[i].text)
