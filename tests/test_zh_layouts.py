@@ -307,3 +307,13 @@ def test_live_text_date_line_and_time_marks_beside_labels() -> None:
     rows = [(speakers[t["speaker"]].get("name_zh") or speakers[t["speaker"]].get("organization_zh"), t["kind"]) for t in record["turns"]]
     assert rows == [("王玉", "statement"), ("张劲松", "statement"), ("南方日报", "question"), ("罗文", "answer")]
     assert {s["region"] for s in record["speakers"]} == {"Guangdong"}
+
+
+def test_outlets_only_where_an_outlet_is_named() -> None:
+    from pressarchive.ingest.zhlayout import called_outlet, outlet_of_question
+
+    assert outlet_of_question("谢谢主持人，我是来自香港经济导报的记者。请问") == "香港经济导报"
+    assert outlet_of_question("我是新华社记者王明。请问") == "新华社"
+    assert called_outlet("请总台CGTN记者提问。") == "总台CGTN"
+    for call in ("请中间这位记者", "请第二排的记者提问", "请后面那位穿红衣服的记者"):
+        assert called_outlet(call) is None, call

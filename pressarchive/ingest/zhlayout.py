@@ -225,13 +225,22 @@ def _standing_label(b: Block, before: Block | None, after: Block) -> Block | Non
 
 # --- askers ---------------------------------------------------------------------------------------
 _NOT_OUTLET = re.compile(r"^(?:这位|那位|这边|那边|后排|前排|中间|左边|右边|最后一位|下一位|其他|外国|境外|各位|我们|你们|在座|一位|两位|第[一二三四五六七八九十\d]+位)")
-_SELF = re.compile(r"^(?:[^。！？!?，,]{0,12}[，,。！!]\s*)?(?:我是|我来自|我是来自|来自)?(?P<o>[\u3400-\u9fffA-Za-z0-9·＋+]{2,16}?)(?:的)?记者(?P<n>[\u3400-\u9fff]{2,3})?(?=[。，,：:！!；;\s]|$)")
+_SELF = re.compile(r"^(?:[^。！？!?，,]{0,12}[，,。！!]\s*)?(?:我是来自|我来自|我是|来自)?(?P<o>[\u3400-\u9fffA-Za-z0-9·＋+]{2,16}?)(?:的)?记者(?P<n>[\u3400-\u9fff]{2,3})?(?=[。，,：:！!；;\s]|$)")
 _CALL = re.compile(r"请(?P<o>[\u3400-\u9fffA-Za-z0-9·]{2,16}?)(?:的)?记者(?:朋友)?(?:提问|发问|来提问|问)?(?=[。，,！!；;\s]|$)")
 
 
+_OUTLET_END = re.compile(r"(?:社|报|台|网|新闻|电视|卫视|杂志|刊|传媒|媒体|广播|频道|客户端|财经|之声|TV|News|Times|Post|Daily)$", re.I)
+
+
 def _outlet_ok(name: str) -> bool:
+    """An outlet's name: in the outlet table, or ending like one (…社, …报, …台, …网, …卫视); never
+    ``这位``/``后排那位``."""
+    from pressarchive.ingest.outlets import find
+
     simple = to_simplified(name)
-    return bool(simple) and not _NOT_OUTLET.match(simple) and simple not in ("记者", "本报", "本台", "新闻")
+    if not simple or _NOT_OUTLET.match(simple) or simple in ("记者", "本报", "本台", "新闻"):
+        return False
+    return find(simple) is not None or bool(_OUTLET_END.search(simple))
 
 
 def outlet_of_question(text: str) -> str | None:
