@@ -150,7 +150,8 @@ def parse(doc: Document, source_name: str = "", overrides: dict | None = None) -
             if lab.role == "host":
                 person.role = "host"
     full_text = "\n".join(b.text for b in blocks)
-    roster.expand_surnames(full_text)
+    roster.fold_misspelt(full_text)
+    roster.expand_surnames(full_text, [doc.hints.get(k) for k in ("front_title", "og_title", "h1", "title")])
     _captions_and_descriptions(blocks, labels, role_of, roster, first)
     _headings(blocks, labels, role_of, first)
 
