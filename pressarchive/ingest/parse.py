@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from pressarchive.errors import NoTranscriptError
 from pressarchive.ingest import meta
+from pressarchive.ingest.askers import name_askers
 from pressarchive.ingest.labels import OUTLET_WORDS, Label, parse_label, to_simplified
 from pressarchive.ingest.names import name_key
 from pressarchive.ingest.read import Block, Document
@@ -209,6 +210,7 @@ def parse(doc: Document, source_name: str = "", overrides: dict | None = None) -
         raise NoTranscriptError("speaker labels were found but no text after them")
     _merge_translated_reporters(drafts, roster)
     _self_identified_reporters(drafts, roster)
+    name_askers(drafts, roster)
     merged: list[_Draft] = []
     for d in drafts:
         if merged and merged[-1].person is d.person and (d.label.kind == "generic") == (merged[-1].label.kind == "generic"):
