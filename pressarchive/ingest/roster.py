@@ -340,7 +340,7 @@ class Roster:
             if not title and p.desc.title_zh:
                 title = p.desc.title_zh
             if not title and p.honorific and p.honorific.lower() not in ("mr", "ms", "mrs", "miss", "dr", "madam", "m", "mme", "sir"):
-                title = _cap_title(p.honorific)
+                title = _cap_title(p.honorific.title() if p.honorific.isupper() else p.honorific)
             if p.generic == "spokesperson" and not title:
                 title = "Spokesperson"
             org = p.outlet if p.role == "reporter" else p.desc.organization
