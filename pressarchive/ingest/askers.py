@@ -43,7 +43,8 @@ _CALLS = [
                rf"we'?re going to|we’re going to|going to|next|now|then|first|and)\s+(?:go|turn|come|move)\s+(?:back\s+)?to|"
                rf"(?i:question|questions|one|call|line)\s+(?:comes?|is|will come|goes)\s+(?:from|to)|(?i:call on|hear from|"
                rf"next up is|next is|the floor to|it over to))\s+(?:the line of\s+)?"
-               rf"(?P<n>{NAME})(?:,?\s+(?:with|from|at|of)\s+(?P<o>{OUTLET}))?(?=\s*(?:[.,!?;:—–-]|$|\s+(?:and|then|please|go)\b))"),
+               rf"(?P<n>{NAME})(?:,?\s+(?:with|from|at|of)\s+(?P<o>{OUTLET})|,\s+(?P<oc>{OUTLET}))?"
+               rf"(?=\s*(?:[.,!?;:—–-]|$|\s+(?:and|then|please|go)\b))"),
     # Go ahead, Karen. / Yeah, Mike. / Okay, Karen, go ahead.
     re.compile(rf"(?:(?i:go ahead|yes|yeah|yep|sure|okay|ok|please|right|all right|alright|and|then|next)),?\s+"
                rf"(?P<n>{NAME})(?:\s+(?:with|from|at)\s+(?P<o>{OUTLET}))?\s*(?:[.!?]|,\s*(?i:go ahead|please|and then|you)\b|$)"),
@@ -92,6 +93,9 @@ def called(text: str, known: set[str], context: str = "") -> tuple[str | None, s
         for m in reversed(hits):
             name = m.group("n")
             outlet = _tidy_outlet(m.groupdict().get("o"))
+            comma = _tidy_outlet(m.groupdict().get("oc"))
+            if comma and not outlet and OUTLET_WORDS.search(comma):
+                outlet = comma  # "Ed O'Keefe, CBS News": after a comma only a word that names an outlet
             if name and not _is_name(name):
                 continue
             if name and any(w.lower() in known for w in name.split()):
@@ -112,8 +116,20 @@ def _place_like(name: str, context: str) -> bool:
                           rf"{re.escape(name)}(?![\w'’-])", context))
 
 
+_GOVERNMENT = re.compile(r"\b(?:Department|Ministry|Office|Council|Administration|Agency|Committee|Commission|"
+                         r"Bureau|Government|White House|Senate|Congress|Embassy|Federal Reserve|Treasury|Pentagon)\b")
+
+
 def _is_outlet(outlet: str) -> bool:
-    return not re.fullmatch(r"(?i:the|a|an|this|that|home|work|length|least|all|once|times?)", outlet)
+    """Not an ordinary word, and no job title or government body (``Jake Sullivan, National Security
+    Advisor`` introduces an official, not a reporter)."""
+    from pressarchive.ingest.people import TITLE_HEADS, near
+
+    if re.fullmatch(r"(?i:the|a|an|this|that|home|work|length|least|all|once|times?)", outlet):
+        return False
+    if _GOVERNMENT.search(outlet):
+        return False
+    return not any(near(w, TITLE_HEADS) for w in outlet.split() if len(w) > 3 and not w.isupper())
 
 
 def introduced(text: str, known: set[str]) -> tuple[str | None, str | None] | None:
