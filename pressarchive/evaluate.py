@@ -46,9 +46,35 @@ def enabled(doc_count: int) -> bool:
     return doc_count >= MIN_DOCS
 
 
-def top_docs(searcher, q, fq, limit: int) -> tuple[list[tuple[int, float]], int] | None:
-    """([(global docnum, score)] best first, at most ``limit``; number of matching documents) of
-    ``q`` restricted to the documents of the filter query ``fq``; None when Whoosh must do it."""
+class Matches:
+    """Every document a query matched (global docnums) with its score; ``top(n)`` in Whoosh's order."""
+
+    def __init__(self, ids, scores):
+        self.ids, self.scores = ids, scores
+        self.total = len(ids)
+        self._order = None
+
+    def top(self, limit: int) -> list[tuple[int, float]]:
+        import numpy as np
+
+        ids, scores, total = self.ids, self.scores, self.total
+        if self._order is not None and len(self._order) >= min(limit, total):
+            order = self._order[:limit]
+        else:
+            if total > limit:  # the k-th best score, then only the candidates at or above it are sorted
+                kth = np.partition(scores, total - limit)[total - limit]
+                cand = np.nonzero(scores >= kth)[0]
+            else:
+                cand = np.arange(total)
+            # best score first; a tie: the lower docnum first, as Whoosh's collector
+            order = cand[np.lexsort((ids[cand], -scores[cand]))][:limit]
+            self._order = order
+        return [(int(ids[i]), float(scores[i])) for i in order]
+
+
+def matches(searcher, q, fq) -> Matches | None:
+    """The documents ``q`` matches among those of the filter query ``fq``, scored as Whoosh scores
+    them; None when Whoosh must evaluate ``q`` (a node or scorer this module does not reproduce)."""
     import numpy as np
 
     try:
@@ -61,9 +87,9 @@ def top_docs(searcher, q, fq, limit: int) -> tuple[list[tuple[int, float]], int]
             ids, scores = _eval(q, sub)
             if not len(ids):
                 continue
-            deleted = sub.reader().deleted_docs_set if sub.reader().has_deletions() else None
-            if deleted:
-                keep = ~np.isin(ids, np.fromiter(deleted, dtype=np.int64))
+            reader = sub.reader()
+            if reader.has_deletions():
+                keep = ~np.isin(ids, np.fromiter(reader.deleted_docs(), dtype=np.int64))
                 ids, scores = ids[keep], scores[keep]
             ids = ids + offset
             if allow is not None:
@@ -74,16 +100,14 @@ def top_docs(searcher, q, fq, limit: int) -> tuple[list[tuple[int, float]], int]
     except _Unsupported:
         return None
     if not all_ids:
-        return [], 0
-    ids = np.concatenate(all_ids)
-    scores = np.concatenate(all_scores)
-    total = len(ids)
-    if total > limit:  # the k-th best score, then only the candidates at or above it are sorted
-        kth = np.partition(scores, total - limit)[total - limit]
-        cand = np.nonzero(scores >= kth)[0]
-        ids, scores = ids[cand], scores[cand]
-    order = np.lexsort((ids, -scores))[:limit]  # best score first; a tie: the lower docnum first
-    return [(int(ids[i]), float(scores[i])) for i in order], total
+        return Matches(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+    return Matches(np.concatenate(all_ids), np.concatenate(all_scores))
+
+
+def top_docs(searcher, q, fq, limit: int) -> tuple[list[tuple[int, float]], int] | None:
+    """([(global docnum, score)] best first, at most ``limit``; number of matches), or None."""
+    found = matches(searcher, q, fq)
+    return None if found is None else (found.top(limit), found.total)
 
 
 def _doc_array(docs):
@@ -154,7 +178,6 @@ def _intersection(parts):
 
 def _term(node, s):
     import numpy as np
-    from whoosh.scoring import BM25FScorer, WeightScorer
 
     fieldname = node.fieldname
     if fieldname not in s.schema:
@@ -167,33 +190,96 @@ def _term(node, s):
     if (fieldname, btext) not in reader:
         return _empty()
     scorer = s.weighting.scorer(s, fieldname, btext)
-    ids, weights = _postings(reader, fieldname, btext)
-    if type(scorer) is BM25FScorer:
-        fl = _lengths(reader, fieldname)[ids]
-        idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
-        scores = idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * fl / avgfl)))
-    elif type(scorer) is WeightScorer:
-        scores = weights
-    else:
-        raise _Unsupported(type(scorer).__name__)
+    ids, weights, first = _postings(reader, fieldname, btext)
+    scores = _scores(scorer, reader, fieldname, ids, weights)
+    # the first posting scored by Whoosh's own scorer must give the same number: a scorer this
+    # module reads wrongly (a weighting changed elsewhere) leaves the query to Whoosh, never a
+    # different ranking
+    if first is not None and len(ids):
+        expected = scorer.score(first)
+        if not (abs(expected - scores[0]) <= 1e-9 * max(1.0, abs(expected))):
+            raise _Unsupported("scorer disagrees")
     if node.boost != 1.0:
         scores = scores * node.boost
     return ids, np.asarray(scores, dtype=np.float64)
 
 
+def _scores(scorer, reader, fieldname: str, ids, weights):
+    """Whoosh's scorer (BM25F, term weight, or either times a per-turn prior column) for all postings."""
+    from whoosh.scoring import BM25FScorer, WeightScorer
+
+    inner, priors = scorer, None
+    if hasattr(scorer, "inner") and hasattr(scorer, "priors"):  # ranking.PriorBM25F's scorer
+        inner, priors = scorer.inner, scorer.priors
+    if type(inner) is BM25FScorer:
+        fl = _lengths(reader, fieldname)[ids]
+        idf, avgfl, B, K1 = inner.idf, inner.avgfl, inner.B, inner.K1
+        scores = idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * fl / avgfl)))
+    elif type(inner) is WeightScorer:
+        scores = weights
+    else:
+        raise _Unsupported(type(inner).__name__)
+    if priors is not None:
+        scores = scores * _priors(reader, priors)[ids]
+    return scores
+
+
+def _priors(reader, column):
+    """ranking.prior_of of every document of the segment, from the scorer's column reader."""
+    import numpy as np
+
+    from pressarchive.ranking import prior_of
+
+    raw = getattr(column, "_reader", column)  # whoosh's TranslatingColumnReader wraps the numbers
+    translate = getattr(column, "_translate", None)
+    key = (reader._segment.segment_id(), "prior codes", reader.doc_count_all())
+    cached = _LENGTHS.get(key)
+    if cached is None:
+        doccount = reader.doc_count_all()
+        codes = _column_values(raw, doccount)
+        uniq, inverse = np.unique(codes, return_inverse=True)
+        cached = _LENGTHS[key] = (uniq, inverse)
+    uniq, inverse = cached
+    values = [int(u) for u in uniq]
+    if translate is not None:
+        values = [translate(v) for v in values]
+    return np.array([prior_of(v) for v in values], dtype=np.float64)[inverse]
+
+
+_NUMPY_CODES = {"b": "i1", "B": "u1", "h": ">i2", "H": ">u2", "i": ">i4", "I": ">u4", "l": ">i4", "L": ">u4",
+                "q": ">i8", "Q": ">u8"}
+
+
+def _column_values(col, doccount: int):
+    """A numeric column's values for every document of the segment (Whoosh's default past its end)."""
+    import numpy as np
+
+    dtype = _NUMPY_CODES.get(getattr(col, "_typecode", None))
+    if dtype is None:
+        return np.array([col[d] for d in range(doccount)], dtype=np.int64)
+    out = np.full(doccount, col._default, dtype=np.int64)
+    n = min(col._count, doccount)
+    if n:
+        out[:n] = np.frombuffer(bytes(col._dbfile.get(col._basepos, n * col._fixedlen)), dtype=dtype)
+    return out
+
+
 def _postings(reader, fieldname: str, btext: bytes):
-    """(docnums, term frequencies) of one term in one segment, deleted documents included."""
+    """(docnums, term frequencies, a matcher on the first posting) of one term in one segment,
+    deleted documents included."""
     import numpy as np
     from whoosh.codec.whoosh3 import W3LeafMatcher
 
-    m = reader._terms.matcher(fieldname, btext, reader.schema[fieldname].format)
+    fmt = reader.schema[fieldname].format
+    first = reader._terms.matcher(fieldname, btext, fmt)
+    m = reader._terms.matcher(fieldname, btext, fmt)
     if type(m) is not W3LeafMatcher:  # a term's postings inlined in the term dictionary
         ids, weights = [], []
         while m.is_active():
             ids.append(m.id())
             weights.append(m.weight())
             m.next()
-        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64), first
     id_parts, w_parts = [], []
     while True:
         m._read_data()
@@ -211,8 +297,8 @@ def _postings(reader, fieldname: str, btext: bytes):
             break
         m._goto(m._nextoffset)
     if len(id_parts) == 1:
-        return id_parts[0], w_parts[0]
-    return np.concatenate(id_parts), np.concatenate(w_parts)
+        return id_parts[0], w_parts[0], first
+    return np.concatenate(id_parts), np.concatenate(w_parts), first
 
 
 def _lengths(reader, fieldname: str):
