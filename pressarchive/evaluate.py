@@ -89,7 +89,7 @@ def matches(searcher, q, fq) -> Matches | None:
                 continue
             reader = sub.reader()
             if reader.has_deletions():
-                keep = ~np.isin(ids, np.fromiter(reader.deleted_docs(), dtype=np.int64))
+                keep = ~np.isin(ids, np.fromiter(reader.deleted_docs_set, dtype=np.int64))
                 ids, scores = ids[keep], scores[keep]
             ids = ids + offset
             if allow is not None:
@@ -135,6 +135,16 @@ def _eval(node, s):
         return _boost(_union([_eval(sub, s) for sub in node.subqueries]), node.boost)
     if cls is wq.And:
         return _boost(_intersection([_eval(sub, s) for sub in node.subqueries]), node.boost)
+    if cls is wq.AndNot:  # the first part's matches and scores, less the second part's documents
+        ids, scores = _eval(node.a, s)
+        if len(ids):
+            import numpy as np
+
+            not_ids, _ = _eval(node.b, s)
+            if len(not_ids):
+                keep = ~np.isin(ids, not_ids, assume_unique=True)
+                ids, scores = ids[keep], scores[keep]
+        return ids, scores
     if node is wq.NullQuery or cls is type(wq.NullQuery):
         return _empty()
     if node.is_leaf() or cls is wq.Phrase:
