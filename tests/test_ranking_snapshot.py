@@ -63,7 +63,10 @@ def rankings(home: Path) -> dict:
     return out
 
 
-def test_rankings_are_those_of_the_snapshot(archive_home):
+@pytest.mark.parametrize("evaluator", ["whoosh", "numpy"])
+def test_rankings_are_those_of_the_snapshot(archive_home, monkeypatch, evaluator):
+    """The same with Whoosh's matchers and with the NumPy evaluator (evaluate.py) forced on."""
+    monkeypatch.setenv("PRESSARCHIVE_EVALUATOR", evaluator)
     expected = json.loads(SNAPSHOT.read_text(encoding="utf-8"))["rankings"]
     got = rankings(archive_home)
     assert set(got) == set(expected), "the query list and the snapshot differ: rewrite it (see the docstring)"
