@@ -345,6 +345,18 @@ def _classify_zh_simplified(label: str, rest: str) -> Label | None:
     paren = re.match(r"^(?P<n>.+?)\s*[(（](?P<t>[^)）]+)[)）]$", label)
     if paren:
         label, title = paren.group("n").strip(), paren.group("t").strip()
+        generic = GENERIC_ZH.get(label.replace(" ", ""))
+        if generic and generic[1] == REPORTER and title and (_known_outlet(title) or _ZH_OUTLET_END.search(title)):
+            return Label(raw=label, kind=REPORTER, outlet=title, role="reporter", rest=rest)  # 问（新华社）：
+        if generic and generic[1] == GENERIC and title:
+            from pressarchive.ingest.zhtitles import person_of
+
+            found = person_of(title)
+            name = title if is_chinese_name(title.replace(" ", "")) else (found[0] if found else None)
+            if name:  # 答（吴清）： / 主持人（寿小丽）：
+                role = generic[0] if generic[0] in ("host", "interpreter") else None
+                return Label(raw=label, kind=PERSON, name=name.replace(" ", ""), role=role, rest=rest,
+                             title=found[1].title_zh if found and found[1] else None)
     compact = label.replace(" ", "")
     checked = re.sub(r"[0-9０-９]", "", compact) if compact.endswith("记者") else compact  # 21世纪经济报道记者
     if _ZH_NOT_LABEL.search(checked) or len(compact) > 24:

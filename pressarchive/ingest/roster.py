@@ -333,6 +333,7 @@ class Roster:
                 from pressarchive.ingest.outlets import both_scripts
 
                 org, org_zh = both_scripts(org, org_zh)  # 新华社 -> Xinhua News Agency too
+                org = org or org_zh  # a reporter's organization is the outlet, in its own script when no other is known
             title = re.sub(r"\s+", " ", title).strip() if title else title
             org = re.sub(r"\s+", " ", org).strip() if org else org
             org_zh = re.sub(r"\s+", "", org_zh) if org_zh and re.search(r"[\u3400-\u9fff]", org_zh) else org_zh
