@@ -423,6 +423,7 @@ def main(argv: list[str] | None = None) -> int:
         pool = sorted(p for p in realgen.default_whitehouse().iterdir() if p.is_dir())[-1]
         sizes = [800]
         args.reps, args.cold_runs, args.adds = 1, 1, min(args.adds, 1)
+        args.baseline_max = 0  # run.py --smoke covers the naive baseline
     else:
         sizes = sorted(int(s.replace("_", "")) for s in args.turns.split(",") if s.strip())
     work = args.work or OUT / "scale"

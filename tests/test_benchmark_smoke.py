@@ -87,7 +87,7 @@ def test_scale_smoke_reports_every_query_type_against_fts5(tmp_path):
     proc = subprocess.run(
         [sys.executable, str(BENCH / "scale.py"), "--smoke", "--work", str(tmp_path / "work"), "--json", str(out),
          "--quiet"],
-        capture_output=True, text=True, timeout=240, cwd=str(ROOT),
+        capture_output=True, text=True, timeout=600, cwd=str(ROOT),  # ~45 s; minutes at load 14
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     data = json.loads(out.read_text(encoding="utf-8"))
