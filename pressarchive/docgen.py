@@ -27,6 +27,8 @@ FIELD_DOCS: dict[str, dict[str, str]] = {
         "organizer_zh": "The organising body in Chinese where the text names it so (`外交部`).",
         "source": "The file name as received (`stdin` for standard input).",
         "source_url": "Where it was published (`--source-url`, or the URL it was fetched from).",
+        "sources": "Every source the conference was added from, each a file name or URL (a republished near-copy adds its own); the first is `source`. Empty in records written before sources were kept: read as `[source]`.",
+        "aliases": "Former ids of this conference; each still resolves in `show`, `export --turn` and citations (see docs/archive.md).",
         "languages": "Languages present in the turns: `en`, `zh`.",
         "content_hash": "sha256 of the raw bytes as received; equal hashes are the same transcript.",
         "encoding": "The encoding the raw bytes were decoded with (detected).",

@@ -550,3 +550,58 @@ def _slug(name: str, name_zh: str | None) -> str:
     if not base:
         base = "p" + hashlib.sha1((name_zh or name).encode("utf-8")).hexdigest()[:8]
     return base[:60]
+
+
+# --- listing ------------------------------------------------------------------------------------------
+def listing(register: Register, entries: dict[str, dict[str, Any]], role: str | None = None,
+            region: str | None = None, kind: str | None = OFFICIAL) -> list[dict[str, Any]]:
+    """``speakers``: one row per person of ``register`` who speaks in the conferences ``entries``
+    (catalog entries by id, already narrowed to a conference or dates), with what they said there.
+
+    ``kind``: officials (the default; reporters are listed by ``outlets``), reporters, or None for
+    everybody; ``role`` and ``region`` narrow further (exact values).
+    """
+    rows: dict[str, dict[str, Any]] = {}
+    for cid, entry in entries.items():
+        for raw in entry.get("mentions", []):
+            p = register.person_of(cid, raw["speaker"])
+            if p is None:
+                continue
+            if kind is not None and _kind(p.role) != kind:
+                continue
+            if role and raw.get("role") != role and p.role != role:
+                continue
+            if region and raw.get("region") != region:
+                continue
+            row = rows.get(p.id)
+            if row is None:
+                row = rows[p.id] = {
+                    "id": p.id, "name": p.name, "name_zh": p.name_zh, "role": p.role,
+                    "title": p.titles[-1]["title"] if p.titles else None,
+                    "organization": p.organizations[-1]["name"] if p.organizations else None,
+                    "region": p.region, "aliases": list(p.aliases), "titles": p.titles,
+                    "organizations": p.organizations, "turns": 0, "answers": 0, "questions": 0,
+                    "conferences": 0, "conference_ids": [], "first": None, "last": None,
+                }
+            row["turns"] += raw.get("turns", 0)
+            row["answers"] += raw.get("answers", 0)
+            row["questions"] += raw.get("questions", 0)
+            if cid not in row["conference_ids"]:
+                row["conference_ids"].append(cid)
+            date = raw.get("date")
+            if date:
+                row["first"] = min(filter(None, (row["first"], date)))
+                row["last"] = max(filter(None, (row["last"], date)))
+    for row in rows.values():
+        row["conference_ids"].sort()
+        row["conferences"] = len(row["conference_ids"])
+    return sorted(rows.values(), key=lambda x: (-x["turns"], (x["name"] or x["name_zh"] or "").casefold()))
+
+
+def refs_for(register: Register, value: str, kind: str | None = None) -> list[str] | None:
+    """The speaker refs (``<conference id>/<speaker id>``) of every person ``value`` names (any alias,
+    any script, a prefix of one); None when it names nobody."""
+    found = register.find(value, kind=kind)
+    if not found:
+        return None
+    return sorted({ref for p in found for ref in p.speakers})

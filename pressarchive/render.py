@@ -346,8 +346,9 @@ def _hit_block(c, n: int, hit: dict) -> None:
     c.print(f"    [dim]{safe(conf.get('title') or conf.get('id'))} · {safe(conf.get('date') or 'undated')}[/dim]",
             soft_wrap=True)
     if q:
-        asker = q.get("speaker") or {}
-        outlet = asker.get("organization") or asker.get("organization_zh") or asker.get("name") or "?"
+        from pressarchive.records import asker_label
+
+        outlet = asker_label(hit.get("asker") or q.get("speaker")) or "?"
         sentence = first_sentence(" ".join(q.get("paragraphs") or []))
         c.print(f"    [yellow]Q[/yellow] ({safe(outlet)}): {safe(sentence)}", soft_wrap=True)
     if hit.get("translated_from"):
