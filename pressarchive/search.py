@@ -992,6 +992,7 @@ def list_conferences(archive: "Archive", region: str | None = None, since: str |
         c = r.conference
         rows.append({
             "id": c.id, "date": c.date, "title": c.title, "organizer": c.organizer, "source": c.source,
+            "source_url": c.source_url, "published": c.published, "tags": list(c.tags),
             "languages": list(c.languages), "turns": len(r.turns),
             "questions": sum(1 for t in r.turns if t.kind == "question"),
             "speakers": sum(1 for s in r.speakers if s.role != "reporter"),

@@ -15,13 +15,13 @@ import re
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from pressarchive.atomic import fsync_dir, write_atomic
 from pressarchive.errors import ArchiveError, BusyError, InputError, NotFoundError, PressArchiveError
-from pressarchive.records import Record, conference_id, content_hash, is_safe_id
+from pressarchive.records import Record, conference_id, content_hash, is_safe_id, source_warnings
 
 RECORD_FILE = "record.json"
 RAW_STEM = "raw"
@@ -47,6 +47,7 @@ class AddOutcome:
     replaced: str | None = None  # the id of a stored conference this one replaced, when it differs
     reason: str | None = None  # for "failed": a one-line reason
     turns: int = 0
+    warnings: list[str] = field(default_factory=list)  # about the source itself (front matter not YAML)
 
 
 @dataclass
@@ -410,7 +411,8 @@ class Archive:
                         removed.add(cid)
                     changed[cid] = record
                 outcomes.append(
-                    AddOutcome(status, name, cid, record.conference.title, twin, turns=len(record.turns))
+                    AddOutcome(status, name, cid, record.conference.title, twin, turns=len(record.turns),
+                               warnings=source_warnings(record))
                 )
             self._sync_corpus()  # the new folders' renames are on disk before success is reported
             if journal[0]:

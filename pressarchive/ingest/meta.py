@@ -172,30 +172,57 @@ def pick_title(preamble: list[Block], hints: dict[str, str]) -> str | None:
 
 
 def fill(conference, preamble: list[Block], title_blocks: list[Block], blocks: list[Block], doc: Document,
-         source_name: str, overrides: dict) -> None:
-    """Title, date and organiser, from overrides first, then the page, then the text, then the file name."""
+         source_name: str, overrides: dict, header: list[str] | None = None) -> None:
+    """Title, dates, organiser and source: overrides first, then the file's own metadata (front matter,
+    HTML meta), then the text, then the file name."""
+    from pressarchive.ingest.source import TAG_SEP, clean_title
+
     texts = [b.text for b in preamble]
     title = overrides.get("title") or pick_title(title_blocks, doc.hints)
-    conference.title = title
-    date = normalise_date(overrides["date"]) if overrides.get("date") else None
-    if not date and doc.hints.get("front_date"):
-        date = normalise_date(doc.hints["front_date"])
-    if not date:
-        date = find_date(" ".join([title or ""] + texts[:8]))
-    if not date and doc.hints.get("date"):
-        date = normalise_date(doc.hints["date"])
-    if not date:
-        date = find_date(" ".join(b.text for b in blocks[:40]))
-    if not date:
-        date = find_date(source_name)
-    conference.date = date
+    conference.title = clean_title(title) if title else None
+    published = doc.hints.get("published") or doc.hints.get("front_date") or doc.hints.get("date")
+    conference.published = published or None
+    conference.date = normalise_date(overrides["date"]) if overrides.get("date") else event_date(
+        title, texts, blocks, doc.hints, source_name, overrides.get("source_url"), header)
     if overrides.get("organizer"):
         conference.organizer = overrides["organizer"]
     else:
         en, zh = find_organizer([title or ""] + texts[:8] + [doc.hints.get("title", "")])
         conference.organizer, conference.organizer_zh = en, zh
     conference.source = source_name or None
-    conference.source_url = overrides.get("source_url")
+    conference.source_url = overrides.get("source_url") or doc.hints.get("source_url")
+    conference.tags = [t for t in (doc.hints.get("tags") or "").split(TAG_SEP) if t]
+
+
+def event_date(title: str | None, texts: list[str], blocks: list[Block], hints: dict, source_name: str,
+               url: str | None = None, header: list[str] | None = None) -> str | None:
+    """The day the conference took place.
+
+    The date the transcript's header states (title and first lines) wins over the publisher's date
+    (front matter, page metadata), which may be a day or more later; a header date is believed when no
+    publication date is known, or when it falls up to 14 days before it (a date further away is some
+    other day the header mentions). ``header``: every line before the first turn, stage lines such as
+    ``(September 14, 2022)`` included. Then any date in the first lines, then one in the file name or URL."""
+    from datetime import date as _d
+
+    from pressarchive.ingest.source import date_in_name
+
+    published = None
+    for key in ("front_date", "published", "date"):
+        if hints.get(key):
+            published = normalise_date(hints[key])
+            if published:
+                break
+    stated = find_date(" ".join([title or ""] + texts[:8])) or find_date(" ".join((header or [])[:12]))
+    if stated and published:
+        gap = (_d.fromisoformat(published) - _d.fromisoformat(stated)).days
+        if not 0 <= gap <= 14:
+            stated = None
+    date = stated or published or find_date(" ".join(b.text for b in blocks[:40]))
+    for name in (source_name, url, hints.get("source_url")):
+        if not date and name:
+            date = date_in_name(name)
+    return date
 
 
 # --- role cues -----------------------------------------------------------------------------
