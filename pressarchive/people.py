@@ -577,8 +577,8 @@ def listing(register: Register, entries: dict[str, dict[str, Any]], role: str | 
             if row is None:
                 row = rows[p.id] = {
                     "id": p.id, "name": p.name, "name_zh": p.name_zh, "role": p.role,
-                    "title": p.titles[-1]["title"] if p.titles else None,
-                    "organization": p.organizations[-1]["name"] if p.organizations else None,
+                    "title": _current(p.titles, "title"),
+                    "organization": _current(p.organizations, "name"),
                     "region": p.region, "aliases": list(p.aliases), "titles": p.titles,
                     "organizations": p.organizations, "turns": 0, "answers": 0, "questions": 0,
                     "conferences": 0, "conference_ids": [], "first": None, "last": None,
@@ -596,6 +596,19 @@ def listing(register: Register, entries: dict[str, dict[str, Any]], role: str | 
         row["conference_ids"].sort()
         row["conferences"] = len(row["conference_ids"])
     return sorted(rows.values(), key=lambda x: (-x["turns"], (x["name"] or x["name_zh"] or "").casefold()))
+
+
+def _current(spans: list[dict[str, Any]], key: str) -> str | None:
+    """The value held last (of two held until the same day, the one held in more conferences)."""
+    if not spans:
+        return None
+    return max(spans, key=lambda x: (x.get("until") or "", x.get("conferences") or 0))[key]
+
+
+def conflict_lines(register: Register) -> list[tuple[str, str]]:
+    """(where, what) of each conflict the register could not settle, for ``check``."""
+    return [(f"people: {c['name']}", f"{c['what']} (in {', '.join(c['conferences'][:4])}"
+             f"{' ...' if len(c['conferences']) > 4 else ''})") for c in register.conflicts]
 
 
 def refs_for(register: Register, value: str, kind: str | None = None) -> list[str] | None:
