@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from pressarchive.ingest.read import Block, clean_line
+from pressarchive.ingest.blocks import Block, clean_line
 
 _DROP_TAGS = (
     "script", "style", "noscript", "nav", "header", "footer", "aside", "form", "button", "iframe",

@@ -8,32 +8,11 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
-from dataclasses import dataclass, field
 
 from pressarchive.errors import InputError
+from pressarchive.ingest.blocks import Block, Document, clean_line
 
 MAX_BYTES = 50 * 1024 * 1024
-
-
-@dataclass
-class Block:
-    """One unit of text: a paragraph, heading, caption or image reference, with its source line."""
-
-    text: str
-    kind: str = "para"  # para | heading | caption | image
-    line: int = 0
-    quoted: bool = False  # inside a Markdown blockquote
-
-
-@dataclass
-class Document:
-    """What a reader produced: blocks plus hints the page itself gave (HTML <title>, meta date)."""
-
-    blocks: list[Block]
-    encoding: str
-    fmt: str  # text | markdown | html
-    hints: dict[str, str] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)  # what the reader could not use (bad front matter)
 
 
 # --- encoding ---------------------------------------------------------------------------------
@@ -205,20 +184,6 @@ def read(raw: bytes, name: str = "") -> Document:
 
 
 _TERMINAL = tuple(".!?。！？…;；:：\"”’』」)）")
-_SPACE = re.compile(r"[ \t\u00a0\u3000]+")
-
-
-_INVISIBLE = re.compile(
-    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b\u200c\u200e\u200f\u202a-\u202e"
-    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
-)
-
-
-def clean_line(line: str) -> str:
-    """Collapse runs of spaces, drop control and invisible format characters (ZWJ kept), trim."""
-    return _SPACE.sub(" ", _INVISIBLE.sub("", line)).strip()
-
-
 def _is_cjk(ch: str) -> bool:
     return "\u3000" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\uff00" <= ch <= "\uffef"
 

@@ -182,6 +182,6 @@ def date_in_name(name: str) -> str | None:
                 return _dt.date(int(m.group("y")), int(m.group("m")), int(m.group("d"))).isoformat()
             except ValueError:
                 continue
-    from pressarchive.ingest.meta import find_date
+    from pressarchive.ingest.dates import find_date
 
     return find_date(re.sub(r"[-_/]+", " ", name))
