@@ -2,7 +2,7 @@
 
 For each stored conference: its identity (date, title, sources, source URL, former ids, content hash)
 and its named speakers as the people register reads them (people.Mention). Derived from the
-records only, and cached in ``<home>/index/catalog.json`` (the index folder holds caches). An entry
+records only, and cached in ``<home>/index/.catalog.json`` (the index folder holds caches). An entry
 is trusted while its record.json has the same modification time and size; any other record is read
 again, so the cache is never wrong for long and deleting it loses nothing.
 """
@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from pressarchive.people import Register
     from pressarchive.records import Record
 
-CATALOG_FILE = "catalog.json"
+CATALOG_FILE = ".catalog.json"
 CATALOG_FORMAT = 1
 RECORD_FILE = "record.json"
 
@@ -43,9 +43,10 @@ def summary(record: "Record") -> dict[str, Any]:
 
 
 def sources_of(conf: Any) -> list[str]:
-    """Every source of a conference: its ``sources``, else the file name and URL it came from."""
+    """Every source a conference was added from (file names or URLs): its ``sources``, else (a record
+    written before they were kept) its ``source``."""
     out: list[str] = []
-    for s in [*(getattr(conf, "sources", None) or []), getattr(conf, "source", None), getattr(conf, "source_url", None)]:
+    for s in [*(getattr(conf, "sources", None) or []), getattr(conf, "source", None)]:
         if s and s not in out:
             out.append(s)
     return out
@@ -54,8 +55,9 @@ def sources_of(conf: Any) -> list[str]:
 class Catalog:
     """Catalog entries by conference id, current with the corpus when it was loaded."""
 
-    def __init__(self, entries: dict[str, dict[str, Any]]):
+    def __init__(self, entries: dict[str, dict[str, Any]], mark: str | None = None):
         self.entries = entries
+        self.mark = mark  # the corpus folder's mark the entries describe (None: not known)
         self._register: "Register | None" = None
         self._register_key: str | None = None
 
@@ -78,6 +80,24 @@ class Catalog:
             return []
         return sorted(cid for cid, e in self.entries.items()
                       if want & ({_base(s) for s in e.get("sources") or []} | {e.get("source_url")} | {_base(e.get("source"))}))
+
+    def put(self, cid: str, record: "Record", mark: str | None = None) -> None:
+        """Note a record just written (its stamp is taken when the catalog is saved); ``mark``: the
+        corpus folder's mark after the write, when no other process can have written since."""
+        self.entries[cid] = {**summary(record), "stamp": None}
+        self._register = None
+        self.mark = mark
+
+    def save(self, archive: Any) -> None:
+        """Write the cache: the entries (stamped now), and the register when it is built."""
+        for cid, entry in self.entries.items():
+            if entry.get("stamp") is None:
+                entry["stamp"] = _stamp(Path(archive.corpus_dir) / cid / RECORD_FILE)
+        body: dict[str, Any] = {"format": CATALOG_FORMAT, "mark": self.mark, "conferences": self.entries}
+        if self._register is not None:
+            body["people"] = {"key": _key(self.entries), "people": [p.as_dict() for p in self._register.people],
+                              "conflicts": self._register.conflicts}
+        _save(Path(archive.index_dir) / CATALOG_FILE, body)
 
     def register(self) -> "Register":
         from pressarchive.people import Mention, build
@@ -110,6 +130,7 @@ def load(archive: Any, save: bool = True) -> Catalog:
     from pressarchive.errors import PressArchiveError
 
     path = Path(archive.index_dir) / CATALOG_FILE
+    mark = corpus_mark(archive)  # before anything is read: a write meanwhile leaves it stale
     cached: dict[str, Any] = {}
     people: dict[str, Any] | None = None
     with contextlib.suppress(OSError, ValueError, TypeError, AttributeError):
@@ -117,6 +138,10 @@ def load(archive: Any, save: bool = True) -> Catalog:
         if data.get("format") == CATALOG_FORMAT and isinstance(data.get("conferences"), dict):
             cached = data["conferences"]
             people = data.get("people")
+            if mark is not None and data.get("mark") == mark:  # no conference folder came or went
+                catalog = Catalog(cached, mark)
+                _reuse(catalog, people)
+                return catalog
     entries: dict[str, dict[str, Any]] = {}
     changed = False
     for cid in archive.ids():
@@ -131,22 +156,36 @@ def load(archive: Any, save: bool = True) -> Catalog:
             changed = True
         entries[cid] = entry
     changed = changed or set(cached) != set(entries)
-    catalog = Catalog(entries)
-    key = _key(entries)
-    if people and people.get("key") == key:
+    catalog = Catalog(entries, mark)
+    _reuse(catalog, people)
+    if catalog._register is None:
+        changed = True
+    if changed and save:
+        catalog.register()
+        catalog.save(archive)
+    return catalog
+
+
+def _reuse(catalog: Catalog, people: dict[str, Any] | None) -> None:
+    """Take the cached register when it was built from exactly these entries."""
+    if people and people.get("key") == _key(catalog.entries):
         with contextlib.suppress(TypeError, ValueError, KeyError):
             from pressarchive.people import Person, Register
 
             catalog._register = Register([Person(**p) for p in people["people"]], list(people.get("conflicts", [])))
-    if catalog._register is None:
-        changed = True
-    if changed and save:
-        register = catalog.register()
-        body = {"format": CATALOG_FORMAT, "conferences": entries,
-                "people": {"key": key, "people": [p.as_dict() for p in register.people],
-                           "conflicts": register.conflicts}}
-        _save(path, body)
-    return catalog
+
+
+def corpus_mark(archive: Any) -> str | None:
+    """What changes whenever a conference folder is added, replaced or removed: the corpus folder's
+    inode, link count and modification time. None (never trusted) when the time is whole seconds,
+    as on file systems whose timestamps cannot tell two writes within a second apart."""
+    try:
+        st = os.stat(archive.corpus_dir)
+    except OSError:
+        return None
+    if st.st_mtime_ns % 1_000_000_000 == 0:
+        return None
+    return f"{st.st_ino}-{st.st_nlink}-{st.st_mtime_ns}"
 
 
 def _key(entries: dict[str, dict[str, Any]]) -> str:
@@ -160,9 +199,13 @@ def _save(path: Path, body: dict[str, Any]) -> None:
     """Write the cache atomically, or not at all (a read-only home is searched without one)."""
     from pressarchive.atomic import write_atomic
 
-    if not path.parent.is_dir() or not os.access(path.parent, os.W_OK):
-        return
     with contextlib.suppress(OSError):
+        if not path.parent.is_dir():
+            if not os.access(path.parent.parent, os.W_OK):
+                return
+            path.parent.mkdir(exist_ok=True)
+        if not os.access(path.parent, os.W_OK):
+            return
         write_atomic(path, json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
 

@@ -82,7 +82,7 @@ PERSON_DOCS = {
 }
 
 PEOPLE_INTRO = """The archive also keeps a **people register** (`people.py`), derived from the records alone and
-cached with each conference's identity in `index/catalog.json` (a cache: deleting it loses nothing).
+cached with each conference's identity in `index/.catalog.json` (a cache: deleting it loses nothing).
 One entry per person across all conferences; `speakers --format json` lists these entries (with the
 counts narrowed to the conferences asked for: `conferences` and `turns` are counts there, and
 `conference_ids` the ids), and `--speaker` / `--asker` take any of their aliases. How speakers are

@@ -71,6 +71,8 @@ def turn_hits(archive, turn_ids: Iterable[str]) -> list[Hit]:
         if conf_id not in records:
             records[conf_id] = archive.get(conf_id)
         record = records[conf_id]
+        if record.conference.id != conf_id:  # a former id of the conference: its turn by position
+            tid = f"{record.conference.id}:{tid.rpartition(':')[2]}"
         turn = record.turn(tid)
         if turn is None:
             raise NotFoundError(f"no turn {tid!r} in conference {conf_id}")

@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
 NEAR_IDENTICAL = 0.85  # share of word 5-grams two texts hold in common (of the smaller) to be one text
 SHINGLE = 5
 MAX_WORDS = 40000  # enough of a transcript to tell copies from different events
+MIN_WORDS = 30  # shorter texts say too little to be told apart: never "near-identical"
 _WORD = re.compile(r"\w+")
 
 
@@ -67,14 +68,19 @@ def text_of(record: "Record") -> list[str]:
 
 
 def near_identical(a: list[str], b: list[str]) -> bool:
-    """Are two transcripts' texts one text (a republished copy with small corrections)?"""
+    """Are two transcripts' texts one text (a republished copy with small corrections)? Texts of
+    fewer than MIN_WORDS words never are (two short exchanges can match by chance)."""
     sa, sb = shingles(a), shingles(b)
-    if not sa or not sb:
-        return sa == sb
+    if min(len(sa), len(sb)) < MIN_WORDS - SHINGLE + 1:
+        return False
     small, large = sorted((len(sa), len(sb)))
     if small < 0.8 * large:  # one is much longer: another event, or a copy with a part missing
         return False
     return len(sa & sb) / small >= NEAR_IDENTICAL
+
+
+def _fold(text: str | None) -> str:
+    return " ".join((text or "").casefold().split())
 
 
 def _similar_title(a: str | None, b: str | None) -> bool:
@@ -86,7 +92,7 @@ def _similar_title(a: str | None, b: str | None) -> bool:
 
 def _sources_with(entry: dict[str, Any], *more: str | None) -> list[str]:
     out: list[str] = []
-    for s in [*(entry.get("sources") or []), entry.get("source"), entry.get("source_url"), *more]:
+    for s in [*(entry.get("sources") or []), entry.get("source"), *more]:
         if s and s not in out:
             out.append(s)
     return out
@@ -108,7 +114,7 @@ def decide(record: "Record", catalog: "Catalog", get_record: Callable[[str], "Re
 
     def existing(target: str, status: str, write: bool, note: str | None = None) -> Decision:
         entry = entries.get(target, {})
-        sources = _sources_with(entry, conf.source, url)
+        sources = _sources_with(entry, conf.source)
         return Decision(status, target, write, sources, list(entry.get("aliases") or []), note)
 
     # 1. the same bytes are stored: the same transcript (perhaps under another name, or with other metadata)
@@ -118,39 +124,45 @@ def decide(record: "Record", catalog: "Catalog", get_record: Callable[[str], "Re
         entry = entries[twin]
         listed = {base_name(s) for s in _sources_with(entry)}
         primary = base_name(entry.get("source"))
-        if name in listed and (name == primary or not name):
-            stored = get_record(twin)
-            if _same_record(stored, record):
+        if name == primary or not name:
+            if _same_record(get_record(twin), record):
                 return existing(twin, "unchanged", False)
             return existing(twin, "updated", True)  # other metadata (a title given with --title...)
+        if name in listed:
+            return existing(twin, "unchanged", False)  # a copy already listed
         return existing(twin, "updated", False, note=f"another source of {twin}")
 
-    # 2. the same source (file name or URL): an update, unless it is plainly another event
-    same = [c for c in catalog.by_source(conf.source, url)]
-    for target in same:
+    # 2. the same source (file name or URL): an update (a corrected or longer version), unless it is
+    #    plainly another event under a name that is not unique (``transcript.txt``)
+    text = text_of(record)
+    long_enough = len(shingles(text)) >= MIN_WORDS - SHINGLE + 1
+    for target in catalog.by_source(conf.source, url):
         entry = entries[target]
-        other_day = entry.get("date") and conf.date and entry.get("date") != conf.date
-        primary = base_name(entry.get("source")) == name or (url and entry.get("source_url") == url)
-        stored_text = text_of(get_record(target))
-        if near_identical(stored_text, text_of(record)):
-            if not primary:
+        same_name = base_name(entry.get("source")) == name
+        same_url = bool(url) and entry.get("source_url") == url
+        listed = name in {base_name(s) for s in _sources_with(entry)}
+        if long_enough and near_identical(text_of(get_record(target)), text):
+            if same_name:
+                return existing(target, "updated", True)  # the same file, corrected
+            if listed:
                 return existing(target, "unchanged", False)  # a republished copy already listed
-            return existing(target, "updated", True)
-        if primary and not other_day:
+            return existing(target, "updated", False, note=f"another source of {target}")
+        same_day = not (entry.get("date") and conf.date) or entry.get("date") == conf.date
+        same_title = _fold(entry.get("title")) == _fold(conf.title)
+        if same_day and (same_url or (same_name and same_title)):
             return existing(target, "updated", True)
 
-    # 3. near-identical text on the same day: a republished copy
-    text = None
-    for target, entry in sorted(entries.items()):
-        if target != cid and not target.startswith(cid + "-"):
-            if not (conf.date and entry.get("date") == conf.date and _similar_title(entry.get("title"), conf.title)):
-                continue
-        text = text if text is not None else text_of(record)
-        if near_identical(text_of(get_record(target)), text):
-            return existing(target, "updated", False, note=f"another source of {target}")
+    # 3. near-identical text on the same day under a similar title: a republished copy
+    if long_enough:
+        for target, entry in sorted(entries.items()):
+            if target != cid and not target.startswith(cid + "-"):
+                if not (conf.date and entry.get("date") == conf.date and _similar_title(entry.get("title"), conf.title)):
+                    continue
+            if near_identical(text_of(get_record(target)), text):
+                return existing(target, "updated", False, note=f"another source of {target}")
 
     # 4. a new event: its id, or the next free one
-    return Decision("added", free_id(cid, catalog), True, _sources_with({}, conf.source, url), [])
+    return Decision("added", free_id(cid, catalog), True, _sources_with({}, conf.source), [])
 
 
 def free_id(cid: str, catalog: "Catalog") -> str:

@@ -137,14 +137,14 @@ def test_askers_are_shown_and_filtered(src):
 
 
 def test_a_former_id_keeps_resolving(src, archive_home):
-    from pressarchive.store import Archive
+    from pressarchive.archive import Archive
 
     run("add", str(briefing(src, "a.md")))
     cid = conferences()[0]["id"]
     archive = Archive(archive_home)
     record = archive.get(cid)
     record.conference.aliases = ["2021-12-31-old-abc123"]
-    archive._write_conference(record, archive.raw_path(cid).read_bytes(), "a.md")
+    archive.corpus.write_conference(record, archive.raw_path(cid).read_bytes(), "a.md")
     shown = json.loads(run("show", "2021-12-31-old-abc123:002", "--format", "json"))
     assert shown["hit"]["turn"]["id"] == f"{cid}:002"
     line = json.loads(run("export", "--turn", "2021-12-31-old-abc123:002", "--format", "jsonl"))
@@ -170,7 +170,7 @@ def test_an_archive_built_before_keeps_working(src, archive_home):
 
 
 def test_check_reports_a_conflicting_merge(src, archive_home):
-    from pressarchive.store import Archive
+    from pressarchive.archive import Archive
 
     run("add", str(briefing(src, "a.md")))
     run("add", str(briefing(src, "b.md", date="2022-02-07", title="Gaggle", opening="A new week.")))
@@ -179,6 +179,6 @@ def test_check_reports_a_conflicting_merge(src, archive_home):
         record = archive.get(cid)
         host = next(s for s in record.speakers if s.name)
         host.name, host.name_zh = "Wang Hong", zh
-        archive._write_conference(record, archive.raw_path(cid).read_bytes(), record.conference.source)
+        archive.corpus.write_conference(record, archive.raw_path(cid).read_bytes(), record.conference.source)
     out = run("check", code=1)
     assert "Wang Hong" in out and "王宏" in out and "王红" in out

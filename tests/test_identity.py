@@ -4,7 +4,7 @@ from __future__ import annotations
 from pressarchive import identity
 from pressarchive.catalog import Catalog, summary
 from pressarchive.ingest import ingest_bytes
-from pressarchive.store import _settle
+from pressarchive.corpus import settle as _settle
 
 BRIEFING = """Press Gaggle by Press Secretary Jen Psaki
 January 5, 2022

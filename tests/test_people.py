@@ -123,7 +123,7 @@ def test_a_name_two_people_claim_is_a_conflict_not_a_merge():
 
 
 def test_the_catalog_caches_the_register_and_reads_changed_records_again(archive_home, tmp_path):
-    from pressarchive.store import Archive
+    from pressarchive.archive import Archive
 
     a = Archive(archive_home)
     first = tmp_path / "gaggle-1.txt"
