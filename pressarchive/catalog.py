@@ -21,13 +21,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from pressarchive.records import Record
 
 CATALOG_FILE = ".catalog.json"
-CATALOG_FORMAT = 1
+CATALOG_FORMAT = 2
 RECORD_FILE = "record.json"
 
 
 def summary(record: "Record") -> dict[str, Any]:
     """The catalog entry of one record (its stamp is added by the caller)."""
-    from pressarchive.people import mentions_of
+    from pressarchive.people import mentions_of, text_names
 
     c = record.conference
     return {
@@ -39,6 +39,7 @@ def summary(record: "Record") -> dict[str, Any]:
         "aliases": list(getattr(c, "aliases", []) or []),
         "hash": c.content_hash,
         "mentions": [asdict(m) for m in mentions_of(record)],
+        "names": text_names(p for t in record.turns for p in t.paragraphs),
     }
 
 
@@ -104,7 +105,10 @@ class Catalog:
 
         if self._register is None:
             mentions = [Mention(**m) for e in self.entries.values() for m in e.get("mentions", [])]
-            self._register = build(mentions)
+            titles = [e.get("title") or "" for e in self.entries.values()]
+            names = [(*name.split(" ", 1), n) for e in self.entries.values()
+                     for name, n in (e.get("names") or {}).items() if " " in name]
+            self._register = build(mentions, titles, names)
         return self._register
 
 
@@ -189,7 +193,9 @@ def corpus_mark(archive: Any) -> str | None:
 
 
 def _key(entries: dict[str, dict[str, Any]]) -> str:
-    h = hashlib.sha1()
+    from pressarchive.people import REGISTER_VERSION
+
+    h = hashlib.sha1(f"register {REGISTER_VERSION}\n".encode())
     for cid in sorted(entries):
         h.update(f"{cid}:{entries[cid].get('stamp')}\n".encode())
     return h.hexdigest()

@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date as _date
 from typing import Any, Iterable
 
+REGISTER_VERSION = 1  # bump when the rules change: a cached register of another version is rebuilt
 REPORTER = "reporter"
 OFFICIAL = "official"
 
@@ -186,6 +187,23 @@ def mentions_of(record: Any) -> list[Mention]:
     return out
 
 
+_FULL_NAME = re.compile(r"\b([A-Z][a-z]{1,15})\s+((?:Mc|Mac|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
+
+
+def text_names(paragraphs: Iterable[str]) -> dict[str, int]:
+    """Full names (``Andy Slavitt``) mentioned in a text, with how often: a capitalised given name
+    (no title, honorific or sentence word) and a capitalised surname."""
+    found: dict[str, int] = {}
+    for p in paragraphs:
+        for given, surname in _FULL_NAME.findall(p):
+            g = given.casefold()
+            if g in _TITLE_WORDS or g in _HONORIFICS or g in _NOT_NAMES or surname.casefold() in _TITLE_WORDS:
+                continue
+            key = f"{given} {surname}"
+            found[key] = found.get(key, 0) + 1
+    return found
+
+
 # --- people -------------------------------------------------------------------------------------------
 @dataclass
 class Person:
@@ -218,6 +236,7 @@ class _Cluster:
         self.given: list[str] = []  # first given names seen (folded, longest first)
         self.surname = ""
         self.name_zh: str | None = None
+        self.text_name: str | None = None  # a full name only the archive's text gives
 
     def add(self, m: Mention, given: list[str], surname: str) -> None:
         self.mentions.append(m)
@@ -316,8 +335,21 @@ def _alias_keys(p: Person) -> set[str]:
     return {k for k in keys if k}
 
 
-def build(mentions: Iterable[Mention]) -> Register:
-    """The register of a set of mentions (pure: the same mentions give the same register)."""
+def build(mentions: Iterable[Mention], titles: Iterable[str] = (),
+          names: Iterable[tuple[str, str, int]] = ()) -> Register:
+    """The register of a set of mentions (pure: the same input gives the same register).
+
+    ``titles``: the archive's conference titles, where the publisher names people formally: of two
+    forms of one person's name (``Tony``/``Anthony Fauci``), the one a title uses is listed.
+    ``names``: (given name, surname, count) of full names mentioned in the archive's text
+    (``text_names``): a person known only by surname is listed under the one full name the text
+    gives that surname, when it gives one clearly (``So as Andy Slavitt said``).
+    """
+    formal = " | ".join(" ".join((t or "").replace("\xa0", " ").split()) for t in titles)
+    said: dict[str, dict[str, int]] = {}
+    for given, surname, count in names:
+        bucket = said.setdefault(fold(surname), {})
+        bucket[given] = bucket.get(given, 0) + count
     mentions = sorted(mentions, key=lambda m: (m.date or "9999", m.conference, m.speaker))
     conflicts: list[dict[str, Any]] = []
     clusters: list[_Cluster] = []
@@ -422,7 +454,14 @@ def build(mentions: Iterable[Mention]) -> Register:
                                   "conferences": sorted({prev[1].conference, m.conference})})
             seen.setdefault(m.date, (o, m))
 
-    people = [_person(c) for c in clusters if c.mentions]
+    for key, c in alone.items():  # known by surname only: the full name the archive's text gives it
+        found = said.get(key[1], {})
+        total = sum(found.values())
+        if found and c.kind == OFFICIAL:
+            given, count = max(found.items(), key=lambda kv: (kv[1], kv[0]))
+            if count >= 2 and count * 3 >= total * 2:
+                c.text_name = f"{given} {_surname_form(c)}"
+    people = [_person(c, formal) for c in clusters if c.mentions]
     used: dict[str, int] = {}
     for p in sorted(people, key=lambda p: (p.first or "", p.id)):
         n = used.get(p.id, 0)
@@ -462,8 +501,34 @@ def _likeliest(m: Mention, cands: list[_Cluster]) -> _Cluster | None:
     return min(pool, key=distance)
 
 
-def _display_name(c: _Cluster) -> str:
-    """The name an entry is listed under: the most used full form (by conferences, then turns)."""
+def _surname_form(c: _Cluster) -> str:
+    """The surname as the speakers' names spell it most (``Slavitt``, not ``SLAVITT``)."""
+    forms = [split_name(m.name)[1] for m in c.mentions if m.name]
+    forms = [f for f in forms if f] or [c.surname]
+    return max(set(forms), key=lambda f: (forms.count(f), not f.isupper(), f))
+
+
+def _title_form(c: _Cluster, formal: str) -> str | None:
+    """The full form of this person's name that conference titles use (``Dr. Anthony Fauci`` for a
+    person also called ``Tony Fauci``): a given name the person's given names fit, and the surname."""
+    if not formal or not c.surname:
+        return None
+    surname = _surname_form(c)
+    found: dict[str, int] = {}
+    for m in re.finditer(r"\b([A-Z][a-z]{1,15})\s+" + re.escape(surname) + r"(?![\w-])", formal, re.I):
+        given = m.group(1)
+        g = given.casefold()
+        if g in _TITLE_WORDS or g in _HONORIFICS or g in _NOT_NAMES or not given[:1].isupper():
+            continue
+        if any(_given_compatible(g, mine) for mine in c.given):
+            form = f"{given} {m.group(0)[len(given):].strip()}"
+            found[form] = found.get(form, 0) + 1
+    return max(found.items(), key=lambda kv: (kv[1], kv[0]))[0] if found else None
+
+
+def _display_name(c: _Cluster, formal: str = "") -> str:
+    """The name an entry is listed under: a full form a conference title uses, else the most used
+    full form (by conferences, then turns); a surname alone only when nothing more is known."""
     forms: dict[str, list[int]] = {}
     for m in c.mentions:
         if not m.name:
@@ -480,9 +545,15 @@ def _display_name(c: _Cluster) -> str:
         score[2] += m.turns
     if forms:
         has_given = any(v[0] > 1 for v in forms.values())
-        best = max(forms.items(), key=lambda kv: ((kv[1][0] > 1) if has_given else 0, kv[1][1], kv[1][2], len(kv[0]), kv[0]))
+        if not has_given and c.text_name:
+            return c.text_name
+        titled = _title_form(c, formal) if has_given else None
+        if titled:
+            return titled
+        best = max(forms.items(), key=lambda kv: ((kv[1][0] > 1) if has_given else 0, kv[1][1], kv[1][2],
+                                                   len(kv[0]), kv[0]))
         return best[0]
-    return c.name_zh or ""
+    return c.name_zh or c.text_name or ""
 
 
 def _spans(values: list[tuple[str, str | None, str | None]], key_of) -> list[dict[str, Any]]:
@@ -514,10 +585,10 @@ def _known_words(text: str) -> int:
     return sum(fold(w) in _TITLE_WORDS for w in text.split())
 
 
-def _person(c: _Cluster) -> Person:
-    name = _display_name(c) or None
+def _person(c: _Cluster, formal: str = "") -> Person:
+    name = _display_name(c, formal) or None
     zh = c.name_zh
-    aliases: list[str] = []
+    aliases: list[str] = [c.text_name] if c.text_name else []
     for m in c.mentions:
         for a in (m.name, m.name_zh, *m.aliases):
             if a and a not in aliases:

@@ -147,3 +147,22 @@ def test_the_catalog_caches_the_register_and_reads_changed_records_again(archive
     again = catalog.load(a).register()  # from the cache
     assert [p.as_dict() for p in again.people] == [p.as_dict() for p in reg.people]
     assert people.speaker_ref("c", "s1") == "c/s1"
+
+
+def test_a_surname_alone_takes_the_full_name_the_archive_text_gives_it():
+    reg = build([m("a", "Acting Administrator Slavitt"), m("b", "Slavitt")],
+                names=[("Andy", "Slavitt", 3), ("Andy", "Slavitt", 2), ("Andrew", "Jackson", 1)])
+    assert names(reg) == ["Andy Slavitt"]
+    assert reg.find("andy slavitt") == reg.find("slavitt") == reg.people
+    # unclear text evidence names nobody
+    reg = build([m("a", "Jackson")], names=[("Andrew", "Jackson", 2), ("Ketanji", "Jackson", 2)])
+    assert names(reg) == ["Jackson"]
+    assert people.text_names(["So as Andy Slavitt said, and Press Secretary Psaki, and Dr. Walensky."]) == \
+        {"Andy Slavitt": 1}
+
+
+def test_of_two_forms_of_a_name_the_one_a_title_uses_is_listed():
+    mentions = [m("a", "Tony Fauci"), m("b", "Tony Fauci"), m("c", "Anthony Fauci")]
+    assert names(build(mentions)) == ["Tony Fauci"]  # the form most used
+    assert names(build(mentions, titles=["Press Briefing by Dr.\xa0Anthony Fauci, April 13, 2021"])) == \
+        ["Anthony Fauci"]
