@@ -292,6 +292,58 @@ class Archive:
             self.corpus.clear_journal()
         return len(self.ids())
 
+    def reparse(self, progress: Callable[..., Any] | None = None,
+                on_wait: Callable[[], None] | None = None) -> dict[str, Any]:
+        """The named migration of an archive built by an older pressarchive (``reindex --reparse``):
+        every stored raw file is parsed again by the current parser, keeping its conference's id,
+        sources and former ids (and any title, date, organiser or source URL the new parse lacks);
+        near-identical copies of one event stored as two conferences become one conference listing
+        both sources, the other id kept as a former id; then the index is rebuilt. Raw files are
+        never changed. Returns {"conferences", "reparsed", "merged": [(kept, folded)], "failed": [(id, reason)]}.
+        """
+        from pressarchive.ingest import ingest_bytes
+
+        report: dict[str, Any] = {"conferences": 0, "reparsed": 0, "merged": [], "failed": []}
+        with self.write_lock(on_wait=on_wait):
+            self.corpus.clean_staging()
+            self.corpus.write_journal("reindex")
+            parsed: dict[str, tuple[Record, bytes, str]] = {}
+            for cid in self.ids():
+                report["conferences"] += 1
+                try:
+                    old = self.get(cid)
+                    raw_file = self.raw_path(cid)
+                    if raw_file is None:
+                        raise ArchiveError("the raw file is missing")
+                    raw = raw_file.read_bytes()
+                    name = old.conference.source or raw_file.name
+                    new = settle(ingest_bytes(raw, name, None), raw)
+                except (PressArchiveError, OSError) as err:
+                    report["failed"].append((cid, getattr(err, "message", None) or str(err)))
+                    continue
+                for key in ("title", "date", "organizer", "source_url"):
+                    if not getattr(new.conference, key) and getattr(old.conference, key):
+                        setattr(new.conference, key, getattr(old.conference, key))
+                new.with_ids(cid)
+                new.conference.sources = catalog.sources_of(old.conference)
+                new.conference.aliases = list(old.conference.aliases)
+                parsed[cid] = (new, raw, name)
+            folded = _fold_copies(parsed)
+            for kept, gone in folded:
+                report["merged"].append((kept, gone))
+            for cid, (record, raw, name) in parsed.items():
+                if cid in {gone for _, gone in folded}:
+                    continue
+                self.corpus.write_conference(record, raw, name, sync_corpus=False)
+                report["reparsed"] += 1
+            self.corpus.sync()
+            for _, gone in folded:  # after the conference that keeps its id as a former id is written
+                self.corpus.discard(gone)
+            index.rebuild(self, progress=progress)
+            self.corpus.clear_journal()
+        catalog.forget(self)
+        return report
+
     # --- checking ---------------------------------------------------------------------------
     def check(self, fix: bool = False, on_wait: Callable[[], None] | None = None) -> CheckReport:
         """Do corpus and index agree? Every record readable, raw present with its hash, index current."""
@@ -478,6 +530,32 @@ def _parsed(sources: list[str], given: dict[str, Any]):
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+
+
+def _fold_copies(parsed: dict[str, tuple[Record, bytes, str]]) -> list[tuple[str, str]]:
+    """(kept id, folded id) for conferences that are near-identical copies of one event (same date):
+    the kept one (the first id) lists the other's sources and keeps its ids as former ids."""
+    by_date: dict[str, list[str]] = {}
+    for cid, (record, _, _) in sorted(parsed.items()):
+        if record.conference.date:
+            by_date.setdefault(record.conference.date, []).append(cid)
+    folded: list[tuple[str, str]] = []
+    gone: set[str] = set()
+    for ids in by_date.values():
+        for i, keep in enumerate(ids):
+            if keep in gone:
+                continue
+            kept = parsed[keep][0].conference
+            for other in ids[i + 1:]:
+                if other in gone:
+                    continue
+                if identity.near_identical(identity.text_of(parsed[keep][0]), identity.text_of(parsed[other][0])):
+                    conf = parsed[other][0].conference
+                    kept.sources = list(dict.fromkeys([*kept.sources, *conf.sources]))
+                    kept.aliases = list(dict.fromkeys([*kept.aliases, other, *conf.aliases]))
+                    folded.append((keep, other))
+                    gone.add(other)
+    return folded
 
 
 def _overrides_of(conf: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -182,3 +182,32 @@ def test_check_reports_a_conflicting_merge(src, archive_home):
         archive.corpus.write_conference(record, archive.raw_path(cid).read_bytes(), record.conference.source)
     out = run("check", code=1)
     assert "Wang Hong" in out and "王宏" in out and "王红" in out
+
+
+def test_reindex_reparse_migrates_an_old_archive_with_nothing_lost(src, archive_home):
+    """An archive an older pressarchive built: titles with Markdown escapes, no sources, and a
+    republished copy stored as a second conference. `reindex --reparse` brings it to the new model."""
+    from pressarchive.archive import Archive
+
+    run("add", str(briefing(src, "a.md")))
+    archive = Archive(archive_home)
+    cid = conferences()[0]["id"]
+    record = archive.get(cid)
+    record.conference.title, record.conference.sources = "Press Briefing by Press Secretary Jen\\_Psaki\\", []
+    archive.corpus.write_conference(record, archive.raw_path(cid).read_bytes(), "a.md")
+    copy_raw = briefing(src, "a-2.md", answer="It is something we watch closely, and the President will speak "
+                                               "to it tomorrow morning.").read_bytes()
+    old_copy = archive.get(cid).with_ids("2022-01-05-old-copy01")
+    old_copy.conference.source, old_copy.conference.sources = "a-2.md", []
+    archive.corpus.write_conference(old_copy, copy_raw, "a-2.md")
+    assert len(conferences()) == 2
+    out = run("reindex", "--reparse")
+    assert "merged    2022-01-05-old-copy01 into " + cid in out
+    confs = conferences()
+    assert [c["id"] for c in confs] == [cid]
+    assert confs[0]["title"] == "Press Briefing by Press Secretary Jen\xa0Psaki" or "\\" not in confs[0]["title"]
+    assert sorted(confs[0]["sources"]) == ["a-2.md", "a.md"] and confs[0]["aliases"] == ["2022-01-05-old-copy01"]
+    shown = json.loads(run("show", "2022-01-05-old-copy01:002", "--format", "json"))
+    assert shown["hit"]["turn"]["id"] == f"{cid}:002"
+    assert archive.raw_path(cid).read_bytes() == (src / "a.md").read_bytes()  # raw files never change
+    assert run("check").strip().endswith("ok")
