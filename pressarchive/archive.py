@@ -226,6 +226,9 @@ class Archive:
                 twin = self.corpus.find_by_content(raw, exclude="")
                 decision = identity.decide(record, known, stored_record, lambda cid: cid == twin, twin)
                 cid = decision.id
+                kept_raw = None if decision.write else self.raw_path(cid)
+                if kept_raw is None and not decision.write:  # the stored raw file is lost: this one replaces it
+                    decision.write, decision.status = True, "updated"
                 if decision.status != "unchanged":
                     if decision.write:  # this transcript, under the conference's id
                         if record.conference.id != cid:
@@ -235,7 +238,7 @@ class Archive:
                     else:  # another source of a stored conference: its record lists it, nothing else changes
                         kept = stored_record(cid)
                         kept.conference.sources = decision.sources
-                        write = (kept, self.raw_path(cid).read_bytes(), kept.conference.source or name)
+                        write = (kept, kept_raw.read_bytes(), kept.conference.source or name)
                     if index_now and cid not in journal:
                         journal.add(cid)
                         self.corpus.write_journal("add", added=journal, removed=journal & set(known.entries))
