@@ -1,43 +1,80 @@
-"""Askers: the question turn's speaker (a reporter with a name and/or outlet) shown after Q everywhere."""
+"""Askers (issue 13, part 4): a reporter the host calls on, or who introduces themselves, is the named
+speaker (role reporter, name and/or outlet) of the question that follows."""
 from __future__ import annotations
 
-import io
+import pytest
 
-from pressarchive import export
-from pressarchive.hits import citation, make_hit
-from pressarchive.records import Conference, Record, Speaker, Turn, asker_label
-
-
-def record() -> Record:
-    conf = Conference(id="2022-04-05-wh-abc123", title="Press Briefing", date="2022-04-05", source="b.md",
-                      source_url="https://example.org/b")
-    speakers = [Speaker("s1", name="Jen Psaki", role="host", title="Press Secretary"),
-                Speaker("s2", name="Trevor Hunnicutt", role="reporter", organization="Reuters"),
-                Speaker("s3", role="reporter")]
-    turns = [Turn("2022-04-05-wh-abc123:001", 1, "s2", "question", "en", ["What about inflation?"]),
-             Turn("2022-04-05-wh-abc123:002", 2, "s1", "answer", "en", ["We watch it closely."],
-                  question="2022-04-05-wh-abc123:001"),
-             Turn("2022-04-05-wh-abc123:003", 3, "s3", "question", "en", ["And gas prices?"])]
-    return Record(conf, speakers, turns)
+from pressarchive.ingest import ingest_bytes
+from pressarchive.ingest.askers import called, introduced
 
 
-def test_asker_label_names_the_reporter_and_outlet():
-    assert asker_label({"name": "Trevor Hunnicutt", "organization": "Reuters"}) == "Trevor Hunnicutt, Reuters"
-    assert asker_label({"organization": "Reuters"}) == "Reuters"
-    assert asker_label({"name": "Karen"}) == "Karen"
-    assert asker_label({"role": "reporter"}) is None
+@pytest.mark.parametrize("text, want", [
+    ("Go ahead, Karen.", ("Karen", None)),
+    ("Okay, Karen, go ahead.", ("Karen", None)),
+    ("Next we'll go to Trevor Hunnicutt with Reuters.", ("Trevor Hunnicutt", "Reuters")),
+    ("Our next question comes from Josh Boak with the Associated Press.", ("Josh Boak", "Associated Press")),
+    ("Thanks. We'll go to Howard at Reuters.", ("Howard", "Reuters")),
+    ("Kayla, you should be able to unmute.", ("Kayla", None)),
+    ("Darlene, why don’t you kick us off.", ("Darlene", None)),
+    ("Mike?", ("Mike", None)),
+    ("Go ahead, Bloomberg.", (None, "Bloomberg")),
+])
+def test_calls(text, want):
+    assert called(text, {"dana", "hale"}) == want
 
 
-def test_hits_citations_and_exports_show_the_asker():
-    r = record()
-    question, answer, anonymous = (make_hit(r, t) for t in r.turns)
-    assert question["asker"]["label"] == "Trevor Hunnicutt, Reuters"
-    assert answer["asker"]["name"] == "Trevor Hunnicutt" and anonymous["asker"]["label"] is None
-    assert citation(question).startswith("Q (Trevor Hunnicutt, Reuters), \"Press Briefing\"")
-    assert citation(anonymous).startswith("Q, \"Press Briefing\"")
-    assert citation(answer).startswith("Jen Psaki, Press Secretary, \"Press Briefing\"")
-    out = io.StringIO()
-    export.write([question, answer], "md", out)
-    assert "**Q — Trevor Hunnicutt, Reuters**" in out.getvalue()
-    row = export.csv_row(answer)
-    assert row["question_speaker"] == "Trevor Hunnicutt, Reuters" and row["question_outlet"] == "Reuters"
+@pytest.mark.parametrize("text", [
+    "We are working with Congress.", "That is all. Yes.", "Thank you, Karen.", "Jeff, do you want to take that?",
+    "And that is the position of Russia.",
+])
+def test_no_call(text):
+    assert called(text, {"jeff", "zane"}, "trouble in Russia") is None
+
+
+@pytest.mark.parametrize("text, want", [
+    ("Howard Schneider with Reuters. Thank you.", ("Howard Schneider", "Reuters")),
+    ("Hi, Chair Stone. Nick Timiraos, Wall Street Journal. So, rates.", ("Nick Timiraos", "Wall Street Journal")),
+    ("Thanks. Steve Liesman, CNBC. Mr. Chairman, the question is", ("Steve Liesman", "CNBC")),  # no run-on
+    ("Hi, this is Kayla Epstein from Bloomberg News. Thanks", ("Kayla Epstein", "Bloomberg News")),
+    ("我是第一财经记者，请问", (None, "第一财经")),
+])
+def test_self_introductions(text, want):
+    assert introduced(text, set()) == want
+
+
+BRIEFING = """MS. HALE:  Good afternoon.  Go ahead, Karen.
+
+Q    Thanks, Dana.  Is the bill dead?
+
+MS. HALE:  No.  We are still talking with members every day, and the President is engaged in it.
+
+Q    And on the timing?
+
+MS. HALE:  Next week, we hope.  Go ahead.
+
+Q    Victoria Guida with Politico.  On rates?
+
+MS. HALE:  Not for me to say.  Next we'll go to Trevor Hunnicutt with Reuters.
+
+Q    Thank you.  On trade?
+
+MS. HALE:  No news.  Kayla, you should be able to unmute.
+
+Q    Thanks.  On Ohio?
+
+MS. HALE:  We will see.  Thanks, everyone.
+"""
+
+
+def test_askers_in_a_briefing():
+    rec = ingest_bytes(BRIEFING.encode(), "briefing.txt")
+    sp = {s.id: s for s in rec.speakers}
+    asked = [(sp[t.speaker].name, sp[t.speaker].organization, sp[t.speaker].role) for t in rec.turns if t.kind == "question"]
+    assert asked == [
+        ("Karen", None, "reporter"),
+        ("Karen", None, "reporter"),  # the follow-up after a full answer
+        ("Victoria Guida", "Politico", "reporter"),
+        ("Trevor Hunnicutt", "Reuters", "reporter"),
+        ("Kayla", None, "reporter"),
+    ]
+    assert [t.kind for t in rec.turns] == ["statement"] + ["question", "answer"] * 5
