@@ -125,10 +125,12 @@ def test_speakers_are_people_and_any_alias_finds_them(src):
 def test_askers_are_shown_and_filtered(src):
     briefing(src, "a.md", intro="Trevor Hunnicutt with Reuters. ")
     run("add", str(src))
-    found = hits("--asker", "Trevor Hunnicutt")
-    assert [h["turn"]["kind"] for h in found] == ["question", "answer"]
-    assert all(h["asker"]["organization"] == "Reuters" for h in found)
-    assert [h["turn"]["kind"] for h in hits("--outlet", "Reuters")] == ["question", "answer"]
+    result = json.loads(run("search", "--asker", "Trevor Hunnicutt", "--format", "json", "--limit", "100"))
+    assert result["total"] == 4  # both questions (the follow-up too) and both answers; answers show under them
+    assert [h["turn"]["kind"] for h in result["hits"]] == ["question", "question"]
+    assert all(h["asker"]["organization"] == "Reuters" for h in result["hits"])
+    assert json.loads(run("search", "--outlet", "Reuters", "--format", "json"))["total"] == 4
+    assert json.loads(run("search", "--asker", "hunnicutt", "--kind", "answer", "--format", "json"))["total"] == 2
     assert "Q (Trevor Hunnicutt, Reuters)" in run("search", "inflation", "--kind", "question")
     assert "Q (Trevor Hunnicutt, Reuters)" in run("export", "--asker", "hunnicutt", "--format", "jsonl")
     reporters = speakers("--role", "reporter")
