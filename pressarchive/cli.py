@@ -4,38 +4,45 @@ Errors from the core arrive as ``PressArchiveError`` and become one line on stde
 """
 from __future__ import annotations
 
-import os
+import re
 import sys
 
 import click
 
 from pressarchive import __version__
-from pressarchive.errors import BusyError, PressArchiveError
+from pressarchive.errors import EXIT_ERROR, EXIT_NO_MATCH, BusyError, PressArchiveError
+from pressarchive.settings import Settings
 
 
 class Context:
-    """What every command shares: the archive home and lazily built consoles."""
+    """What every command shares: the settings (read once), the archive home, the archive once opened."""
 
-    def __init__(self, home: str | None):
+    def __init__(self, home: str | None, settings: Settings):
         self._home = home
+        self.settings = settings
         self._archive = None
-        self.recovered: list[str] = []
 
     @property
     def home(self):
-        from pressarchive.home import resolve_home
+        return self.settings.home_path(self._home)
 
-        return resolve_home(self._home)
+    def open(self, create: bool = False):
+        """The archive: an error when the home holds none (``create``: `add` makes it one)."""
+        if self._archive is None:
+            from pressarchive import render
+            from pressarchive.archive import open_archive
+
+            self._archive = open_archive(self._home, settings=self.settings, create=create,
+                                         on_note=lambda text: render.err_console().print(render.safe(text)))
+        return self._archive
 
     @property
     def archive(self):
-        if self._archive is None:
-            from pressarchive.archive import Archive
+        return self.open()
 
-            self._archive = Archive(self.home)
-            # cheap, never waits: puts back what a killed write left half done
-            self.recovered = self._archive.recover()
-        return self._archive
+    @property
+    def recovered(self) -> list[str]:
+        return list(self._archive.recovered) if self._archive is not None else []
 
 
 pass_ctx = click.make_pass_decorator(Context)
@@ -46,9 +53,17 @@ def one_line(text: str) -> str:
     return "".join(" " if (ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 or ch in "\u2028\u2029") else ch for ch in text)
 
 
+def as_flags(text: str, params: tuple[str, ...]) -> str:
+    """The library's parameter names in an error message written as this program's flags (limit -> --limit)."""
+    for param in params:
+        flag = "--" + param.replace("_", "-")
+        text = re.sub(rf"(?<![\w-]){re.escape(param)}(?![\w-])", flag, text, count=1)
+    return text
+
+
 def report(err: PressArchiveError) -> None:
     """The one place a user-facing error becomes output: one line, plus a hint line where there is one."""
-    click.echo(f"Error: {one_line(err.message)}", err=True)
+    click.echo(f"Error: {one_line(as_flags(err.message, err.params))}", err=True)
     if err.hint:
         click.echo(f"Hint: {one_line(err.hint)}", err=True)
 
@@ -68,7 +83,7 @@ class ArchiveGroup(click.Group):
             where = f": {err.filename}" if getattr(err, "filename", None) else ""
             report(PressArchiveError(f"{err.strerror or err}{where}",
                                      hint="free space or fix the folder, then run `pressarchive check`"))
-            ctx.exit(1)
+            ctx.exit(EXIT_ERROR)
 
 
 @click.group(cls=ArchiveGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -76,13 +91,48 @@ class ArchiveGroup(click.Group):
     "--home",
     type=click.Path(file_okay=False),
     envvar="PRESSARCHIVE_HOME",
-    help="Archive folder (corpus/ and index/). Default: $PRESSARCHIVE_HOME, the checkout, or ~/.local/share/pressarchive.",
+    help="Archive folder (corpus/ and index/). Default: $PRESSARCHIVE_HOME, else $XDG_DATA_HOME/pressarchive "
+         "(~/.local/share/pressarchive), which holds the bundled sample on first use.",
 )
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Colour and styles in the output (auto: on a terminal, unless $NO_COLOR is set).")
 @click.version_option(__version__, prog_name="pressarchive")
 @click.pass_context
-def cli(ctx: click.Context, home: str | None) -> None:
-    """Search press-conference transcripts: who said what, answering which question, from which region."""
-    ctx.obj = Context(home)
+def cli(ctx: click.Context, home: str | None, color: str) -> None:
+    """Search press-conference transcripts: who said what, answering which question, from which region.
+
+    Exit status: 0 success, 1 nothing matched (search, show, export) or check found problems,
+    2 an error. Shell completion: see `pressarchive completion --help`.
+    """
+    from pressarchive import render
+
+    render.set_color(color)
+    ctx.obj = Context(home, Settings.from_env())
+
+
+@cli.command("init")
+@click.argument("folder", type=click.Path(file_okay=False))
+def init_cmd(folder: str) -> None:
+    """Make FOLDER an empty archive (add transcripts to it with `pressarchive --home FOLDER add`)."""
+    from pressarchive import render
+    from pressarchive.archive import open_archive
+
+    archive = open_archive(folder, create=True)
+    count = len(archive.ids())
+    state = f"holds {count} conference{'s' if count != 1 else ''}" if count else "is an empty archive"
+    render.console().print(f"{render.safe(archive.home)} {state}", soft_wrap=True)
+
+
+@cli.command("completion")
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+def completion_cmd(shell: str) -> None:
+    """Print the shell completion script for SHELL. Enable it with, for bash:
+    eval "$(pressarchive completion bash)" in ~/.bashrc; zsh: the same in ~/.zshrc;
+    fish: pressarchive completion fish > ~/.config/fish/completions/pressarchive.fish"""
+    from click.shell_completion import get_completion_class
+
+    comp = get_completion_class(shell)(cli, {}, "pressarchive", "_PRESSARCHIVE_COMPLETE")
+    click.echo(comp.source())
 
 
 # --- parse --------------------------------------------------------------------------------------
@@ -107,11 +157,25 @@ def parse(file: str, fmt: str, title: str | None, date: str | None, organizer: s
 
 
 def _is_testing() -> bool:
-    return bool(os.environ.get("PRESSARCHIVE_DEBUG") or os.environ.get("PYTEST_CURRENT_TEST"))
+    import os
+
+    return Settings.from_env().debug or bool(os.environ.get("PYTEST_CURRENT_TEST"))
+
+
+def _quiet_broken_pipe() -> None:
+    """The reader of our output went away (`| head`): no message, and nothing more written at exit."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+    sys.exit(141)  # 128 + SIGPIPE, as a shell reports a command a pipe stopped
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the CLI, turning known errors into one line and an exit code."""
+    """Entry point: run the CLI, turning known errors into one line and an exit code (errors.py)."""
     try:
         rv = cli.main(args=argv, prog_name="pressarchive", standalone_mode=False)
         sys.exit(rv if isinstance(rv, int) else 0)
@@ -127,8 +191,7 @@ def main(argv: list[str] | None = None) -> None:
         report(err)
         sys.exit(err.exit_code)
     except BrokenPipeError:
-        sys.stderr.close()
-        sys.exit(1)
+        _quiet_broken_pipe()
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(130)
@@ -137,7 +200,7 @@ def main(argv: list[str] | None = None) -> None:
             raise
         click.echo(f"Error: unexpected {type(err).__name__}: {err}".splitlines()[0][:300], err=True)
         click.echo("Hint: set PRESSARCHIVE_DEBUG=1 to see the traceback.", err=True)
-        sys.exit(1)
+        sys.exit(EXIT_ERROR)
 
 
 # Commands from other modules register themselves below (kept in one file: see docs/architecture.md).
@@ -150,33 +213,55 @@ def main(argv: list[str] | None = None) -> None:
 @click.option("--date", help="Conference date (YYYY-MM-DD), where the text lacks one.")
 @click.option("--organizer", help="Organiser, where the text lacks one.")
 @click.option("--source-url", help="Where the transcript was published (URLs record themselves).")
+@click.option("-q", "--quiet", is_flag=True, help="Only failures and the summary line.")
 @pass_ctx
 def add_cmd(ctx: Context, sources: tuple[str, ...], title: str | None, date: str | None,
-            organizer: str | None, source_url: str | None) -> None:
-    """Add transcripts: files (txt, md, html), folders (recursively), - for stdin, http(s) URLs."""
+            organizer: str | None, source_url: str | None, quiet: bool) -> None:
+    """Add transcripts: files (txt, md, html), folders (recursively), - for stdin, http(s) URLs.
+    Makes the archive folder an archive when it is not one yet."""
     from pressarchive import render
     from pressarchive.fetch import expand
 
     items = expand(list(sources))
     overrides = {"title": title, "date": date, "organizer": organizer, "source_url": source_url}
-    with render.batch_progress(len(items), "Adding") as bar:
-        outcomes = ctx.archive.add_sources(items, overrides, progress=bar.advance,
-                                           on_wait=render.waiting_for_lock)
-    render.add_summary(outcomes)
+    stored: list = []
+    archive = ctx.open(create=True)
+    try:
+        with render.batch_progress(len(items), "Adding") as bar:
+            outcomes = archive.add_sources(items, overrides, progress=bar.advance, on_wait=render.waiting_for_lock,
+                                           on_stored=stored.append)
+    except KeyboardInterrupt:
+        render.interrupted_add(stored, len(items))
+        raise click.exceptions.Exit(130) from None
+    render.add_summary(outcomes, quiet=quiet)
     if any(o.status == "failed" for o in outcomes):
-        raise click.exceptions.Exit(1)
+        raise click.exceptions.Exit(EXIT_ERROR)
 
 
 @cli.command("remove")
-@click.argument("conference_id", metavar="CONF_ID")
+@click.argument("conference_ids", nargs=-1, required=True, metavar="CONF_ID...")
+@click.option("-y", "--yes", is_flag=True, help="Do not ask (asked only on a terminal).")
 @pass_ctx
-def remove_cmd(ctx: Context, conference_id: str) -> None:
-    """Remove one conference (its raw file, record and index entries)."""
+def remove_cmd(ctx: Context, conference_ids: tuple[str, ...], yes: bool) -> None:
+    """Remove conferences (their raw files, records and index entries)."""
     from pressarchive import render
 
-    record = ctx.archive.remove(conference_id, on_wait=render.waiting_for_lock)
-    title = f" ({record.conference.title})" if record and record.conference.title else ""
-    render.console().print(f"removed {render.safe(conference_id)}{render.safe(title)}", soft_wrap=True)
+    archive = ctx.archive
+    known = set(archive.ids())
+    missing = [cid for cid in conference_ids if cid not in known]
+    if missing:
+        from pressarchive.errors import NotFoundError
+
+        raise NotFoundError(f"no conference {missing[0]!r} in the archive",
+                            hint="`pressarchive conferences` lists the conference ids")
+    if not yes and sys.stdin.isatty():
+        what = conference_ids[0] if len(conference_ids) == 1 else f"{len(conference_ids)} conferences"
+        if not click.confirm(f"Remove {what} from {archive.home}?", default=False, err=True):
+            raise click.exceptions.Exit(EXIT_NO_MATCH)
+    for cid in conference_ids:
+        record = archive.remove(cid, on_wait=render.waiting_for_lock)
+        title = f" ({record.conference.title})" if record and record.conference.title else ""
+        render.console().print(f"removed {render.safe(cid)}{render.safe(title)}", soft_wrap=True)
 
 
 @cli.command("reindex")
@@ -252,9 +337,11 @@ def search_filter_options(func):
     return func
 
 
-def _format(fmt: str, allowed: tuple[str, ...] = ("table", "json")) -> str:
+def _format(fmt: str, allowed: tuple[str, ...] = ("table", "json"), as_json: bool = False) -> str:
     from pressarchive.errors import QueryError
 
+    if as_json:
+        return "json"
     value = (fmt or "").strip().lower()
     if value not in allowed:
         raise QueryError(f"unknown format {fmt!r}", hint="formats: " + ", ".join(allowed))
@@ -273,23 +360,34 @@ def _limit(limit: str) -> int:
     return value
 
 
+_JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Shortcut for --format json.")
+
+
+def _nothing_matched() -> None:
+    raise click.exceptions.Exit(EXIT_NO_MATCH)
+
+
 @cli.command("search")
 @click.argument("query", required=False)
 @search_filter_options
 @click.option("--limit", default="10", show_default=True, metavar="N", help="Show at most N turns.")
 @click.option("--sort", default="relevance", show_default=True, metavar="ORDER", help="relevance or date (newest first).")
 @click.option("--format", "fmt", default="table", show_default=True, metavar="FORMAT", help="table or json.")
+@_JSON_OPTION
 @click.option("--no-translate", is_flag=True, help="Do not add translations of the query's terms.")
 @pass_ctx
-def search_cmd(ctx: Context, query: str | None, limit: str, sort: str, fmt: str, no_translate: bool,
+def search_cmd(ctx: Context, query: str | None, limit: str, sort: str, fmt: str, as_json: bool, no_translate: bool,
                **filters) -> None:
     """Search turns: words, "phrases", AND/OR/NOT, -word, field:value; QUERY may be left out
-    when a filter is given."""
+    when a filter is given. Exits 1 when nothing matched."""
     from pressarchive import render
+    from pressarchive.errors import QueryError
     from pressarchive.query import Filters
     from pressarchive.search import search
 
-    fmt, count = _format(fmt), _limit(limit)
+    fmt, count = _format(fmt, as_json=as_json), _limit(limit)
+    if not (query or "").strip() and not Filters(**filters).any():
+        raise QueryError("give a query or a filter", hint='e.g. pressarchive search 集成电路, or --speaker "Li Feng"')
     with render.index_progress() as progress:
         result = search(ctx.archive, query, Filters(**filters), limit=count, sort=(sort or "").strip().lower(),
                         translate=not no_translate, progress=progress)
@@ -301,6 +399,8 @@ def search_cmd(ctx: Context, query: str | None, limit: str, sort: str, fmt: str,
         })
     else:
         render.search_results(result, query, sort)
+    if not result.hits:
+        _nothing_matched()
 
 
 @cli.command("show")
@@ -308,13 +408,15 @@ def search_cmd(ctx: Context, query: str | None, limit: str, sort: str, fmt: str,
 @click.option("--context", "neighbours", default=1, show_default=True, type=click.IntRange(0, 20),
               help="Turns shown before and after.")
 @click.option("--format", "fmt", default="table", show_default=True, metavar="FORMAT", help="table or json.")
+@_JSON_OPTION
 @pass_ctx
-def show_cmd(ctx: Context, turn_id: str, neighbours: int, fmt: str) -> None:
-    """One turn in full: the question it answers (or the answers it got) and its neighbours."""
+def show_cmd(ctx: Context, turn_id: str, neighbours: int, fmt: str, as_json: bool) -> None:
+    """One turn in full: the question it answers (or the answers it got) and its neighbours.
+    Exits 1 when there is no such turn."""
     from pressarchive import render
     from pressarchive.hits import turn_context
 
-    fmt = _format(fmt, ("table", "json"))
+    fmt = _format(fmt, ("table", "json"), as_json)
     context = turn_context(ctx.archive, turn_id, neighbours)
     if fmt == "json":
         render.print_json(context)
@@ -322,17 +424,24 @@ def show_cmd(ctx: Context, turn_id: str, neighbours: int, fmt: str) -> None:
         render.turn_view(context)
 
 
-def _listing(fmt: str, title: str, columns: list[tuple[str, str]], rows: list[dict]) -> None:
+LISTING_FORMATS = ("table", "tsv", "csv", "json")
+
+
+def _listing(fmt: str | None, as_json: bool, title: str, columns: list[tuple[str, str]], rows: list[dict]) -> None:
+    """A listing as a table on a terminal, TSV when piped (or --format table|tsv|csv|json)."""
     from pressarchive import render
 
-    if _format(fmt) == "json":
+    fmt = _format(fmt or ("table" if render.stdout_is_terminal() else "tsv"), LISTING_FORMATS, as_json)
+    if fmt == "json":
         render.print_json({title.lower(): rows, "total": len(rows)})
-    else:
+    elif fmt == "table":
         render.listing_table(title, columns, rows)
+    else:
+        render.listing_delimited(columns, rows, "\t" if fmt == "tsv" else ",")
 
 
-_FORMAT_OPTION = click.option("--format", "fmt", default="table", show_default=True, metavar="FORMAT",
-                              help="table or json.")
+_FORMAT_OPTION = click.option("--format", "fmt", default=None, metavar="FORMAT",
+                              help="table, tsv, csv or json (default: table on a terminal, tsv when piped).")
 _DATE_OPTIONS = (click.option("--since", metavar="DATE", help="Conferences on or after DATE."),
                  click.option("--until", metavar="DATE", help="Conferences on or before DATE."))
 
@@ -349,69 +458,77 @@ def _dates(func):
 @click.option("--role", metavar="ROLE", help="host, presenter, official, ...")
 @_dates
 @_FORMAT_OPTION
+@_JSON_OPTION
 @pass_ctx
 def speakers_cmd(ctx: Context, region: str | None, conference: str | None, role: str | None,
-                 since: str | None, until: str | None, fmt: str) -> None:
+                 since: str | None, until: str | None, fmt: str | None, as_json: bool) -> None:
     """Named speakers with their turns, answers and conferences."""
     from pressarchive.listings import list_speakers
 
-    _format(fmt)
+    _format(fmt or "table", LISTING_FORMATS)
     rows = list_speakers(ctx.archive, region=region, conference=conference, role=role, since=since, until=until)
-    _listing(fmt, "Speakers", [("name", "name"), ("中文", "name_zh"), ("role", "role"), ("title", "title"),
-                               ("organisation", "organization"), ("region", "region"), ("turns", "#turns"),
-                               ("answers", "#answers"), ("conferences", "#conferences")], rows)
+    _listing(fmt, as_json, "Speakers", [("name", "name"), ("中文", "name_zh"), ("role", "role"), ("title", "title"),
+                                        ("organisation", "organization"), ("region", "region"), ("turns", "#turns"),
+                                        ("answers", "#answers"), ("conferences", "#conferences")], rows)
 
 
 @cli.command("outlets")
 @click.option("--conference", metavar="ID", help="Only this conference.")
 @_dates
 @_FORMAT_OPTION
+@_JSON_OPTION
 @pass_ctx
-def outlets_cmd(ctx: Context, conference: str | None, since: str | None, until: str | None, fmt: str) -> None:
+def outlets_cmd(ctx: Context, conference: str | None, since: str | None, until: str | None, fmt: str | None,
+                as_json: bool) -> None:
     """Outlets that asked questions, with their question counts."""
     from pressarchive.listings import list_outlets
 
-    _format(fmt)
+    _format(fmt or "table", LISTING_FORMATS)
     rows = list_outlets(ctx.archive, conference=conference, since=since, until=until)
-    _listing(fmt, "Outlets", [("outlet", "outlet"), ("questions", "#questions"),
-                              ("conferences", "#conferences")], rows)
+    _listing(fmt, as_json, "Outlets", [("outlet", "outlet"), ("questions", "#questions"),
+                                       ("conferences", "#conferences")], rows)
 
 
 @cli.command("regions")
 @click.option("--conference", metavar="ID", help="Only this conference.")
 @_dates
 @_FORMAT_OPTION
+@_JSON_OPTION
 @pass_ctx
-def regions_cmd(ctx: Context, conference: str | None, since: str | None, until: str | None, fmt: str) -> None:
+def regions_cmd(ctx: Context, conference: str | None, since: str | None, until: str | None, fmt: str | None,
+                as_json: bool) -> None:
     """Regions: their speakers, those speakers' turns, and the turns that mention them."""
     from pressarchive.listings import list_regions
 
-    _format(fmt)
+    _format(fmt or "table", LISTING_FORMATS)
     rows = list_regions(ctx.archive, conference=conference, since=since, until=until)
-    _listing(fmt, "Regions", [("region", "region"), ("speakers", "speakers"), ("turns", "#turns"),
-                              ("mentioned in", "#mentions"), ("conferences", "#conferences")], rows)
+    _listing(fmt, as_json, "Regions", [("region", "region"), ("speakers", "speakers"), ("turns", "#turns"),
+                                       ("mentioned in", "#mentions"), ("conferences", "#conferences")], rows)
 
 
 @cli.command("conferences")
 @click.option("--region", metavar="REGION", help="Only conferences with a speaker from this region.")
 @_dates
 @_FORMAT_OPTION
+@_JSON_OPTION
 @pass_ctx
-def conferences_cmd(ctx: Context, region: str | None, since: str | None, until: str | None, fmt: str) -> None:
+def conferences_cmd(ctx: Context, region: str | None, since: str | None, until: str | None, fmt: str | None,
+                    as_json: bool) -> None:
     """Conferences, newest first, with their turns, questions and speakers."""
     from pressarchive.listings import list_conferences
 
-    _format(fmt)
+    _format(fmt or "table", LISTING_FORMATS)
     rows = list_conferences(ctx.archive, region=region, since=since, until=until)
-    _listing(fmt, "Conferences", [("id", "id"), ("date", "date"), ("title", "title"), ("turns", "#turns"),
-                                  ("questions", "#questions"), ("speakers", "#speakers"), ("regions", "regions")],
-             rows)
+    _listing(fmt, as_json, "Conferences", [("id", "id"), ("date", "date"), ("title", "title"), ("turns", "#turns"),
+                                           ("questions", "#questions"), ("speakers", "#speakers"),
+                                           ("regions", "regions")], rows)
 
 
 # --- export commands ----------------------------------------------------------------------------
 # export and stats: the search filters (search_filter_options, above), every match, not a page.
 _EXTENSIONS = {".md": "md", ".markdown": "md", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
                ".csv": "csv", ".html": "html", ".htm": "html"}
+MACHINE_FORMATS = ("json", "jsonl", "csv")
 
 
 def _select_hits(archive, query: str | None, filters: dict, sort: str | None, limit: int | None = None) -> list:
@@ -431,30 +548,42 @@ def _select_hits(archive, query: str | None, filters: dict, sort: str | None, li
 @click.argument("query", required=False)
 @search_filter_options
 @click.option("--turn", "turn_ids", multiple=True, metavar="ID", help="A turn id to export (repeatable).")
+@click.option("--all", "everything", is_flag=True, help="Export the whole archive (no query or filter).")
 @click.option("--sort", metavar="ORDER", help="relevance or date, for search matches (default: relevance).")
 @click.option("--limit", metavar="N", help="At most N passages (default: all).")
 @click.option("--format", "fmt", metavar="FORMAT", help="md, json, jsonl, csv or html (default: from -o, else md).")
+@_JSON_OPTION
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE (atomically) instead of standard output.")
 @pass_ctx
-def export_cmd(ctx: Context, query: str | None, turn_ids: tuple[str, ...], sort: str | None, limit: str | None,
-               fmt: str | None, output: str | None, **filters) -> None:
+def export_cmd(ctx: Context, query: str | None, turn_ids: tuple[str, ...], everything: bool, sort: str | None,
+               limit: str | None, fmt: str | None, as_json: bool, output: str | None, **filters) -> None:
     """Export matched passages with speaker, question, conference and a citation line (or a whole
-    conference with --conference alone, or listed turns with --turn)."""
+    conference with --conference alone, listed turns with --turn, everything with --all). With no
+    query, filter or --turn, --all is needed, except for json, jsonl or csv written to a pipe or a
+    file, which export the whole archive. Exits 1 when nothing matched."""
     from pathlib import Path
 
     from pressarchive import export, render
     from pressarchive.errors import QueryError
 
+    if as_json:
+        fmt = "json"
     if fmt is None:
         fmt = _EXTENSIONS.get(Path(output).suffix.lower(), "md") if output else "md"
     fmt = fmt.strip().lower()
     export.writer_for(fmt)
     count = _limit(limit) if limit is not None else None
+    chosen = (query or "").strip() or any(filters.values())
     if turn_ids:
-        if (query or "").strip() or any(filters.values()):
-            raise QueryError("--turn exports the listed turns; leave out the query and filters")
+        if chosen or everything:
+            raise QueryError("--turn exports the listed turns; leave out the query, filters and --all")
         hits = export.turn_hits(ctx.archive, turn_ids)
     else:
+        if everything and chosen:
+            raise QueryError("--all exports the whole archive; leave out the query and filters")
+        to_program = fmt in MACHINE_FORMATS and (output or not render.stdout_is_terminal())
+        if not chosen and not everything and not to_program:
+            raise QueryError("give a query, a filter or --turn, or --all to export the whole archive")
         hits = _select_hits(ctx.archive, query, filters, sort, count)
     hits = hits[:count] if count else hits
     if not hits:
@@ -464,6 +593,8 @@ def export_cmd(ctx: Context, query: str | None, turn_ids: tuple[str, ...], sort:
         render.err_console().print(f"Wrote {len(hits)} passages to {render.safe(path)} ({fmt})")
     else:
         render.write_text_out(lambda stream: export.write(hits, fmt, stream))
+    if not hits:
+        _nothing_matched()
 
 
 @cli.command("stats")
@@ -472,12 +603,13 @@ def export_cmd(ctx: Context, query: str | None, turn_ids: tuple[str, ...], sort:
 @click.option("--by", default="region", show_default=True, metavar="FIELD",
               help="region, speaker, outlet, conference or month.")
 @click.option("--format", "fmt", default="chart", show_default=True, metavar="FORMAT", help="chart, json or csv.")
+@_JSON_OPTION
 @pass_ctx
-def stats_cmd(ctx: Context, query: str | None, by: str, fmt: str, **filters) -> None:
+def stats_cmd(ctx: Context, query: str | None, by: str, fmt: str, as_json: bool, **filters) -> None:
     """Count matching turns by region, speaker, outlet, conference or month (all matches, not a page)."""
     from pressarchive import export, render
 
-    by, fmt = by.strip().lower(), _format(fmt, ("chart", "json", "csv"))
+    by, fmt = by.strip().lower(), _format(fmt, ("chart", "json", "csv"), as_json)
     export.check_by(by)
     rows = export.tally(_select_hits(ctx.archive, query, filters, None), by)
     if fmt == "chart":

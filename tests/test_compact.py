@@ -46,7 +46,7 @@ def archive(archive_home, monkeypatch) -> Archive:
 
 def add_each(archive: Archive, files) -> None:
     for f in files:
-        assert archive.add(f.read_bytes(), f.name, None).status == "added"
+        assert archive.add_bytes(f.read_bytes(), f.name, None).status == "added"
 
 
 def test_an_update_merges_no_segment(archive, tmp_path, monkeypatch):
@@ -136,7 +136,7 @@ def test_an_added_conferences_terms_reach_the_lexicon_through_compact(archive_ho
     monkeypatch.setattr(index, "start_merge", lambda a: started.append(a))  # no process: compact by hand
     add_each(archive, transcripts(tmp_path / "a", "first", 2))  # the first add builds the index whole
     new = transcripts(tmp_path / "b", "chips", 1, extra="Li Hong: Semiconductor output grew. 半导体产量增长。\n")[0]
-    conference = archive.add(new.read_bytes(), new.name, None).conference_id
+    conference = archive.add_bytes(new.read_bytes(), new.name, None).conference_id
     pending = index._pending(archive.index_dir)
     assert len(pending) == 2 and pending[-1] == conference and len(started) == 2
     assert not lexicon_has(archive, "en", "semiconductor")  # not yet: the add left it to compact

@@ -90,7 +90,7 @@ def template(tmp_path_factory) -> Path:
         shutil.copytree(ROOT / "corpus", home / "corpus")
         archive = Archive(home)
         for path in transcripts(tmp_path_factory.mktemp("extra"), "base", 3):
-            archive.add(path.read_bytes(), path.name)
+            archive.add_bytes(path.read_bytes(), path.name)
         index.rebuild(archive)
     finally:
         index.BUILD_LEXICON = saved

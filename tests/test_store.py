@@ -118,7 +118,7 @@ def transcript(title="Budget briefing", date="2023-03-01", body="Host: Welcome.\
 
 
 def add(archive: Archive, raw: bytes, name="brief.txt", **overrides):
-    return archive.add(raw, name, overrides or None)
+    return archive.add_bytes(raw, name, overrides or None)
 
 
 # --- layout and dedupe ------------------------------------------------------------------------
