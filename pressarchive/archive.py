@@ -62,7 +62,7 @@ class Repair(str, Enum):
 MENDS = {
     Repair.CLEAN: "run `pressarchive check --fix`",
     Repair.REPARSE: "run `pressarchive check --fix` (re-parses the raw file)",
-    Repair.REINDEX: Repair.REINDEX,
+    Repair.REINDEX: "run `pressarchive reindex`",
     Repair.COMPACT: "run `pressarchive compact` (or `pressarchive check --fix`)",
     Repair.READD: "add the original transcript again with `pressarchive add FILE`",
     Repair.READD_CHANGED: "add the original (or corrected) transcript again with `pressarchive add FILE`",

@@ -235,7 +235,7 @@ def add_cmd(ctx: Context, sources: tuple[str, ...], title: str | None, date: str
         raise click.exceptions.Exit(130) from None
     render.add_summary(outcomes, quiet=quiet)
     if any(o.status == "failed" for o in outcomes):
-        raise click.exceptions.Exit(EXIT_ERROR)
+        raise click.exceptions.Exit(EXIT_NO_MATCH)  # a report, each failure named: not all good
 
 
 @cli.command("remove")

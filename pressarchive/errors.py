@@ -1,8 +1,10 @@
 """User-facing errors: each carries a one-line message; cli.py turns them into output and exit codes.
 
-Exit codes (the command line's, as grep and rg have them): 0 success; 1 nothing matched (a search,
-``show`` or ``export`` found nothing: ``NotFoundError``), or ``check`` found problems; 2 an error:
-every other ``PressArchiveError``, a usage error, an unexpected failure. 130: interrupted.
+Exit codes (the command line's, as grep and rg have them): 0 success; 1 a report that is not all
+good: nothing matched (a search, ``show`` or ``export`` found nothing: ``NotFoundError``), ``check``
+found problems, or some sources of an ``add`` failed (each named); 2 an error: every other
+``PressArchiveError``, a usage error, an unexpected failure (one ``Error:`` line). 130 interrupted,
+141 the reader of the output went away (a broken pipe, quietly).
 
 Messages speak the library's words, never a command-line flag: a parameter is named as the library
 takes it (``limit``, ``since``), listed in ``params``, and the command line writes it as its flag
@@ -10,7 +12,7 @@ takes it (``limit``, ``since``), listed in ``params``, and the command line writ
 """
 from __future__ import annotations
 
-EXIT_NO_MATCH = 1
+EXIT_NO_MATCH = 1  # also: check found problems, some sources of an add failed
 EXIT_ERROR = 2
 
 
