@@ -485,7 +485,7 @@ def outlets_cmd(ctx: Context, conference: str | None, since: str | None, until: 
 
     _format(fmt or "table", LISTING_FORMATS)
     rows = list_outlets(ctx.archive, conference=conference, since=since, until=until)
-    _listing(fmt, as_json, "Outlets", [("outlet", "outlet"), ("questions", "#questions"),
+    _listing(fmt, as_json, "Outlets", [("outlet", "outlet"), ("中文", "outlet_zh"), ("questions", "#questions"),
                                        ("conferences", "#conferences")], rows)
 
 

@@ -243,7 +243,7 @@ def test_listings_are_tsv_when_piped_and_take_every_format(archive):
     code, out = run("conferences", "--json")
     assert {c["id"] for c in json.loads(out)["conferences"]} >= {CONF_A}
     code, out = run("outlets", "--format", "tsv")
-    assert out.splitlines()[0] == "outlet\tquestions\tconferences"
+    assert out.splitlines()[0] == "outlet\toutlet_zh\tquestions\tconferences"
     code, out, err = run_split("regions", "--format", "xml")
     assert code == 2 and "table, tsv, csv, json" in err
 
