@@ -33,7 +33,7 @@ class Context:
             from pressarchive.archive import open_archive
 
             self._archive = open_archive(self._home, settings=self.settings, create=create,
-                                         on_note=lambda text: render.err_console().print(render.safe(text)))
+                                         on_note=lambda text: render.err_console().print(render.safe(text), soft_wrap=True))
         return self._archive
 
     @property

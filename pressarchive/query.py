@@ -18,6 +18,7 @@ from typing import Iterable
 
 from pressarchive.errors import QueryError
 from pressarchive.records import KINDS
+from pressarchive.text.cjk import HAN_RUN
 
 MAX_QUERY_CHARS = 1000
 # fields searched by words without a field name, with their weights
@@ -30,7 +31,7 @@ FIELDS = {
     "conference": "conference", "date": "date", "id": "id",
 }
 MAX_HINT_VALUES = 30
-_HAN_WORD = re.compile(r"[\u3400-\u9fff]+")
+_HAN_WORD = HAN_RUN
 _QUOTES = str.maketrans({c: '"' for c in "“”„‟〝〞＂「」『』"} | {"（": "(", "）": ")"})
 _FIELD_REF = re.compile(r"(?<![\w.\-:])([A-Za-z_][A-Za-z_]*):")
 _QUOTED = re.compile(r'"[^"]*"')
