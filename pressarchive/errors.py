@@ -1,4 +1,4 @@
-"""User-facing errors: each carries a one-line message; cli.py turns them into output and exit codes.
+"""User-facing errors: each carries a one-line message; the command line (cli/) turns them into output and exit codes.
 
 Exit codes (the command line's, as grep and rg have them): 0 success; 1 a report that is not all
 good: nothing matched (a search, ``show`` or ``export`` found nothing: ``NotFoundError``), ``check``

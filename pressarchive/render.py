@@ -1,4 +1,4 @@
-"""Rich views. With cli.py, the only module that imports click or rich.
+"""Rich views. With the command line (cli/), the only module that imports click or rich.
 
 Consoles are built lazily on injectable streams (``set_streams``), so tests can capture them.
 """

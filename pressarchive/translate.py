@@ -327,7 +327,9 @@ def _cedict_cache_path() -> Path | None:
     if source is None:
         return None
     stat = source.stat()
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+    from pressarchive.settings import Settings
+
+    base = Settings.from_env().cache_home  # settings.md: cache_home ($XDG_CACHE_HOME)
     key = f"{CEDICT_CACHE_VERSION}-{stat.st_size}-{int(stat.st_mtime)}-{Path(__file__).stat().st_size}"
     return Path(base) / "pressarchive" / f"cedict-{key}.marshal"
 
