@@ -323,7 +323,7 @@ def _classify_zh_simplified(label: str, rest: str) -> Label | None:
                 return Label(raw=label, kind=PERSON, name=found[0], title=found[1].title_zh if found[1] else None, rest=rest)
         return None
     if compact.endswith("记者"):
-        outlet = compact[: -len("记者")]
+        outlet = compact[: -len("记者")] or (title if title and _known_outlet(title) or (title and _ZH_OUTLET_END.search(title)) else "")  # 记者（新华社）
         named = re.match(r"^(?P<o>.+?)记者(?P<n>[\u3400-\u9fff]{2,4})$", compact)
         if named:
             outlet = named.group("o")

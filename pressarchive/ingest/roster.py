@@ -42,7 +42,8 @@ class Person:
     def describe(self, d: Description | None) -> None:
         if d is None:
             return
-        if d.strength >= self.desc.strength or not (self.desc.title or self.desc.organization):
+        known = self.desc.title or self.desc.organization or self.desc.title_zh or self.desc.organization_zh
+        if d.strength >= self.desc.strength or not known:
             merged = Description(
                 title=d.title or self.desc.title,
                 organization=d.organization or self.desc.organization,
