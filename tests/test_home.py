@@ -187,3 +187,57 @@ def test_a_failed_background_run_is_reported_by_check_and_mended(archive_home, s
     assert "No module named pressarchive" in problem.what and problem.repair.by_fix
     assert not report.ok and archive.check(fix=True).ok and archive.check().ok
     assert index.background_failure(archive_home) is None
+
+
+# --- add interrupted, remove asking -------------------------------------------------------------
+def test_ctrl_c_during_add_says_what_was_stored_and_how_to_finish(archive_home, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from pressarchive.archive import Archive
+    from pressarchive.cli import cli as group
+    from test_concurrency import transcripts
+
+    from pressarchive import archive as archive_mod
+
+    monkeypatch.setattr(archive_mod, "BATCH_SIZE", 2)  # two batches: Ctrl-C lands after the first
+    files = transcripts(tmp_path / "t", "int", 4)
+    real = Archive.add_sources
+
+    def interrupted(self, sources, overrides=None, progress=None, on_wait=None, on_stored=None):
+        heard: list = []
+
+        def stop_after_two(outcome):  # the first batch is stored: Ctrl-C now
+            on_stored(outcome)
+            heard.append(outcome)
+            if len(heard) == 2:
+                raise KeyboardInterrupt
+
+        return real(self, sources, overrides, progress, on_wait, stop_after_two)
+
+    monkeypatch.setattr(Archive, "add_sources", interrupted)
+    result = CliRunner().invoke(group, ["add", *map(str, files)])
+    assert result.exit_code == 130
+    assert "Interrupted: 2 of 4 conferences stored (2 added or updated)" in result.stderr
+    assert "Run the same command again" in result.stderr
+    monkeypatch.setattr(Archive, "add_sources", real)
+    again = CliRunner().invoke(group, ["add", *map(str, files)])
+    assert again.exit_code == 0 and again.stdout.splitlines()[-1] == "2 added, 0 updated, 2 unchanged, 0 failed"
+
+
+def test_remove_asks_on_a_terminal(archive_home, tmp_path, monkeypatch):
+    import types
+
+    from click.testing import CliRunner
+
+    from pressarchive.cli import archive_cmds
+    from pressarchive.cli import cli as group
+    from test_concurrency import transcripts
+
+    cli("add", *map(str, transcripts(tmp_path / "t", "ask", 1)))
+    (cid,) = pressarchive.open(archive_home).ids()
+    terminal = types.SimpleNamespace(stdin=types.SimpleNamespace(isatty=lambda: True))
+    monkeypatch.setattr(archive_cmds, "sys", terminal)
+    no = CliRunner().invoke(group, ["remove", cid], input="n\n")
+    assert no.exit_code == 1 and "Remove " in no.stderr and pressarchive.open(archive_home).ids() == [cid]
+    yes = CliRunner().invoke(group, ["remove", cid], input="y\n")
+    assert yes.exit_code == 0 and pressarchive.open(archive_home).ids() == []
