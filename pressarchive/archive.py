@@ -392,18 +392,22 @@ class Archive:
                outlet: str | None = None, kind: str | None = None, lang: str | None = None,
                since: str | None = None, until: str | None = None, conference: str | None = None,
                limit: int = 10, sort: str = "relevance", translate: bool = True,
+               per_conference: int | None = None, context: int = 0,
                progress: Callable[[int, int], None] | None = None) -> Results:
         """Turns matching ``query`` (words, "phrases", AND/OR/NOT, -word, field:value) and the filters,
-        best first (``sort="date"``: newest first); at most ``limit`` hits, with the total matched."""
+        best first (``sort="date"``: newest first); at most ``limit`` hits, with the total matched.
+        ``per_conference``: at most so many hits from one conference while others match (None: the
+        command line's default, 0: no limit); ``context``: neighbouring turns with each hit."""
         from pressarchive.query import Filters
-        from pressarchive.search import search
+        from pressarchive.search import PER_CONFERENCE, search
 
         filters = Filters(speaker=speaker, region=region, outlet=outlet, kind=kind, lang=lang, since=since,
                           until=until, conference=conference)
+        cap = PER_CONFERENCE if per_conference is None else (per_conference or None)
         found = search(self, query, filters, limit=limit, sort=(sort or "").strip().lower(), translate=translate,
-                       progress=progress)
+                       progress=progress, per_conference=cap, context=context)
         return Results([Hit.from_dict(h) for h in found.hits], found.total, found.total_exact,
-                       list(found.query_terms), list(found.expansions))
+                       list(found.query_terms), list(found.expansions), dict(getattr(found, "held_back", {}) or {}))
 
     def show(self, turn_id: str, context: int = 1) -> dict[str, Any]:
         """One turn in its context: ``{"hit", "answers", "before", "after"}`` as Hits."""

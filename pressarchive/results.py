@@ -82,6 +82,7 @@ class Results:
     total_exact: bool = True  # False: at least ``total`` matched (counting stopped there)
     query_terms: list[str] = field(default_factory=list)
     expansions: list[dict[str, Any]] = field(default_factory=list)
+    held_back: dict[str, int] = field(default_factory=dict)  # conference id -> matches beyond per_conference
 
     def __iter__(self) -> Iterator[Hit]:
         return iter(self.hits)

@@ -317,3 +317,20 @@ def test_outlets_only_where_an_outlet_is_named() -> None:
     assert called_outlet("请总台CGTN记者提问。") == "总台CGTN"
     for call in ("请中间这位记者", "请第二排的记者提问", "请后面那位穿红衣服的记者"):
         assert called_outlet(call) is None, call
+
+
+def test_a_reporter_from_an_outlet_the_table_does_not_know_has_it_as_organization() -> None:
+    record = parse_text("某部新闻发布会\n\n王明：各位好。今天发布两项内容。\n\n香港经济导报记者：请问有何安排？\n\n王明：我们将继续推进。\n")
+    reporter = next(s for s in record["speakers"] if s["role"] == "reporter")
+    assert reporter["organization"] == reporter["organization_zh"] == "香港经济导报"
+
+
+def test_generic_labels_with_a_name_or_outlet_in_brackets() -> None:
+    from pressarchive.ingest.labels import parse_label
+
+    assert parse_label("答（吴清）：我们将扩大开放。").name == "吴清"
+    host = parse_label("主持人（寿小丽）：各位记者朋友，上午好。")
+    assert host.name == "寿小丽" and host.role == "host"
+    assert parse_label("问（新华社）：请问有何考虑？").outlet == "新华社"
+    titled = parse_label("答（上海市副市长 吴清）：好的。")
+    assert titled.name == "吴清" and titled.title == "上海市副市长"

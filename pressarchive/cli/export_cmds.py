@@ -43,7 +43,11 @@ def export_cmd(ctx: Context, query: str | None, turn_ids: tuple[str, ...], every
     """Export matched passages with speaker, question, conference and a citation line (or a whole
     conference with --conference alone, listed turns with --turn, everything with --all). With no
     query, filter or --turn, --all is needed, except for json, jsonl or csv written to a pipe or a
-    file, which export the whole archive. Exits 1 when nothing matched."""
+    file, which export the whole archive. Exits 1 when nothing matched.
+
+    Matches come in search's order, but every matching turn once: unlike search, a question and its
+    answer are not folded into one passage, republished copies are not folded and there is no
+    per-conference limit (an export is complete)."""
     from pathlib import Path
 
     from pressarchive import export, render
@@ -89,7 +93,10 @@ def export_cmd(ctx: Context, query: str | None, turn_ids: tuple[str, ...], every
 @_JSON_OPTION
 @pass_ctx
 def stats_cmd(ctx: Context, query: str | None, by: str, fmt: str, as_json: bool, **filters) -> None:
-    """Count matching turns by region, speaker, outlet, conference or month (all matches, not a page)."""
+    """Count matching turns by region, speaker, outlet, conference or month (all matches, not a page).
+
+    Every matching turn counts once, as search finds them; search's grouping (question-answer pairs,
+    republished copies, a few hits per conference) does not apply to counts."""
     from pressarchive import export, render
 
     by, fmt = by.strip().lower(), _format(fmt, ("chart", "json", "csv"), as_json)

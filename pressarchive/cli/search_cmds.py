@@ -50,6 +50,19 @@ def _limit(limit: str) -> int:
     return value
 
 
+def _count_option(value: str, option: str) -> int:
+    """A whole number, 0 or more, given to ``option``."""
+    from pressarchive.errors import QueryError
+
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise QueryError(f"{option} must be a whole number, 0 or more, not {value!r}")
+    return number
+
+
 _JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Shortcut for --format json.")
 
 
@@ -65,9 +78,14 @@ def _nothing_matched() -> None:
 @click.option("--format", "fmt", default="table", show_default=True, metavar="FORMAT", help="table or json.")
 @_JSON_OPTION
 @click.option("--no-translate", is_flag=True, help="Do not add translations of the query's terms.")
+@click.option("--per-conference", "per_conference", default="3", show_default=True, metavar="N",
+              help="At most N hits from one conference while others match (0: no limit).")
+@click.option("--context", "-C", "neighbours", default="0", show_default=True, metavar="N",
+              help="Show N turns before and after each hit, as rg -C does with lines.")
+@click.option("--no-pager", is_flag=True, help="Do not page the table, even on a terminal.")
 @pass_ctx
 def search_cmd(ctx: Context, query: str | None, limit: str, sort: str, fmt: str, as_json: bool, no_translate: bool,
-               **filters) -> None:
+               per_conference: str, neighbours: str, no_pager: bool, **filters) -> None:
     """Search turns: words, "phrases", AND/OR/NOT, -word, field:value; QUERY may be left out
     when a filter is given. Exits 1 when nothing matched."""
     from pressarchive import render
@@ -76,19 +94,22 @@ def search_cmd(ctx: Context, query: str | None, limit: str, sort: str, fmt: str,
     from pressarchive.search import search
 
     fmt, count = _format(fmt, as_json=as_json), _limit(limit)
+    cap = _count_option(per_conference, "--per-conference")
+    around = _count_option(neighbours, "--context")
     if not (query or "").strip() and not Filters(**filters).any():
         raise QueryError("give a query or a filter", hint='e.g. pressarchive search 集成电路, or --speaker "Li Feng"')
     with render.index_progress() as progress:
         result = search(ctx.archive, query, Filters(**filters), limit=count, sort=(sort or "").strip().lower(),
-                        translate=not no_translate, progress=progress)
+                        translate=not no_translate, progress=progress, per_conference=cap or None,
+                        context=min(around, 20))
     if fmt == "json":
         render.print_json({
             "query": query, "filters": Filters(**filters).as_dict(), "sort": sort, "limit": count,
             "total": result.total, "total_exact": result.total_exact, "query_terms": result.query_terms, "expansions": result.expansions,
-            "hits": result.hits,
+            "held_back": result.held_back, "hits": result.hits,
         })
     else:
-        render.search_results(result, query, sort)
+        render.paged(lambda: render.search_results(result, query, sort), enabled=not no_pager)
     if not result.hits:
         _nothing_matched()
 
