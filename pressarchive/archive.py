@@ -216,16 +216,22 @@ class Archive:
         return notes
 
     # --- writing ----------------------------------------------------------------------------
-    def add(self, sources: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *, title: str | None = None,
+    def add(self, sources: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | bytes,
+            source_name: str | None = None, overrides: dict[str, Any] | None = None, *, title: str | None = None,
             date: str | None = None, organizer: str | None = None, source_url: str | None = None,
             progress: Callable[[str], None] | None = None, on_wait: Callable[[], None] | None = None,
-            on_stored: Callable[[AddOutcome], None] | None = None) -> AddReport:
-        """Add transcripts: files (txt, md, html), folders (recursively), ``"-"`` for stdin, http(s) URLs.
+            on_stored: Callable[[AddOutcome], None] | None = None):
+        """Add transcripts: files (txt, md, html), folders (recursively), ``"-"`` for stdin, http(s) URLs;
+        returns an ``AddReport``.
 
         ``title`` / ``date`` / ``organizer`` / ``source_url`` stand in where a text lacks them. A source
         that cannot be read or parsed is a failed outcome in the report; the others are stored.
+        (Raw bytes with their ``source_name``, the older form, add one transcript: ``add_bytes``.)
         """
         from pressarchive.fetch import expand
+
+        if isinstance(sources, (bytes, bytearray)):
+            return self.add_bytes(bytes(sources), source_name or "stdin", overrides)
 
         if isinstance(sources, (str, os.PathLike)):
             sources = [sources]
