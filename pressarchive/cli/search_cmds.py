@@ -13,9 +13,10 @@ from pressarchive.errors import EXIT_NO_MATCH
 def search_filter_options(func):
     """The search filters as click options (shared by the commands that narrow a search)."""
     options = (
-        click.option("--speaker", metavar="NAME", help="Speaker: English, Chinese or pinyin name, any case."),
+        click.option("--speaker", metavar="NAME", help="Speaker: any name or label they go by, in any script or case (a person across conferences)."),
         click.option("--region", metavar="REGION", help="The speaker's region, e.g. Shanghai or National."),
         click.option("--outlet", metavar="OUTLET", help="The outlet that asked (a question, or an answer's question)."),
+        click.option("--asker", metavar="NAME", help="The reporter who asked, by name (or outlet): their questions and the answers."),
         click.option("--kind", metavar="KIND", help="statement, question or answer."),
         click.option("--lang", metavar="LANG", help="en or zh (a mixed turn counts as both)."),
         click.option("--since", metavar="DATE", help="Conferences on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD)."),
