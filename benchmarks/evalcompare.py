@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The NumPy evaluator against Whoosh's matchers on one archive: the same queries through both
-paths in one process (``PRESSARCHIVE_EVALUATOR=whoosh`` then ``numpy``), CPU time of the best of
+paths in one process (the ``evaluator`` setting ``whoosh``, then ``numpy``), CPU time of the best of
 ``REPS`` warm searches each, and every hit, score and count compared.
 
     python benchmarks/evalcompare.py HOME benchmarks/out/scale/gen/queries.json [REPS]
@@ -10,17 +10,15 @@ Use a copy of an archive nobody adds to meanwhile (an add changes counts and sco
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 
 
 def run(archive, queries, mode: str, reps: int):
-    from pressarchive import evaluate
     from pressarchive import search as S
     from pressarchive.errors import QueryError
 
-    os.environ[evaluate.EVALUATOR_ENV] = mode
+    archive.settings = archive.settings.with_(evaluator=mode)
     out, times = {}, {}
     for qtype, text, filters in queries:
         key = (qtype, text, json.dumps(filters, ensure_ascii=False))

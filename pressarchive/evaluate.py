@@ -16,15 +16,13 @@ Whoosh's to the last bit or two (a union's sum may be added in another order) an
 the same, ties going to the lower document number as in Whoosh's collector. Leaves other than
 terms (phrases, prefixes, ranges) are scored by their own Whoosh matcher, enumerated into arrays;
 a node this module does not know (a NOT, a coordination scale, sorting) leaves the whole query to
-Whoosh (``top_docs`` returns None). It runs from MIN_DOCS documents on;
-``PRESSARCHIVE_EVALUATOR=whoosh`` (or ``numpy``) decides instead.
+Whoosh (``matches`` returns None). It runs from MIN_DOCS documents on; the ``evaluator`` setting
+(``PRESSARCHIVE_EVALUATOR=whoosh`` or ``numpy``) decides instead.
 """
 from __future__ import annotations
 
-import os
 from typing import Any
 
-EVALUATOR_ENV = "PRESSARCHIVE_EVALUATOR"
 _LENGTHS: dict[tuple, Any] = {}  # (segment id, field, doc count) -> float64 array of field lengths
 _LENGTHS_MAX = 256
 
@@ -38,9 +36,9 @@ class _Unsupported(Exception):
 MIN_DOCS = 20_000
 
 
-def enabled(doc_count: int) -> bool:
-    """Evaluate here? ``PRESSARCHIVE_EVALUATOR=numpy`` or ``whoosh`` decides; by default, from MIN_DOCS."""
-    mode = os.environ.get(EVALUATOR_ENV, "").strip().lower()
+def enabled(doc_count: int, mode: str = "auto") -> bool:
+    """Evaluate here? ``mode`` is the ``evaluator`` setting: ``numpy``, ``whoosh``, or ``auto``
+    (from MIN_DOCS documents on)."""
     if mode in ("whoosh", "numpy"):
         return mode == "numpy"
     return doc_count >= MIN_DOCS

@@ -68,7 +68,8 @@ def search(
     try:
         return search_index(ix, archive.get, query, filters, limit, sort, translate,
                             index_dir=Path(archive.index_dir), count_limit=count_limit,
-                            per_conference=per_conference, context=context, group=group)
+                            per_conference=per_conference, context=context, group=group,
+                            evaluator=getattr(getattr(archive, "settings", None), "evaluator", "auto"))
     finally:
         ix.close()
 
@@ -102,8 +103,9 @@ def resolve_people(archive: "Archive", filters: Filters | None) -> Filters | Non
 def search_index(ix, get_record, query: str | None, filters: Filters | None = None, limit: int = 10,
                  sort: str = "relevance", translate: bool = True, index_dir: Path | None = None,
                  count_limit: Any = COUNT_DEFAULT, per_conference: int | None = PER_CONFERENCE,
-                 context: int = 0, group: bool = True) -> SearchResult:
+                 context: int = 0, group: bool = True, evaluator: str = "auto") -> SearchResult:
     """Search an open Whoosh index; ``get_record(conference id)`` supplies the records for hits.
+    ``evaluator``: the setting of that name (evaluate.py scores relevance searches: auto, numpy, whoosh).
     A question and its answer are one hit, republished copies of a passage one hit, and at most
     ``per_conference`` hits come from one conference while others have matches (None: no cap;
     relevance order only). Turns are ranked by ranking.PriorBM25F. ``context``: that many neighbouring
@@ -167,7 +169,7 @@ def search_index(ix, get_record, query: str | None, filters: Filters | None = No
             return records[conf_id]
 
         matches = None  # relevance order: every match scored at once with NumPy (evaluate.py), same scores
-        if sortedby is None and evaluate.enabled(searcher.doc_count_all()):
+        if sortedby is None and evaluate.enabled(searcher.doc_count_all(), evaluator):
             matches = evaluate.matches(searcher, q, fq)
         while True:
             if matches is not None:

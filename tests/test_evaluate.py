@@ -21,7 +21,7 @@ QUERIES = [
 
 
 def _run(archive, mode, monkeypatch, count_limit=S.COUNT_DEFAULT):
-    monkeypatch.setenv(evaluate.EVALUATOR_ENV, mode)
+    archive.settings = archive.settings.with_(evaluator=mode)
     out = {}
     for text, filters in QUERIES:
         res = S.search(archive, text, filters, 10, count_limit=count_limit)
