@@ -42,8 +42,10 @@ pass_ctx = click.make_pass_decorator(Context)
 
 
 def one_line(text: str) -> str:
-    """Text for a terminal line: control characters (escapes, newlines, C1) and line separators become spaces."""
-    return "".join(" " if (ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 or ch in "\u2028\u2029") else ch for ch in text)
+    """Text for a terminal line (render.terminal_text): no control, escape or bidi character, no line break."""
+    from pressarchive.render import terminal_text
+
+    return terminal_text(text, one_line=True)
 
 
 def report(err: PressArchiveError) -> None:
@@ -150,14 +152,20 @@ def main(argv: list[str] | None = None) -> None:
 @click.option("--date", help="Conference date (YYYY-MM-DD), where the text lacks one.")
 @click.option("--organizer", help="Organiser, where the text lacks one.")
 @click.option("--source-url", help="Where the transcript was published (URLs record themselves).")
+@click.option("--follow-links", is_flag=True,
+              help="In a folder, follow symbolic links that lead out of it (skipped by default).")
 @pass_ctx
 def add_cmd(ctx: Context, sources: tuple[str, ...], title: str | None, date: str | None,
-            organizer: str | None, source_url: str | None) -> None:
-    """Add transcripts: files (txt, md, html), folders (recursively), - for stdin, http(s) URLs."""
+            organizer: str | None, source_url: str | None, follow_links: bool) -> None:
+    """Add transcripts: files (txt, md, html), folders (recursively), - for stdin, http(s) URLs.
+    A folder is read for regular files only, and stays inside itself unless --follow-links."""
     from pressarchive import render
-    from pressarchive.fetch import expand
+    from pressarchive.fetch import LINK_OUT, expand
 
-    items = expand(list(sources))
+    expanded = expand(list(sources), follow_links=follow_links)
+    for path, why in expanded.skipped:
+        render.skipped(path, why + (" (--follow-links follows it)" if why == LINK_OUT else ""))
+    items = expanded.sources
     overrides = {"title": title, "date": date, "organizer": organizer, "source_url": source_url}
     with render.batch_progress(len(items), "Adding") as bar:
         outcomes = ctx.archive.add_sources(items, overrides, progress=bar.advance,

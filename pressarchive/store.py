@@ -702,7 +702,8 @@ class Archive:
                     overrides = _overrides_of(old)
                     try:
                         raw = raw_file.read_bytes()
-                        name = (old or {}).get("source") or raw_file.name
+                        name = (old or {}).get("source")
+                        name = name if isinstance(name, str) and name else raw_file.name
                         record = _settle(ingest_bytes(raw, name, overrides), raw)
                     except (OSError, PressArchiveError) as err:
                         p.what += f"; re-parsing it failed: {getattr(err, 'message', err)}"
@@ -792,7 +793,8 @@ def _settle(record: Record, raw: bytes) -> Record:
 def _overrides_of(conf: dict[str, Any] | None) -> dict[str, Any] | None:
     if not conf or not isinstance(conf, dict):
         return None
-    return {k: conf.get(k) for k in ("title", "date", "organizer", "source_url") if conf.get(k)}
+    return {k: conf[k] for k in ("title", "date", "organizer", "source_url")  # a damaged record's odd values
+            if isinstance(conf.get(k), str) and conf[k].strip()} or None
 
 
 def _mend_record(raw_file: Path | None) -> str:
