@@ -21,7 +21,7 @@ from pathlib import Path
 
 def segments(home: Path) -> int:
     from pressarchive import index
-    from pressarchive.store import Archive
+    from pressarchive.archive import Archive
 
     return len(index.open_index(Archive(home))._segments())
 

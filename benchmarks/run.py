@@ -200,7 +200,7 @@ def w_ours_build(args: dict) -> dict:
     import pressarchive.index as index_mod
     import pressarchive.ingest as ingest_mod
     from generate import load_manifest
-    from pressarchive.store import Archive
+    from pressarchive.archive import Archive
 
     gen, home = Path(args["gen"]), Path(args["home"])
     rows = load_manifest(gen, limit=args["n"])
@@ -254,7 +254,7 @@ def w_ours_build(args: dict) -> dict:
 def w_ours_reindex(args: dict) -> dict:
     """A full rebuild of the index from the corpus (``pressarchive reindex``)."""
     import pressarchive.index as index_mod
-    from pressarchive.store import Archive
+    from pressarchive.archive import Archive
 
     archive = Archive(Path(args["home"]))
     t0 = time.perf_counter()
@@ -302,7 +302,7 @@ def _latencies(run_one, reps: int, profile_label: str | None, args: dict) -> dic
 
 
 def w_ours_queries(args: dict) -> dict:
-    from pressarchive.store import Archive
+    from pressarchive.archive import Archive
 
     archive = Archive(Path(args["home"]))
     t0 = time.perf_counter()
@@ -317,7 +317,7 @@ def w_ours_queries(args: dict) -> dict:
 
 def w_ours_add_api(args: dict) -> dict:
     """One more conference through the Python API (no interpreter start)."""
-    from pressarchive.store import Archive
+    from pressarchive.archive import Archive
 
     archive = Archive(Path(args["home"]))
     raw = Path(args["file"]).read_bytes()

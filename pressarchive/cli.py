@@ -30,7 +30,7 @@ class Context:
     @property
     def archive(self):
         if self._archive is None:
-            from pressarchive.store import Archive
+            from pressarchive.archive import Archive
 
             self._archive = Archive(self.home)
             # cheap, never waits: puts back what a killed write left half done
@@ -294,7 +294,8 @@ def search_cmd(ctx: Context, query: str | None, limit: str, sort: str, fmt: str,
     """Search turns: words, "phrases", AND/OR/NOT, -word, field:value; QUERY may be left out
     when a filter is given."""
     from pressarchive import render
-    from pressarchive.search import Filters, search
+    from pressarchive.query import Filters
+    from pressarchive.search import search
 
     fmt, count = _format(fmt), _limit(limit)
     with render.index_progress() as progress:
@@ -319,7 +320,7 @@ def search_cmd(ctx: Context, query: str | None, limit: str, sort: str, fmt: str,
 def show_cmd(ctx: Context, turn_id: str, neighbours: int, fmt: str) -> None:
     """One turn in full: the question it answers (or the answers it got) and its neighbours."""
     from pressarchive import render
-    from pressarchive.search import turn_context
+    from pressarchive.hits import turn_context
 
     fmt = _format(fmt, ("table", "json"))
     context = turn_context(ctx.archive, turn_id, neighbours)
@@ -360,7 +361,7 @@ def _dates(func):
 def speakers_cmd(ctx: Context, region: str | None, conference: str | None, role: str | None,
                  since: str | None, until: str | None, fmt: str) -> None:
     """Named speakers with their turns, answers and conferences."""
-    from pressarchive.search import list_speakers
+    from pressarchive.listings import list_speakers
 
     _format(fmt)
     rows = list_speakers(ctx.archive, region=region, conference=conference, role=role, since=since, until=until)
@@ -376,7 +377,7 @@ def speakers_cmd(ctx: Context, region: str | None, conference: str | None, role:
 @pass_ctx
 def outlets_cmd(ctx: Context, conference: str | None, since: str | None, until: str | None, fmt: str) -> None:
     """Outlets that asked questions, with their question counts."""
-    from pressarchive.search import list_outlets
+    from pressarchive.listings import list_outlets
 
     _format(fmt)
     rows = list_outlets(ctx.archive, conference=conference, since=since, until=until)
@@ -391,7 +392,7 @@ def outlets_cmd(ctx: Context, conference: str | None, since: str | None, until: 
 @pass_ctx
 def regions_cmd(ctx: Context, conference: str | None, since: str | None, until: str | None, fmt: str) -> None:
     """Regions: their speakers, those speakers' turns, and the turns that mention them."""
-    from pressarchive.search import list_regions
+    from pressarchive.listings import list_regions
 
     _format(fmt)
     rows = list_regions(ctx.archive, conference=conference, since=since, until=until)
@@ -406,7 +407,7 @@ def regions_cmd(ctx: Context, conference: str | None, since: str | None, until: 
 @pass_ctx
 def conferences_cmd(ctx: Context, region: str | None, since: str | None, until: str | None, fmt: str) -> None:
     """Conferences, newest first, with their turns, questions and speakers."""
-    from pressarchive.search import list_conferences
+    from pressarchive.listings import list_conferences
 
     _format(fmt)
     rows = list_conferences(ctx.archive, region=region, since=since, until=until)
@@ -424,7 +425,7 @@ _EXTENSIONS = {".md": "md", ".markdown": "md", ".json": "json", ".jsonl": "jsonl
 def _select_hits(archive, query: str | None, filters: dict, sort: str | None, limit: int | None = None) -> list:
     """Hits for export/stats: a whole conference or the whole archive in order, else every search match."""
     from pressarchive import export, render
-    from pressarchive.search import Filters
+    from pressarchive.query import Filters
 
     given = {k: v for k, v in filters.items() if v not in (None, "")}
     if not (query or "").strip() and set(given) <= {"conference"}:
@@ -492,3 +493,14 @@ def stats_cmd(ctx: Context, query: str | None, by: str, fmt: str, **filters) -> 
         render.bar_chart(rows, f"Turns{what} by {by}", total=sum(r["count"] for r in rows))
     else:
         render.write_text_out(lambda stream: export.write_stats(rows, by, fmt, stream))
+
+
+def help_pages(width: int = 100) -> list[tuple[str, str]]:
+    """("pressarchive CMD", its --help text) for the program and each command (docs/cli.md)."""
+    settings = dict(cli.context_settings, terminal_width=width, max_content_width=width)
+    ctx = click.Context(cli, info_name="pressarchive", **settings)
+    pages = [("pressarchive", cli.get_help(ctx))]
+    for name in sorted(cli.commands):
+        sub = click.Context(cli.commands[name], info_name=name, parent=ctx, **settings)
+        pages.append((f"pressarchive {name}", cli.commands[name].get_help(sub)))
+    return pages

@@ -4,9 +4,13 @@ Search, show and export all speak this layout (docs/architecture.md); build it o
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from pressarchive.errors import NotFoundError
 from pressarchive.records import Record, Speaker, Turn, speaker_display
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pressarchive.archive import Archive
 
 SPEAKER_FIELDS = ("id", "name", "name_zh", "role", "title", "organization", "organization_zh", "region")
 CONFERENCE_FIELDS = ("id", "title", "date", "organizer", "source", "source_url")
@@ -86,3 +90,35 @@ def citation(hit: dict[str, Any]) -> str:
         if extra:
             tail += f", {extra}"
     return f"{', '.join(parts)}, {tail} [{turn['id']}]"
+
+
+# --- one turn in its context (`show`) -----------------------------------------------------------
+def split_turn_id(turn_id: str) -> tuple[str, int]:
+    """``"<conference id>:<seq>"`` -> (conference id, seq); NotFoundError when it is not one."""
+    conf_id, sep, seq = (turn_id or "").strip().rpartition(":")
+    if not sep or not conf_id or not seq.isdigit():
+        raise NotFoundError(f"{turn_id!r} is not a turn id",
+                            hint="turn ids look like 2022-09-27-miit-3f9a1c:026 (see the last line of each hit)")
+    return conf_id, int(seq)
+
+
+def turn_context(archive: "Archive", turn_id: str, neighbours: int = 1) -> dict[str, Any]:
+    """A turn as a hit, with the question it answers (in the hit), the answers it got, and the
+    ``neighbours`` turns before and after it (those not already shown as question or answer)."""
+    conf_id, seq = split_turn_id(turn_id)
+    record = archive.get(conf_id)
+    position = next((i for i, t in enumerate(record.turns) if t.seq == seq), None)
+    if position is None:
+        raise NotFoundError(f"no turn {seq} in conference {conf_id}",
+                            hint=f"its turns are numbered 1 to {max((t.seq for t in record.turns), default=0)}")
+    turn = record.turns[position]
+    answers = [t for t in record.turns if t.kind == "answer" and t.question == turn.id]
+    shown = {turn.question, *(t.id for t in answers)}  # not repeated as neighbours
+    return {
+        "hit": make_hit(record, turn),
+        "answers": [make_hit(record, t) for t in answers],
+        "before": [make_hit(record, t) for t in record.turns[max(0, position - neighbours):position]
+                   if t.id not in shown],
+        "after": [make_hit(record, t) for t in record.turns[position + 1:position + 1 + neighbours]
+                  if t.id not in shown],
+    }

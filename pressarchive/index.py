@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 from pressarchive.errors import BusyError, IndexError_, PressArchiveError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from pressarchive.archive import Archive
+    from pressarchive.corpus import Corpus
     from pressarchive.records import Record
-    from pressarchive.store import Archive
 
 INDEX_FORMAT = 5  # bump whenever the schema or the analysers change: old indexes are rebuilt
 STATE_FILE = "pressarchive-index.json"
@@ -36,7 +37,6 @@ WANTED_SUFFIX = ".wanted"  # beside the lock: a writer is waiting for it (see _l
 _WAITERS = count()  # numbers this process's wanted files
 WRITER_TIMEOUT = 10.0  # seconds to wait for Whoosh's write lock
 BUILD_TIMEOUT = 120.0  # seconds to wait for another process building the same index
-RECORD_FILE = "record.json"  # the store's layout: corpus/<id>/record.json
 BUILD_LEXICON = True  # build translate.py's lexicon with the index (tests may switch it off)
 # Whoosh's posting pool for a full build: at 64 MB it spilled sorted runs to disk and merged them
 # (a third of the build time at 160 conferences, which fit in 256 MB at a peak RSS of 0.43 GB);
@@ -171,14 +171,6 @@ def documents(record: "Record") -> Iterator[dict[str, Any]]:
 
 
 # --- state --------------------------------------------------------------------------------------
-def _record_stat(archive: "Archive", conf_id: str) -> list[int] | None:
-    try:
-        st = (Path(archive.corpus_dir) / conf_id / RECORD_FILE).stat()
-    except OSError:
-        return None
-    return [st.st_mtime_ns, st.st_size]
-
-
 def read_state(index_dir: Path) -> dict[str, Any] | None:
     """The state file, or None when missing, unreadable or of another index format."""
     try:
@@ -202,15 +194,16 @@ def _write_state(index_dir: Path, conferences: dict[str, Any], lexicon: Any = No
         handle.write(data)
 
 
-def _entry(archive: "Archive", record: "Record") -> dict[str, Any]:
-    return {"hash": record.conference.content_hash, "stat": _record_stat(archive, record.conference.id)}
+def _entry(corpus: "Corpus", record: "Record") -> dict[str, Any]:
+    return {"hash": record.conference.content_hash, "stat": corpus.record_stat(record.conference.id)}
 
 
 def stale_conferences(archive: "Archive", state: dict[str, Any]) -> tuple[list[str], list[str]]:
     """(changed or new conference ids, removed ids) of the corpus against the index state."""
     known = state["conferences"]
-    ids = archive.ids()
-    changed = [cid for cid in ids if cid not in known or known[cid].get("stat") != _record_stat(archive, cid)]
+    corpus = archive.corpus
+    ids = corpus.ids()
+    changed = [cid for cid in ids if cid not in known or known[cid].get("stat") != corpus.record_stat(cid)]
     present = set(ids)
     removed = [cid for cid in known if cid not in present]
     return changed, removed
@@ -261,12 +254,8 @@ MARK_FILE = "corpus.mark"
 
 
 def _corpus_mark(archive: "Archive") -> str | None:
-    """The corpus folder's modification time: every add, update and remove renames a conference folder
-    in or out of it, so an unchanged mark means no record changed since the index was last checked."""
-    try:
-        return str(os.stat(archive.corpus_dir).st_mtime_ns)
-    except OSError:
-        return None
+    """The corpus's mark (``Corpus.mark``): unchanged means no record changed since the index was last checked."""
+    return archive.corpus.mark()
 
 
 def _read_mark(index_dir: Path) -> str | None:
@@ -558,9 +547,9 @@ def _build_part(home: str, folder: str, ids: list[str], part: int, procs: int, q
         from whoosh.filedb.filestore import FileStorage
         from whoosh.writing import SegmentWriter
 
-        from pressarchive.store import Archive
+        from pressarchive.corpus import Corpus
 
-        archive = Archive(Path(home))
+        corpus = Corpus(Path(home))
         translate = _translate() if lexicon else None
         ix = FileStorage(folder).open_index()
         writer = _fast_lengths(SegmentWriter(ix, _lk=False, limitmb=max(32, BUILD_LIMITMB // procs)))
@@ -570,7 +559,7 @@ def _build_part(home: str, folder: str, ids: list[str], part: int, procs: int, q
         zh: Counter = Counter()
         en: Counter = Counter()
         unreported = 0
-        for record in _loaded(archive, ids, entries, texts, names):
+        for record in _loaded(corpus, ids, entries, texts, names):
             for doc in documents(record):
                 writer.add_document(**doc)
             if len(texts) >= LEXICON_CHUNK:
@@ -688,7 +677,7 @@ def _rebuild(archive: "Archive", progress: Progress | None = None, only_if_stale
             current = _current(archive)
             if current is not None:
                 return current
-        ids = archive.ids()
+        ids = archive.corpus.ids()
         try:
             tmp = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.building-", dir=index_dir.parent))
         except OSError as err:
@@ -704,7 +693,7 @@ def _rebuild(archive: "Archive", progress: Progress | None = None, only_if_stale
                 entries = {}
                 texts: list[str] = []
                 names: list[tuple[str | None, str | None]] = []
-                records = _loaded(archive, ids, entries, texts, names)
+                records = _loaded(archive.corpus, ids, entries, texts, names)
                 ix = build_in(FileStorage(str(tmp)), records, progress, len(ids))
                 ix.close()
                 _save_lexicon(tmp, texts, names)
@@ -771,7 +760,7 @@ def update(archive: "Archive", added: list["Record | str"] = (), removed: list[s
         try:
             for cid in [*removed, *added_ids]:
                 writer.delete_by_term("conference", cid)
-            add_records(writer, _loaded(archive, added, conferences, texts, names), progress, len(added))
+            add_records(writer, _loaded(archive.corpus, added, conferences, texts, names), progress, len(added))
         except BaseException:
             writer.cancel()
             raise
@@ -902,7 +891,7 @@ def _merge_pending(archive: "Archive") -> int:
     index_dir = Path(archive.index_dir)
     ids = _pending(index_dir)
     if ids and _translate() is not None:
-        texts, names = _terms_of(archive, ids)
+        texts, names = _terms_of(archive.corpus, ids)
         if not _merge_lexicon(index_dir, texts, names):
             return 0
     (index_dir / PENDING_FILE).unlink(missing_ok=True)
@@ -932,25 +921,25 @@ def start_merge(archive: "Archive") -> None:
 
 
 # --- cross-language lexicon (translate.py) ------------------------------------------------------
-def _loaded(archive: "Archive", items: Iterable["Record | str"], entries: dict[str, Any], texts: list[str],
+def _loaded(corpus: "Corpus", items: Iterable["Record | str"], entries: dict[str, Any], texts: list[str],
             names: list[tuple[str | None, str | None]]) -> Iterator["Record"]:
     """The records of ``items`` (records, or ids loaded one at a time), each one's state-file entry
     put in ``entries`` and its paragraphs and speaker names in ``texts`` / ``names`` (for the lexicon)."""
     for item in items:
-        record = archive.get(item) if isinstance(item, str) else item
-        entries[record.conference.id] = _entry(archive, record)
+        record = corpus.get(item) if isinstance(item, str) else item
+        entries[record.conference.id] = _entry(corpus, record)
         _collect_terms(record, texts, names)
         yield record
 
 
-def _terms_of(archive: "Archive", ids: Iterable[str]) -> tuple[list[str], list[tuple[str | None, str | None]]]:
+def _terms_of(corpus: "Corpus", ids: Iterable[str]) -> tuple[list[str], list[tuple[str | None, str | None]]]:
     """The paragraphs and speaker names of the conferences ``ids`` (for the lexicon); an unreadable
     or removed conference is skipped."""
     texts: list[str] = []
     names: list[tuple[str | None, str | None]] = []
     for cid in ids:
         try:
-            _collect_terms(archive.get(cid), texts, names)
+            _collect_terms(corpus.get(cid), texts, names)
         except PressArchiveError:
             continue
     return texts, names
@@ -985,7 +974,7 @@ def refresh_lexicon(archive: "Archive") -> None:
         state = read_state(index_dir)
         if state is None or state.get("lexicon") == _lexicon_version():
             return
-        texts, names = _terms_of(archive, state["conferences"])
+        texts, names = _terms_of(archive.corpus, state["conferences"])
         _save_lexicon(index_dir, texts, names)
         (index_dir / PENDING_FILE).unlink(missing_ok=True)  # their terms are in: built from every conference
         _write_state(index_dir, state["conferences"], _lexicon_version())

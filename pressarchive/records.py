@@ -64,11 +64,13 @@ class Conference:
 
     id: str
     title: str | None = None
-    date: str | None = None  # YYYY-MM-DD
+    date: str | None = None  # YYYY-MM-DD: the day of the event
     organizer: str | None = None
     organizer_zh: str | None = None
     source: str | None = None  # file name as received
     source_url: str | None = None
+    published: str | None = None  # when the source was published (ISO 8601), which may follow the event
+    tags: list[str] = field(default_factory=list)  # the publisher's tags or categories
     languages: list[str] = field(default_factory=list)
     content_hash: str | None = None  # sha256 of the raw bytes
     encoding: str | None = None
@@ -178,6 +180,14 @@ def _fits(value: Any, declared: str) -> bool:
     if declared == "int":
         return isinstance(value, int) and not isinstance(value, bool)
     return True
+
+
+SOURCE_WARNING = "source: "  # a warning about the file itself (its metadata), shown when it is added
+
+
+def source_warnings(record: "Record") -> list[str]:
+    """The record's warnings about its source file (not about turns), e.g. front matter that is not YAML."""
+    return [w for w in record.warnings if w.startswith(SOURCE_WARNING)]
 
 
 def turn_id(conference_id: str, seq: int) -> str:

@@ -237,6 +237,8 @@ def add_summary(outcomes: list, verbose_limit: int = 20) -> None:
             f"  [dim]{o.turns} turns · {safe_line(o.source)}[/dim]{extra}",
             soft_wrap=True,
         )
+        for w in getattr(o, "warnings", None) or []:
+            e.print(f"[yellow]warning[/yellow]   {safe_line(o.source)}: {safe_line(w)}", soft_wrap=True)
     counts = {s: sum(1 for o in outcomes if o.status == s) for s in _STATUS_STYLE}
     c.print(", ".join(f"{n} {s}" for s, n in counts.items()))
 

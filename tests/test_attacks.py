@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from pressarchive.store import Archive
+from pressarchive.archive import Archive
 
 from conftest import ROOT
 

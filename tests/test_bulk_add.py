@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from pressarchive import index, store
+from pressarchive import archive as archive_mod
+from pressarchive import index
 from pressarchive.search import search
-from pressarchive.store import Archive
+from pressarchive.archive import Archive
 from test_concurrency import transcripts
 
 
@@ -26,7 +27,7 @@ def calls(monkeypatch):
     monkeypatch.setattr(index, "update", update)
     monkeypatch.setattr(index, "_rebuild", rebuild)
     monkeypatch.setattr(index, "BUILD_LEXICON", False)
-    monkeypatch.setattr(store, "BATCH_SIZE", 3)
+    monkeypatch.setattr(archive_mod, "BATCH_SIZE", 3)
     monkeypatch.setattr(index, "REBUILD_BELOW", 3)
     return seen
 
@@ -67,7 +68,7 @@ def test_one_batch_is_stored_and_indexed_together(archive_home, tmp_path, calls)
 
 
 def test_bulk_add_parses_in_worker_processes_with_the_same_outcomes(archive_home, tmp_path, monkeypatch):
-    monkeypatch.setattr(store, "BATCH_SIZE", 3)
+    monkeypatch.setattr(archive_mod, "BATCH_SIZE", 3)
     monkeypatch.setattr(index, "PARALLEL_MIN", 4)
     monkeypatch.setattr(index, "BUILD_LEXICON", False)
     files = [str(f) for f in transcripts(tmp_path / "t", "par", 7)]
@@ -97,7 +98,7 @@ def test_a_parsing_worker_that_dies_is_one_error_and_stored_batches_stay(archive
 
     from pressarchive.errors import ArchiveError
 
-    monkeypatch.setattr(store, "BATCH_SIZE", 3)
+    monkeypatch.setattr(archive_mod, "BATCH_SIZE", 3)
     monkeypatch.setattr(index, "PARALLEL_MIN", 4)
     monkeypatch.setattr(index, "BUILD_LEXICON", False)
     monkeypatch.setenv(index.PROCS_ENV, "2")

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from pressarchive import render
 from pressarchive.cli import cli, main
 from pressarchive.records import content_hash
-from pressarchive.store import Archive
+from pressarchive.archive import Archive
 from test_store import IndexSpy, fake_ingester, spy, transcript  # noqa: F401 - fixtures
 
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from pressarchive import index
 from pressarchive.cli import cli
 from pressarchive.search import search
-from pressarchive.store import Archive
+from pressarchive.archive import Archive
 from test_concurrency import transcripts
 
 

@@ -13,12 +13,12 @@ import pytest
 from filelock import FileLock
 
 from pressarchive.records import content_hash
-from pressarchive.store import Archive
+from pressarchive.archive import Archive
 
 # Runs the CLI in a child process; KILL_AT makes it SIGKILL itself at one step of a write.
 DRIVER = r"""
 import os, signal, sys
-from pressarchive import index, store
+from pressarchive import corpus, index
 
 index.BUILD_LEXICON = False  # the cross-language lexicon costs seconds and is not what is tested here
 point = os.environ.get("KILL_AT")
@@ -31,11 +31,11 @@ def die():
         os.kill(os.getpid(), signal.SIGKILL)
 
 if point == "write":  # after the n-th conference folder is in place, before the index hears of it
-    real_write = store.Archive._write_conference
+    real_write = corpus.Corpus.write_conference
     def _write(self, *a, **k):
         real_write(self, *a, **k)
         die()
-    store.Archive._write_conference = _write
+    corpus.Corpus.write_conference = _write
 elif point == "swap":  # a replacement: the old folder moved aside, the new one not yet in place
     real_rename = os.rename
     def _rename(src, dst):
@@ -231,7 +231,7 @@ def test_reads_answer_while_a_writer_holds_the_lock(archive_home, tmp_path):
 
     _, before = seeded(archive_home, tmp_path)
     archive = Archive(archive_home)
-    archive._write_journal("add", added=sorted(before))  # as an add under way would have it
+    archive.corpus.write_journal("add", added=sorted(before))  # as an add under way would have it
     lock = FileLock(str(archive_home / ".lock"))
     lock.acquire()
     try:

@@ -148,7 +148,7 @@ def test_a_translated_phrase_holding_a_translated_word_is_left_out():
     """"manufacturing industry" beside "manufacturing": the word finds every turn the phrase would."""
     from whoosh import query as wq
 
-    from pressarchive.search import _drop_subsumed_phrases
+    from pressarchive.expand import _drop_subsumed_phrases
 
     word = wq.Or([wq.Term("text", "manufactur"), wq.Term("question", "manufactur")])
     phrase = wq.Or([wq.Phrase("text", ["manufactur", "industri"]), wq.Phrase("question", ["manufactur", "industri"])])

@@ -19,7 +19,6 @@ import gc
 import json
 import os
 import random
-import re
 import shutil
 import signal
 import subprocess
@@ -34,7 +33,7 @@ from hypothesis import strategies as st
 
 from pressarchive import index
 from pressarchive.records import content_hash
-from pressarchive.store import Archive
+from pressarchive.archive import Archive
 
 from conftest import ROOT
 from test_fuzz_ingest import write_report, assert_cli_contract, run_cli
@@ -570,7 +569,7 @@ def test_disk_full_on_the_journal_is_one_line(home, tmp_path, monkeypatch):
 # --- processes killed with SIGKILL ----------------------------------------------------------------
 DRIVER = r"""
 import os, sys, time
-from pressarchive import index, store
+from pressarchive import corpus, index
 
 index.BUILD_LEXICON = False
 slow = float(os.environ.get("SLOW", "0"))
@@ -582,11 +581,11 @@ def _add(writer, records, *a, **k):
             yield r
     return real_add(writer, paced(), *a, **k)
 index.add_records = _add
-real_write = store.Archive._write_conference
+real_write = corpus.Corpus.write_conference
 def _write(self, *a, **k):
     time.sleep(slow)
     return real_write(self, *a, **k)
-store.Archive._write_conference = _write
+corpus.Corpus.write_conference = _write
 
 from pressarchive.cli import main
 main(sys.argv[1:])

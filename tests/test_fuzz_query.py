@@ -20,8 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pressarchive.errors import QueryError
-from pressarchive.search import FIELDS, Filters, parse_query, search
-from pressarchive.store import Archive
+from pressarchive.query import FIELDS, Filters, parse_query
+from pressarchive.search import search
+from pressarchive.archive import Archive
 
 from conftest import ROOT
 from test_fuzz_ingest import write_report, assert_cli_contract, run_cli

@@ -22,7 +22,7 @@ import pytest
 from pressarchive import index
 from pressarchive.ingest import ingest_bytes
 from pressarchive.records import content_hash
-from pressarchive.store import Archive
+from pressarchive.archive import Archive
 
 from test_fuzz_ingest import write_report, assert_cli_contract, run_cli
 

@@ -13,7 +13,7 @@ import pytest
 from pressarchive import index
 from pressarchive.errors import BusyError
 from pressarchive.records import Conference, Record, Speaker, Turn, turn_id
-from pressarchive.store import Archive
+from pressarchive.archive import Archive
 
 CONF_A = "2023-03-05-miit-aaaaaa"
 CONF_B = "2021-06-01-jsit-bbbbbb"

@@ -32,13 +32,13 @@ QUERIES = [
 
 SLOW_ADD = r"""
 import os, sys, time
-from pressarchive import store
+from pressarchive import corpus
 pause = float(os.environ.get("PAUSE", "0"))
-real_write = store.Archive._write_conference
+real_write = corpus.Corpus.write_conference
 def _write(self, *a, **k):
     time.sleep(pause)
     return real_write(self, *a, **k)
-store.Archive._write_conference = _write
+corpus.Corpus.write_conference = _write
 from pressarchive.cli import main
 main(sys.argv[1:])
 """

@@ -9,7 +9,7 @@ import pytest
 
 from pressarchive import index
 from pressarchive.errors import PressArchiveError
-from pressarchive.store import Archive
+from pressarchive.archive import Archive
 from test_concurrency import transcripts
 
 

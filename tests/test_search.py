@@ -7,8 +7,11 @@ import pytest
 from pressarchive import index
 from pressarchive.errors import NotFoundError, QueryError
 from pressarchive.records import turn_id
-from pressarchive.search import (Filters, highlight_spans, list_conferences, list_outlets, list_regions,
-                                 list_speakers, search, turn_context, Wanted)
+from pressarchive.highlight import Wanted, highlight_spans
+from pressarchive.hits import turn_context
+from pressarchive.listings import list_conferences, list_outlets, list_regions, list_speakers
+from pressarchive.query import Filters
+from pressarchive.search import search
 from test_index import CONF_A, CONF_B, make_records, seed, write_record
 
 A = lambda n: turn_id(CONF_A, n)  # noqa: E731
@@ -65,7 +68,7 @@ def test_one_chinese_character_is_found_anywhere_in_a_run(archive):
 def test_a_chinese_word_of_the_index_is_a_term_query_and_finds_it_inside_longer_words(archive):
     from whoosh import query as wq
 
-    from pressarchive.search import _prefer_words, parse_query
+    from pressarchive.query import _prefer_words, parse_query
 
     ix = index.ensure_index(archive)
     try:

@@ -36,7 +36,7 @@ def test_total_is_the_filtered_count_for_any_limit(home, filters):
 
 def test_count_stops_at_the_limit_and_says_so(home, monkeypatch):
     from pressarchive import search as search_mod
-    from pressarchive.store import Archive
+    from pressarchive.archive import Archive
 
     archive = Archive(home)
     exact = search_mod.search(archive, "industry", limit=2, count_limit=None, translate=False)
@@ -67,7 +67,7 @@ def test_matched_terms_are_looked_up_for_the_page_only(home):
 def test_records_are_read_for_the_page_only(home, monkeypatch):
     """The re-rank of translated hits reads the turn's language from the index, not from records."""
     from pressarchive import search as search_mod
-    from pressarchive.store import Archive
+    from pressarchive.archive import Archive
 
     archive = Archive(home)
     read: list[str] = []

@@ -14,7 +14,8 @@ import pytest
 
 from pressarchive.errors import ArchiveError, BusyError, InputError, NoTranscriptError, NotFoundError
 from pressarchive.records import Conference, Record, Speaker, Turn, conference_id, content_hash
-from pressarchive.store import Archive, raw_extension
+from pressarchive.archive import Archive
+from pressarchive.corpus import raw_extension
 
 
 # --- stand-ins --------------------------------------------------------------------------------
@@ -246,7 +247,7 @@ def test_recover_restores_an_interrupted_replacement(archive, spy):
     half = archive.corpus_dir / f".new-{cid}-zzzz"
     half.mkdir()
     (half / "raw.txt").write_bytes(b"half")
-    archive._write_journal("add", added=[cid])
+    archive.corpus.write_journal("add", added=[cid])
     notes = archive.recover()
     assert any("restored" in n for n in notes) and any("interrupted add" in n for n in notes)
     assert archive.ids() == [cid] and archive.raw_path(cid).read_bytes() == transcript()
@@ -257,14 +258,14 @@ def test_recover_restores_an_interrupted_replacement(archive, spy):
 
 def test_recover_after_interrupted_reindex_rebuilds(archive, spy):
     add(archive, transcript())
-    archive._write_journal("reindex")
+    archive.corpus.write_journal("reindex")
     archive.recover()
     assert spy.calls[-1] == ("rebuild",) and archive.pending() is None
 
 
 def test_recover_leaves_a_live_writer_alone(archive, spy):
     add(archive, transcript())
-    archive._write_journal("add", added=["x"])
+    archive.corpus.write_journal("add", added=["x"])
     from filelock import FileLock
 
     with FileLock(str(archive.lock_path), timeout=1):

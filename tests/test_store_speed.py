@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from pressarchive import index
-from pressarchive.store import Archive
+from pressarchive.archive import Archive
 from test_store import IndexSpy, add, fake_ingest, fake_read_input, transcript  # noqa: F401
 
 
@@ -45,7 +45,7 @@ def test_same_bytes_under_another_id_replace_it(archive):
 
 def test_twin_added_by_another_archive_after_the_map_was_built(archive):
     add(archive, conf(1))  # builds this instance's map
-    assert archive._raw_files is not None
+    assert archive.corpus._raw_files is not None
     other = add(Archive(archive.home), conf(2))
     out = add(archive, conf(2), title="Briefing 2 (corrected)")
     assert (out.status, out.replaced) == ("updated", other.conference_id)
@@ -83,7 +83,7 @@ def test_twin_added_by_another_process(archive, tmp_path):
         "import sys\n"
         "from pathlib import Path\n"
         "from pressarchive import index\n"
-        "from pressarchive.store import Archive\n"
+        "from pressarchive.archive import Archive\n"
         "index.BUILD_LEXICON = False\n"
         "sys.path.insert(0, sys.argv[3])\n"
         "import pressarchive.ingest as ingest\n"
@@ -105,7 +105,7 @@ def test_whole_second_timestamps_are_not_trusted_while_recent(archive):
     add(archive, conf(1))
     second = time.time_ns() // 1_000_000_000 * 1_000_000_000
     os.utime(archive.corpus_dir, ns=(second, second))
-    assert archive._find_by_content(b"nothing like it", exclude="x") is None  # map rebuilt at this stamp
+    assert archive.corpus.find_by_content(b"nothing like it", exclude="x") is None  # map rebuilt at this stamp
     other = add(Archive(archive.home), conf(2))
     os.utime(archive.corpus_dir, ns=(second, second))  # the other write landed in the same second
     out = add(archive, conf(2), title="Briefing 2 (corrected)")
@@ -116,10 +116,10 @@ def test_old_whole_second_timestamp_is_trusted(archive):
     add(archive, conf(1))
     second = (time.time_ns() // 1_000_000_000 - 10) * 1_000_000_000
     os.utime(archive.corpus_dir, ns=(second, second))
-    archive._find_by_content(b"x", exclude="x")
-    built = archive._raw_files
-    archive._find_by_content(b"y", exclude="x")
-    assert archive._raw_files is built  # not rescanned
+    archive.corpus.find_by_content(b"x", exclude="x")
+    built = archive.corpus._raw_files
+    archive.corpus.find_by_content(b"y", exclude="x")
+    assert archive.corpus._raw_files is built  # not rescanned
 
 
 # --- the lookup costs the same however many conferences are stored ----------------------------------
@@ -214,7 +214,7 @@ def fsyncs(monkeypatch) -> list[str]:
 def test_a_new_conference_folder_costs_both_files_its_folder_and_corpus(archive, fsyncs):
     record = fake_ingest(conf(1), "one.txt")
     archive.corpus_dir.mkdir(parents=True)
-    archive._write_conference(record, conf(1), "one.txt")
+    archive.corpus.write_conference(record, conf(1), "one.txt")
     assert sorted(fsyncs) == sorted(["raw.txt", "record.json", fsyncs[2], "corpus/"])
     assert fsyncs[2].startswith(".new-") and fsyncs[2].endswith("/")  # the staging folder, before the rename
     assert fsyncs[-1] == "corpus/"  # the rename, after it
@@ -224,14 +224,14 @@ def test_a_new_conference_folder_costs_both_files_its_folder_and_corpus(archive,
 def test_new_folders_can_share_one_corpus_fsync(archive, fsyncs):
     archive.corpus_dir.mkdir(parents=True)
     for n in range(5):
-        archive._write_conference(fake_ingest(conf(n), f"{n}.txt"), conf(n), f"{n}.txt", sync_corpus=False)
+        archive.corpus.write_conference(fake_ingest(conf(n), f"{n}.txt"), conf(n), f"{n}.txt", sync_corpus=False)
     assert "corpus/" not in fsyncs and len(fsyncs) == 5 * 3
-    archive._sync_corpus()
-    archive._sync_corpus()  # nothing left to flush
+    archive.corpus.sync()
+    archive.corpus.sync()  # nothing left to flush
     assert fsyncs.count("corpus/") == 1
     # a replacement flushes the corpus before the old folder is deleted, even when asked not to
     fsyncs.clear()
     changed = conf(1, body="Host: Welcome.\nReporter: A question?\nMinister: An answer.")
-    archive._write_conference(fake_ingest(changed, "1.txt"), changed, "1.txt", sync_corpus=False)
+    archive.corpus.write_conference(fake_ingest(changed, "1.txt"), changed, "1.txt", sync_corpus=False)
     assert fsyncs.count("corpus/") == 1 and len(fsyncs) == 4
     assert archive.raw_path(fake_ingest(changed, "1.txt").conference.id).read_bytes() == changed

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from pressarchive.ingest.read import Block, clean_line
+from pressarchive.ingest.blocks import Block, clean_line
 
 _DROP_TAGS = (
     "script", "style", "noscript", "nav", "header", "footer", "aside", "form", "button", "iframe",
@@ -31,16 +31,9 @@ def html_blocks(text: str) -> tuple[list[Block], dict[str, str]]:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(text, "html.parser")
-    hints: dict[str, str] = {}
-    if soup.title and soup.title.get_text(strip=True):
-        hints["title"] = clean_line(soup.title.get_text(" ", strip=True))
-    for meta in soup.find_all("meta"):
-        key = (meta.get("name") or meta.get("property") or "").lower()
-        value = meta.get("content") or ""
-        if key in ("pubdate", "publishdate", "article:published_time", "date", "dc.date", "og:published_time") and value:
-            hints.setdefault("date", value)
-        elif key in ("og:title", "articletitle") and value:
-            hints.setdefault("og_title", clean_line(value))
+    from pressarchive.ingest.source import html_hints
+
+    hints = html_hints(soup)
     for time_tag in soup.find_all("time"):
         if time_tag.get("datetime"):
             hints.setdefault("date", time_tag["datetime"])

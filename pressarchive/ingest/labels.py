@@ -182,7 +182,7 @@ def _classify_en(label: str, rest: str, colon: bool) -> Label | None:
             return Label(raw=label, kind=PERSON, name=title, role=role, rest=rest)  # "Moderator (Wang Wei):"
     described = re.match(r"^(?P<n>[^,]{3,40}),\s*(?P<d>.{4,})$", label)
     if described and colon and title is None:
-        from pressarchive.ingest.roster import split_title_org
+        from pressarchive.ingest.titles import split_title_org
 
         head = described.group("n").strip()
         head_words = head.split()

@@ -2,54 +2,9 @@
 from __future__ import annotations
 
 import re
-from datetime import date as _date
 
-from pressarchive.ingest.read import Block, Document
-
-_MONTHS = {
-    m: i
-    for i, names in enumerate(
-        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
-         ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-         ("dec", "december")],
-        1,
-    )
-    for m in names
-}
-_MON = r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-_DATES = [
-    re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"),
-    re.compile(r"(?:民國|民国|中華民國|中华民国)?(?<![\d])(?P<roc>\d{2,3})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"),
-    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"),
-    re.compile(_MON + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{2})", re.I),
-    re.compile(r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+" + _MON + r",?\s+(?P<y>(?:19|20)\d{2})", re.I),
-]
-
-
-def find_date(text: str) -> str | None:
-    """The first calendar date in ``text`` as YYYY-MM-DD."""
-    best: tuple[int, str] | None = None
-    for pattern in _DATES:
-        for m in pattern.finditer(text):
-            parts = m.groupdict()
-            month = int(parts["m"]) if parts.get("m") else _MONTHS.get(parts["mon"].lower().rstrip("."), 0)
-            year = int(parts["roc"]) + 1911 if parts.get("roc") else int(parts["y"])  # Minguo years: 112年 = 2023
-            if parts.get("roc") and not 30 <= int(parts["roc"]) <= 200:
-                continue
-            try:
-                value = _date(year, month, int(parts["d"])).isoformat()
-            except ValueError:
-                continue
-            if best is None or m.start() < best[0]:
-                best = (m.start(), value)
-            break
-    return best[1] if best else None
-
-
-def normalise_date(value: str) -> str | None:
-    """A user's or page's date in any common form -> YYYY-MM-DD (None if it is not a date)."""
-    return find_date(value.strip())
-
+from pressarchive.ingest.blocks import Block, Document
+from pressarchive.ingest.dates import find_date, normalise_date
 
 _CONF_WORDS = re.compile(
     r"press conference|news conference|press briefing|briefing|remarks|transcript|conference|q&a|interview|"
@@ -172,30 +127,57 @@ def pick_title(preamble: list[Block], hints: dict[str, str]) -> str | None:
 
 
 def fill(conference, preamble: list[Block], title_blocks: list[Block], blocks: list[Block], doc: Document,
-         source_name: str, overrides: dict) -> None:
-    """Title, date and organiser, from overrides first, then the page, then the text, then the file name."""
+         source_name: str, overrides: dict, header: list[str] | None = None) -> None:
+    """Title, dates, organiser and source: overrides first, then the file's own metadata (front matter,
+    HTML meta), then the text, then the file name."""
+    from pressarchive.ingest.source import TAG_SEP, clean_title
+
     texts = [b.text for b in preamble]
     title = overrides.get("title") or pick_title(title_blocks, doc.hints)
-    conference.title = title
-    date = normalise_date(overrides["date"]) if overrides.get("date") else None
-    if not date and doc.hints.get("front_date"):
-        date = normalise_date(doc.hints["front_date"])
-    if not date:
-        date = find_date(" ".join([title or ""] + texts[:8]))
-    if not date and doc.hints.get("date"):
-        date = normalise_date(doc.hints["date"])
-    if not date:
-        date = find_date(" ".join(b.text for b in blocks[:40]))
-    if not date:
-        date = find_date(source_name)
-    conference.date = date
+    conference.title = clean_title(title) if title else None
+    published = doc.hints.get("published") or doc.hints.get("front_date") or doc.hints.get("date")
+    conference.published = published or None
+    conference.date = normalise_date(overrides["date"]) if overrides.get("date") else event_date(
+        title, texts, blocks, doc.hints, source_name, overrides.get("source_url"), header)
     if overrides.get("organizer"):
         conference.organizer = overrides["organizer"]
     else:
         en, zh = find_organizer([title or ""] + texts[:8] + [doc.hints.get("title", "")])
         conference.organizer, conference.organizer_zh = en, zh
     conference.source = source_name or None
-    conference.source_url = overrides.get("source_url")
+    conference.source_url = overrides.get("source_url") or doc.hints.get("source_url")
+    conference.tags = [t for t in (doc.hints.get("tags") or "").split(TAG_SEP) if t]
+
+
+def event_date(title: str | None, texts: list[str], blocks: list[Block], hints: dict, source_name: str,
+               url: str | None = None, header: list[str] | None = None) -> str | None:
+    """The day the conference took place.
+
+    The date the transcript's header states (title and first lines) wins over the publisher's date
+    (front matter, page metadata), which may be a day or more later; a header date is believed when no
+    publication date is known, or when it falls up to 14 days before it (a date further away is some
+    other day the header mentions). ``header``: every line before the first turn, stage lines such as
+    ``(September 14, 2022)`` included. Then any date in the first lines, then one in the file name or URL."""
+    from datetime import date as _d
+
+    from pressarchive.ingest.source import date_in_name
+
+    published = None
+    for key in ("front_date", "published", "date"):
+        if hints.get(key):
+            published = normalise_date(hints[key])
+            if published:
+                break
+    stated = find_date(" ".join([title or ""] + texts[:8])) or find_date(" ".join((header or [])[:12]))
+    if stated and published:
+        gap = (_d.fromisoformat(published) - _d.fromisoformat(stated)).days
+        if not 0 <= gap <= 14:
+            stated = None
+    date = stated or published or find_date(" ".join(b.text for b in blocks[:40]))
+    for name in (source_name, url, hints.get("source_url")):
+        if not date and name:
+            date = date_in_name(name)
+    return date
 
 
 # --- role cues -----------------------------------------------------------------------------

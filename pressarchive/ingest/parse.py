@@ -126,7 +126,7 @@ def parse(doc: Document, source_name: str = "", overrides: dict | None = None) -
             "no speaker turns found: expected labels such as 'Name:', 'Reporter from X:', 'Q:' or '问：'"
         )
     roster = Roster()
-    warnings: list[str] = []
+    warnings: list[str] = list(doc.warnings)
     role_of = _classify_blocks(blocks, labels)
 
     # 1. label lines that only declare who someone is (主持人：邱垂正副主任委员兼发言人) are not turns
@@ -279,7 +279,8 @@ def parse(doc: Document, source_name: str = "", overrides: dict | None = None) -
 
     # 6. metadata
     conference = Conference(id=conf_id)
-    meta.fill(conference, preamble_blocks, title_blocks, blocks, doc, source_name, overrides)
+    meta.fill(conference, preamble_blocks, title_blocks, blocks, doc, source_name, overrides,
+              header=[b.text for b in blocks[:first] if b.kind != "image"])
     _fill_regions(speakers, conference, turns)
     conference.languages = languages_of(turns)
     conference.preamble = [b.text for b in preamble_blocks]

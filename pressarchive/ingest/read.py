@@ -10,9 +10,9 @@ import os
 import re
 import stat
 import unicodedata
-from dataclasses import dataclass, field
 
 from pressarchive.errors import InputError
+from pressarchive.ingest.blocks import Block, Document, clean_line
 
 MAX_BYTES = 50 * 1024 * 1024
 _CHUNK = 1024 * 1024
@@ -75,26 +75,6 @@ def read_file(path: str, limit: int = MAX_BYTES) -> bytes:
     finally:
         if fd >= 0:
             os.close(fd)
-
-
-@dataclass
-class Block:
-    """One unit of text: a paragraph, heading, caption or image reference, with its source line."""
-
-    text: str
-    kind: str = "para"  # para | heading | caption | image
-    line: int = 0
-    quoted: bool = False  # inside a Markdown blockquote
-
-
-@dataclass
-class Document:
-    """What a reader produced: blocks plus hints the page itself gave (HTML <title>, meta date)."""
-
-    blocks: list[Block]
-    encoding: str
-    fmt: str  # text | markdown | html
-    hints: dict[str, str] = field(default_factory=dict)
 
 
 # --- encoding ---------------------------------------------------------------------------------
@@ -248,37 +228,24 @@ def read(raw: bytes, name: str = "") -> Document:
     text = text.lstrip("\ufeff")
     fmt = sniff_format(text, name)
     hints: dict[str, str] = {}
+    warnings: list[str] = []
     if fmt == "html":
         from pressarchive.ingest.html import html_blocks
 
         blocks, hints = html_blocks(text)
-    elif fmt == "markdown":
-        meta, text = front_matter(text)
-        hints.update({f"front_{k}": v for k, v in meta.items() if k in ("title", "date", "source", "organizer", "author")})
-        blocks = markdown_blocks(text)
     else:
-        blocks = text_blocks(text)
+        from pressarchive.ingest.source import split_front_matter
+
+        hints, text, warning = split_front_matter(text)
+        warnings += [warning] if warning else []
+        blocks = markdown_blocks(text) if fmt == "markdown" else text_blocks(text)
     blocks = [b for b in blocks if b.text]
     if not blocks:
         raise InputError("no text found in the file")
-    return Document(blocks=blocks, encoding=encoding, fmt=fmt, hints=hints)
+    return Document(blocks=blocks, encoding=encoding, fmt=fmt, hints=hints, warnings=warnings)
 
 
 _TERMINAL = tuple(".!?。！？…;；:：\"”’』」)）")
-_SPACE = re.compile(r"[ \t\u00a0\u3000]+")
-
-
-_INVISIBLE = re.compile(
-    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b\u200c\u200e\u200f\u202a-\u202e"
-    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
-)
-
-
-def clean_line(line: str) -> str:
-    """Collapse runs of spaces, drop control and invisible format characters (ZWJ kept), trim."""
-    return _SPACE.sub(" ", _INVISIBLE.sub("", line)).strip()
-
-
 def _is_cjk(ch: str) -> bool:
     return "\u3000" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\uff00" <= ch <= "\uffef"
 
@@ -409,23 +376,6 @@ _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _MD_EMPH = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
 
 
-def front_matter(text: str) -> tuple[dict[str, str], str]:
-    """YAML front matter (``---`` ... ``---`` at the top): its simple ``key: value`` pairs and the rest,
-    with the front matter's lines blanked so that line numbers still point into the file."""
-    lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
-        return {}, text
-    for end in range(1, min(len(lines), 200)):
-        if lines[end].strip() in ("---", "..."):
-            meta = {}
-            for line in lines[1:end]:
-                m = re.match(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$", line)
-                if m and m.group(2):
-                    meta[m.group(1).lower()] = m.group(2).strip("'\"")
-            return meta, "\n" * (end + 1) + "\n".join(lines[end + 1:])
-    return {}, text
-
-
 _BULLET = re.compile(r"^(?:[-*+•·▪]\s+)")
 _QUOTE_MARK = "\ue000"  # private use: marks a blockquote line through paragraph re-joining
 
@@ -499,5 +449,6 @@ def _md_inline(text: str) -> str:
     text = _MD_LINK.sub(lambda m: m.group(1), text)
     for _ in range(2):
         text = _MD_EMPH.sub(lambda m: m.group(2), text)
-    text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!])", r"\1", text)
-    return text
+    from pressarchive.ingest.source import unescape_markdown
+
+    return unescape_markdown(text)

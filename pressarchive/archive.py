@@ -1,0 +1,452 @@
+"""The archive: one home's corpus (the truth) and search index (a cache of it), kept in step.
+
+``Archive`` is the layer every command goes through: it stores parsed transcripts in the corpus
+(``corpus.Corpus``: raw files, records, the write lock, the journal) and brings the index
+(``index``) along, repairs a write that a killed process left half-done, removes, reindexes and
+checks that corpus and index agree. See docs/archive.md and docs/architecture.md.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from pressarchive import index
+from pressarchive.corpus import STAGING, Corpus, settle
+from pressarchive.errors import ArchiveError, NotFoundError, PressArchiveError
+from pressarchive.records import Record, content_hash, is_safe_id, source_warnings
+
+BATCH_SIZE = 32  # conferences stored (and indexed) per hold of the write lock
+_STAGING = STAGING
+
+
+@dataclass
+class AddOutcome:
+    """What adding one transcript did: added, updated, unchanged or failed (with the reason)."""
+
+    status: str  # "added" | "updated" | "unchanged" | "failed"
+    source: str
+    conference_id: str | None = None
+    title: str | None = None
+    replaced: str | None = None  # the id of a stored conference this one replaced, when it differs
+    reason: str | None = None  # for "failed": a one-line reason
+    turns: int = 0
+    warnings: list[str] = field(default_factory=list)  # about the source itself (front matter not YAML)
+
+
+@dataclass
+class Problem:
+    """One disagreement found by ``Archive.check``: what is wrong, where, and how to mend it."""
+
+    where: str
+    what: str
+    mend: str
+    fixed: bool = False
+
+
+@dataclass
+class CheckReport:
+    """The result of ``Archive.check``: conferences seen, problems found, repairs made."""
+
+    conferences: int
+    indexed: int | None
+    problems: list[Problem]
+    recovered: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return all(p.fixed for p in self.problems)
+
+
+
+class Archive:
+    """An archive home: ``corpus/`` (the truth) and ``index/`` (a cache of it)."""
+
+    def __init__(self, home: Path):
+        self.home = Path(home)
+        self.corpus = Corpus(self.home)
+        self.corpus_dir = self.corpus.dir
+        self.index_dir = self.home / "index"
+        self.lock_path = self.corpus.lock_path
+        self.journal_path = self.corpus.journal_path
+
+    # --- reading (the corpus's) -----------------------------------------------------------------
+    def ids(self) -> list[str]:
+        """Ids of the stored conferences, sorted (a fresh home is seeded first: see Corpus.seed_if_new)."""
+        return self.corpus.ids()
+
+    def get(self, conference_id: str) -> Record:
+        """The record of one conference; NotFoundError for an unknown or unsafe id."""
+        return self.corpus.get(conference_id)
+
+    def records(self) -> Iterator[Record]:
+        return self.corpus.records()
+
+    def raw_path(self, conference_id: str) -> Path | None:
+        """The raw file of a conference as received, or None when it is missing."""
+        return self.corpus.raw_path(conference_id)
+
+    def pending(self) -> dict[str, Any] | None:
+        """The journal of an unfinished write (None when the last write finished)."""
+        return self.corpus.pending()
+
+    def write_lock(self, timeout: float | None = None, on_wait: Callable[[], None] | None = None):
+        """Hold the archive's write lock (see Corpus.write_lock)."""
+        return self.corpus.write_lock(timeout=timeout, on_wait=on_wait)
+
+    # --- recovery -------------------------------------------------------------------------------
+    def recover(self) -> list[str]:
+        """Finish or undo a write that a killed process left half-done; returns what was repaired.
+
+        Takes the write lock only if it is free (a live writer is never disturbed), so a search may
+        call it. Cheap when nothing is pending.
+        """
+        if self.corpus.needs_recovery():
+            if self.corpus.try_lock():
+                try:
+                    return self._recover_locked()
+                finally:
+                    self.corpus.unlock()
+        return []
+
+    def _recover_locked(self) -> list[str]:
+        notes = self.corpus.clean_staging()
+        journal = self.corpus.pending()
+        if journal is None:
+            return notes
+        op = journal.get("op")
+        if op in ("add", "remove"):
+            touched = [i for i in (*journal.get("added", []), *journal.get("removed", [])) if is_safe_id(i)]
+            present = [i for i in dict.fromkeys(touched) if self.corpus.record_path(i).is_file()]
+            index.update(self, added=[self.get(i) for i in present], removed=list(dict.fromkeys(touched)))
+            notes.append(f"finished an interrupted {op}: re-indexed {len(set(touched))} conference(s)")
+        else:
+            index.rebuild(self)
+            notes.append(f"finished an interrupted {op}: rebuilt the index")
+        self.corpus.clear_journal()
+        return notes
+
+    # --- writing ----------------------------------------------------------------------------
+    def add(self, raw: bytes, source_name: str, overrides: dict[str, Any] | None = None) -> AddOutcome:
+        """Parse one transcript and store it (added / updated / unchanged); errors are raised."""
+        from pressarchive.ingest import ingest_bytes
+
+        record = ingest_bytes(raw, source_name, overrides)
+        return self.store([(record, raw, source_name)])[0]
+
+    def add_sources(
+        self,
+        sources: list[str],
+        overrides: dict[str, Any] | None = None,
+        progress: Callable[[str], None] | None = None,
+        on_wait: Callable[[], None] | None = None,
+    ) -> list[AddOutcome]:
+        """Read, parse and store files / folders' files / ``-`` / URLs, in batches; one outcome each.
+
+        A source that cannot be read or parsed becomes a "failed" outcome; the others are still stored.
+        """
+        given = {k: v for k, v in (overrides or {}).items() if v}
+        outcomes: list[tuple[int, AddOutcome]] = []
+        batch: list[tuple[Record, bytes, str]] = []
+        labels: list[tuple[int, str]] = []
+
+        # A bulk add (more than one batch) stores every batch first and indexes once at the end: one
+        # writer instead of a commit (and a segment merge) per batch, or a full build when the new
+        # conferences outnumber the indexed ones. Until then the index is only behind the corpus, which
+        # every command detects and repairs (index.ensure_index), so no journal is needed for it.
+        bulk = len(sources) > BATCH_SIZE
+
+        def flush() -> None:
+            for (position, label), outcome in zip(labels, self.store(batch, on_wait=on_wait, index_now=not bulk)):
+                outcome.source = label
+                outcomes.append((position, outcome))
+            batch.clear()
+            labels.clear()
+
+        with _parsed(sources, given) as results:
+            for position, (source, result) in enumerate(zip(sources, results)):
+                if result[0] == "ok":
+                    batch.append(result[1:])
+                    labels.append((position, source))
+                else:
+                    outcomes.append((position, AddOutcome("failed", source, reason=result[1])))
+                if progress is not None:
+                    progress(source)
+                if len(batch) >= BATCH_SIZE:
+                    flush()
+            if batch:
+                flush()
+        if bulk and any(o.status in ("added", "updated") for _, o in outcomes):
+                index.sync(self, progress=None)
+        return [outcome for _, outcome in sorted(outcomes, key=lambda pair: pair[0])]
+
+    def store(
+        self,
+        items: list[tuple[Record, bytes, str]],
+        on_wait: Callable[[], None] | None = None,
+        index_now: bool = True,
+    ) -> list[AddOutcome]:
+        """Store parsed records with their raw bytes under one hold of the lock, then index them
+        (``index_now=False``: leave that to the caller's ``index.sync``)."""
+        prepared = [(settle(record, raw), raw, name) for record, raw, name in items]
+        outcomes: list[AddOutcome] = []
+        with self.write_lock(on_wait=on_wait):
+            self.corpus.dir.mkdir(parents=True, exist_ok=True)
+            self._recover_locked()
+            changed: dict[str, Record] = {}
+            removed: set[str] = set()
+            journal: tuple[set[str], set[str]] = (set(), set())
+            for record, raw, name in prepared:
+                cid = record.conference.id
+                status, twin = self.corpus.plan(record, raw)
+                if status != "unchanged":
+                    if index_now and (cid not in journal[0] or (twin and twin not in journal[1])):
+                        journal[0].add(cid)
+                        journal[1].update([twin] if twin else [])
+                        self.corpus.write_journal("add", added=journal[0], removed=journal[1])
+                    self.corpus.write_conference(record, raw, name, sync_corpus=False)
+                    if twin:
+                        self.corpus.discard(twin)
+                        removed.add(twin)
+                        changed.pop(twin, None)
+                    if status == "updated" and not twin and cid not in changed:
+                        removed.add(cid)
+                    changed[cid] = record
+                outcomes.append(
+                    AddOutcome(status, name, cid, record.conference.title, twin, turns=len(record.turns),
+                               warnings=source_warnings(record))
+                )
+            self.corpus.sync()  # the new folders' renames are on disk before success is reported
+            if journal[0]:
+                index.update(self, added=list(changed.values()), removed=sorted(removed))
+                self.corpus.clear_journal()
+            elif changed or removed:
+                index.forget_mark(self)  # the next command compares the corpus with the index
+        return outcomes
+
+    def remove(self, conference_id: str, on_wait: Callable[[], None] | None = None) -> Record:
+        """Remove one conference from the corpus and the index; returns its record."""
+        if not is_safe_id(conference_id):
+            raise NotFoundError(f"no conference {conference_id!r} in the archive")
+        with self.write_lock(on_wait=on_wait):
+            self._recover_locked()
+            folder = self.corpus_dir / conference_id
+            if not folder.is_dir():
+                raise NotFoundError(
+                    f"no conference {conference_id!r} in the archive",
+                    hint="`pressarchive conferences` lists the conference ids",
+                )
+            try:
+                record = self.get(conference_id)
+            except ArchiveError:
+                record = None
+            self.corpus.write_journal("remove", removed=[conference_id])
+            try:
+                self.corpus.discard(conference_id)
+            except OSError as err:
+                raise ArchiveError(f"could not remove {conference_id}: {err.strerror or err}") from err
+            index.update(self, added=[], removed=[conference_id])
+            self.corpus.clear_journal()
+        return record
+
+    def reindex(self, progress: Callable[..., Any] | None = None, on_wait: Callable[[], None] | None = None) -> int:
+        """Rebuild the index from the corpus alone; returns the number of conferences indexed."""
+        with self.write_lock(on_wait=on_wait):
+            self.corpus.clean_staging()
+            self.corpus.write_journal("reindex")
+            index.rebuild(self, progress=progress)
+            self.corpus.clear_journal()
+        return len(self.ids())
+
+    # --- checking ---------------------------------------------------------------------------
+    def check(self, fix: bool = False, on_wait: Callable[[], None] | None = None) -> CheckReport:
+        """Do corpus and index agree? Every record readable, raw present with its hash, index current."""
+        recovered = self.recover()
+        problems: list[Problem] = []
+        states: dict[str, tuple[str | None, int] | None] = {}
+        if self.corpus_dir.is_dir():
+            for p in sorted(self.corpus_dir.iterdir()):
+                if p.name.startswith(".") and p.name.startswith(_STAGING):
+                    problems.append(Problem(p.name, "a half-written folder is left in corpus/",
+                                            "run `pressarchive check --fix`"))
+                elif p.is_dir() and not is_safe_id(p.name):
+                    problems.append(Problem(p.name, "a folder whose name is not a conference id",
+                                            "move it out of corpus/"))
+        for cid in self.ids():
+            states[cid] = None
+            try:
+                record = self.get(cid)
+            except ArchiveError as err:
+                problems.append(Problem(cid, err.message, _mend_record(self.raw_path(cid))))
+                continue
+            if record.conference.id != cid:
+                problems.append(Problem(cid, f"record.json names another id ({record.conference.id})",
+                                        "run `pressarchive check --fix` (re-parses the raw file)"))
+            raw_file = self.raw_path(cid)
+            if raw_file is None:
+                problems.append(Problem(cid, "the raw file is missing",
+                                        "add the original transcript again with `pressarchive add FILE`"))
+            else:
+                actual = content_hash(raw_file.read_bytes())
+                if actual != record.conference.content_hash:
+                    problems.append(Problem(
+                        cid, f"{raw_file.name} was changed after it was stored (its hash differs from record.json)",
+                        "add the original (or corrected) transcript again with `pressarchive add FILE`"))
+            states[cid] = (record.conference.content_hash, len(record.turns))
+        if self.corpus_dir.is_dir():
+            for p in sorted(self.corpus_dir.iterdir()):
+                if p.is_dir() and is_safe_id(p.name) and not self.corpus.record_path(p.name).is_file():
+                    problems.append(Problem(p.name, "record.json is missing", _mend_record(self.raw_path(p.name))))
+        indexed = self._index_problems(states, problems)
+        if fix and any(not p.fixed for p in problems):
+            self._fix(problems, on_wait)
+        return CheckReport(len(states), indexed, problems, recovered)
+
+    def _index_problems(self, states: dict[str, tuple[str | None, int] | None], problems: list[Problem]) -> int | None:
+        """Compare the index's own state (conference -> hash) and its turn documents with the corpus."""
+        state = index.read_state(self.index_dir)
+        if state is None:
+            built = self.index_dir.is_dir() and any(not p.name.startswith(".") for p in self.index_dir.iterdir())
+            if built:  # never built is fine: the first search builds it
+                problems.append(Problem("index", "the index is unreadable or was built by another version",
+                                        "run `pressarchive reindex`"))
+            return None
+        try:
+            ix = index.open_index(self)
+            try:
+                with ix.searcher() as searcher:
+                    docs = Counter(fields.get("conference") for fields in searcher.all_stored_fields())
+            finally:
+                ix.close()
+        except PressArchiveError as err:
+            problems.append(Problem("index", err.message, "run `pressarchive reindex`"))
+            return None
+        except Exception as err:  # noqa: BLE001 - Whoosh raises many kinds for a damaged index
+            problems.append(Problem("index", f"the index is unreadable ({type(err).__name__})",
+                                    "run `pressarchive reindex`"))
+            return None
+        lexicon = self.index_dir / "lexicon.json"
+        if lexicon.exists():
+            try:
+                from pressarchive import translate
+
+                translate.load_lexicon(lexicon)
+            except Exception:  # noqa: BLE001 - any damage: cross-language search would degrade silently
+                problems.append(Problem("index", "the cross-language lexicon (index/lexicon.json) is unreadable",
+                                        "run `pressarchive reindex`"))
+        indexed = {cid: (entry or {}).get("hash") for cid, entry in state["conferences"].items()}
+        for cid in sorted(set(states) - set(indexed)):
+            problems.append(Problem(cid, "stored but not in the index", "run `pressarchive reindex`"))
+        for cid in sorted((set(indexed) | {c for c in docs if c}) - set(states)):
+            problems.append(Problem(cid, "in the index but not in the corpus", "run `pressarchive reindex`"))
+        for cid in sorted(set(states) & set(indexed)):
+            if states[cid] is None:
+                continue
+            digest, turns = states[cid]
+            if digest and indexed[cid] and digest != indexed[cid]:
+                problems.append(Problem(cid, "the index holds another version", "run `pressarchive reindex`"))
+            elif docs.get(cid, 0) != turns:
+                problems.append(Problem(cid, f"the index holds {docs.get(cid, 0)} of its {turns} turns",
+                                        "run `pressarchive reindex`"))
+        return len(indexed)
+
+    def _fix(self, problems: list[Problem], on_wait: Callable[[], None] | None) -> None:
+        """Mend what can be mended from the corpus itself: re-parse raw files, clean, rebuild the index."""
+        from pressarchive.ingest import ingest_bytes
+
+        with self.write_lock(on_wait=on_wait):
+            self.corpus.clean_staging()
+            for p in problems:
+                if p.where.startswith(_STAGING):
+                    p.fixed = True
+                elif "re-parses" in p.mend:
+                    raw_file = self.raw_path(p.where)
+                    old = self.corpus.old_record(p.where)
+                    overrides = _overrides_of(old)
+                    try:
+                        raw = raw_file.read_bytes()
+                        name = (old or {}).get("source")
+                        name = name if isinstance(name, str) and name else raw_file.name
+                        record = settle(ingest_bytes(raw, name, overrides), raw)
+                    except (OSError, PressArchiveError) as err:
+                        p.what += f"; re-parsing it failed: {getattr(err, 'message', err)}"
+                        p.mend = "add the original transcript again with `pressarchive add FILE`, or remove it"
+                        continue
+                    if record.conference.id != p.where:
+                        record.with_ids(p.where)
+                    self.corpus.write_journal("add", added=[p.where])
+                    self.corpus.write_conference(record, raw, name)
+                    p.fixed = True
+            self.corpus.write_journal("reindex")
+            index.rebuild(self)
+            self.corpus.clear_journal()
+            for p in problems:
+                if "reindex" in p.mend:
+                    p.fixed = True
+
+
+# --- helpers ----------------------------------------------------------------------------------
+def read_and_parse(source: str, given: dict[str, Any]) -> tuple:
+    """("ok", record, raw bytes, name) for one source, or ("failed", reason): one bad file never
+    sinks a batch. Runs in a worker process for a bulk add (``_parsed``)."""
+    from pressarchive.fetch import is_url, read_source
+    from pressarchive.ingest import ingest_bytes
+
+    try:
+        raw, name = read_source(source)
+        these = dict(given)
+        if is_url(source):
+            these.setdefault("source_url", source)
+        return ("ok", settle(ingest_bytes(raw, name, these or None), raw), raw, name)
+    except PressArchiveError as err:
+        return ("failed", err.message)
+    except Exception as err:  # noqa: BLE001 - one bad file must not sink a batch
+        if os.environ.get("PRESSARCHIVE_DEBUG"):
+            raise
+        return ("failed", f"unexpected {type(err).__name__}: {err}")
+
+
+@contextlib.contextmanager
+def _parsed(sources: list[str], given: dict[str, Any]):
+    """``read_and_parse`` of each source, in order: in this process, or, for more than a batch of
+    files (no stdin) on a machine with several cores, in worker processes (index.build_procs)."""
+    from pressarchive.index import build_procs
+
+    procs = build_procs(len(sources)) if len(sources) > BATCH_SIZE and "-" not in sources else 1
+    if procs == 1:
+        yield (read_and_parse(source, given) for source in sources)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+    from functools import partial
+
+    with ProcessPoolExecutor(procs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        try:
+            yield pool.map(partial(read_and_parse, given=given), sources, chunksize=4)
+        except BrokenProcessPool as err:  # a worker was killed (out of memory, a signal)
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise ArchiveError("a process parsing the transcripts stopped; the batches stored before it are kept",
+                               hint="add the folder again (stored files are skipped as unchanged); "
+                                    "PRESSARCHIVE_BUILD_PROCS=1 parses in one process") from err
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def _overrides_of(conf: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not conf or not isinstance(conf, dict):
+        return None
+    return {k: conf[k] for k in ("title", "date", "organizer", "source_url")  # a damaged record's odd values
+            if isinstance(conf.get(k), str) and conf[k].strip()} or None
+
+
+def _mend_record(raw_file: Path | None) -> str:
+    if raw_file is None:
+        return "remove it with `pressarchive remove ID` and add the original again"
+    return "run `pressarchive check --fix` (re-parses the raw file)"
+
+
