@@ -72,6 +72,19 @@ class Archive:
         self.index_dir = self.home / "index"
         self.lock_path = self.corpus.lock_path
         self.journal_path = self.corpus.journal_path
+        self.notices: list[str] = []  # what a reader should be told (one line each): see note_needs_repair
+
+    def note_needs_repair(self) -> None:
+        """Tell the reader, once, that a write was left unfinished and what answers meanwhile."""
+        if not self.corpus.needs_recovery():
+            return
+        journal = self.corpus.pending()
+        what = f"an interrupted {journal.get('op')}" if journal and isinstance(journal.get("op"), str) else \
+            "a half-written conference folder"
+        line = (f"the archive needs repair ({what}): answering from what was committed; "
+                "`pressarchive check --fix` (or the next add or remove) repairs it")
+        if line not in self.notices:
+            self.notices.append(line)
 
     # --- reading (the corpus's) -----------------------------------------------------------------
     def ids(self) -> list[str]:
@@ -113,19 +126,31 @@ class Archive:
         return []
 
     def _recover_locked(self) -> list[str]:
+        """Under the write lock: clean half-written folders, then finish the journal's operation in
+        the index. One that cannot finish (a disk still full, an index that cannot be written) is
+        rolled back instead: the corpus is complete as it stands (every conference folder is renamed
+        in whole or not at all), so the journal is dropped and the index left to compare itself with
+        the corpus on its next use (``index.forget_mark``). No command ever loops on a journal."""
         notes = self.corpus.clean_staging()
+        notes += index.clean_builds(self)
         journal = self.corpus.pending()
         if journal is None:
             return notes
-        op = journal.get("op")
-        if op in ("add", "remove"):
-            touched = [i for i in (*journal.get("added", []), *journal.get("removed", [])) if is_safe_id(i)]
-            present = [i for i in dict.fromkeys(touched) if self.corpus.record_path(i).is_file()]
-            index.update(self, added=[self.get(i) for i in present], removed=list(dict.fromkeys(touched)))
-            notes.append(f"finished an interrupted {op}: re-indexed {len(set(touched))} conference(s)")
-        else:
-            index.rebuild(self)
-            notes.append(f"finished an interrupted {op}: rebuilt the index")
+        op = journal.get("op") if isinstance(journal.get("op"), str) else "unknown"
+        try:
+            if op in ("add", "remove"):
+                touched = list(dict.fromkeys([*_ids(journal.get("added")), *_ids(journal.get("removed"))]))
+                present = [i for i in touched if self.corpus.record_path(i).is_file()]
+                index.update(self, added=present, removed=touched)
+                notes.append(f"finished an interrupted {op}: re-indexed {len(set(touched))} conference(s)")
+            else:
+                index.rebuild(self)
+                notes.append(f"finished an interrupted {op}: rebuilt the index")
+        except (PressArchiveError, OSError) as err:
+            reason = getattr(err, "message", None) or getattr(err, "strerror", None) or str(err)
+            index.forget_mark(self)
+            notes.append(f"could not finish an interrupted {op} ({reason}): rolled back; the index catches "
+                         "up with the corpus on the next search, or run `pressarchive reindex`")
         self.corpus.clear_journal()
         return notes
 
@@ -259,7 +284,7 @@ class Archive:
             self.corpus.write_journal("reindex")
             index.rebuild(self, progress=progress)
             self.corpus.clear_journal()
-        return len(self.ids())
+        return len(self.ids()) - len(self.corpus.skipped)  # a damaged record is left out (see check)
 
     # --- checking ---------------------------------------------------------------------------
     def check(self, fix: bool = False, on_wait: Callable[[], None] | None = None) -> CheckReport:
@@ -435,6 +460,11 @@ def _parsed(sources: list[str], given: dict[str, Any]):
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+
+
+def _ids(value: Any) -> list[str]:
+    """The safe conference ids of a journal's list (a damaged journal's odd values left out)."""
+    return [i for i in value if isinstance(i, str) and is_safe_id(i)] if isinstance(value, list) else []
 
 
 def _overrides_of(conf: dict[str, Any] | None) -> dict[str, Any] | None:

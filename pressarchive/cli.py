@@ -19,7 +19,6 @@ class Context:
     def __init__(self, home: str | None):
         self._home = home
         self._archive = None
-        self.recovered: list[str] = []
 
     @property
     def home(self):
@@ -32,10 +31,26 @@ class Context:
         if self._archive is None:
             from pressarchive.archive import Archive
 
+            # Reads never write: a write left unfinished is repaired by the next write (each one
+            # recovers under the lock) or `check`; a read answers from what was committed and says so.
             self._archive = Archive(self.home)
-            # cheap, never waits: puts back what a killed write left half done
-            self.recovered = self._archive.recover()
         return self._archive
+
+    def notices(self) -> list[str]:
+        """The lines a command's reader should see on stderr: the archive needs repair, conferences
+        left out of the answer (damaged records, conferences removed meanwhile)."""
+        archive = self._archive
+        if archive is None:
+            return []
+        archive.note_needs_repair()
+        lines = list(archive.notices)
+        skipped = archive.corpus.skipped
+        if skipped:
+            cid, why = next(iter(skipped.items()))
+            more = f" and {len(skipped) - 1} more" if len(skipped) > 1 else ""
+            lines.append(f"{len(skipped)} conference{'s' if len(skipped) != 1 else ''} left out "
+                         f"({cid}: {why}{more}); `pressarchive check` reports them")
+        return lines
 
 
 pass_ctx = click.make_pass_decorator(Context)
@@ -60,17 +75,34 @@ class ArchiveGroup(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
         except PressArchiveError as err:
+            _warn_notices(ctx)
             report(err)
             ctx.exit(err.exit_code)
         except OSError as err:  # disk full, I/O error, permission: one line (nothing stored is lost)
             if isinstance(err, BrokenPipeError):
                 raise
+            _warn_notices(ctx)
             where = f": {err.filename}" if getattr(err, "filename", None) else ""
             report(PressArchiveError(f"{err.strerror or err}{where}",
                                      hint="free space or fix the folder, then run `pressarchive check`"))
             ctx.exit(1)
+        _warn_notices(ctx)
+        return result
+
+
+def _warn_notices(ctx: click.Context) -> None:
+    """The command's notices (Context.notices) as Warning: lines on stderr."""
+    obj = ctx.obj
+    if not isinstance(obj, Context):
+        return
+    try:
+        lines = obj.notices()
+    except (PressArchiveError, OSError):
+        return
+    for line in lines:
+        click.echo(f"Warning: {one_line(line)}", err=True)
 
 
 @click.group(cls=ArchiveGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -234,7 +266,6 @@ def check_cmd(ctx: Context, fix: bool) -> None:
     from pressarchive import render
 
     report = ctx.archive.check(fix=fix, on_wait=render.waiting_for_lock)
-    report.recovered = ctx.recovered + list(report.recovered)
     render.check_report(report)
     if not report.ok:
         raise click.exceptions.Exit(1)
@@ -305,7 +336,7 @@ def search_cmd(ctx: Context, query: str | None, limit: str, sort: str, fmt: str,
         render.print_json({
             "query": query, "filters": Filters(**filters).as_dict(), "sort": sort, "limit": count,
             "total": result.total, "total_exact": result.total_exact, "query_terms": result.query_terms, "expansions": result.expansions,
-            "hits": result.hits,
+            "skipped": result.skipped, "hits": result.hits,
         })
     else:
         render.search_results(result, query, sort)

@@ -247,7 +247,7 @@ def check_report(report) -> None:
     """What check found: repairs made, each problem with its mend, and a verdict line."""
     c = console()
     for note in report.recovered:
-        c.print(f"[cyan]repaired[/cyan]  {safe(note)}")
+        c.print(f"[cyan]repaired[/cyan]  {safe(note)}", soft_wrap=True)
     for p in report.problems:
         mark = "[green]fixed[/green]   " if p.fixed else "[red]problem[/red] "
         c.print(f"{mark} {safe(p.where)}: {safe(p.what)}" + ("" if p.fixed else f" [dim]→ {safe(p.mend)}[/dim]"),

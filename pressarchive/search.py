@@ -39,6 +39,7 @@ class SearchResult:
     query_terms: list[str] = field(default_factory=list)
     expansions: list[dict[str, Any]] = field(default_factory=list)
     total_exact: bool = True  # False: at least ``total`` turns matched (counting stopped there)
+    skipped: int = 0  # matches left out: their conference was removed meanwhile, or its record is damaged
 
 
 def search(
@@ -54,11 +55,11 @@ def search(
     """Search the archive (building or refreshing its index first when needed, reporting to
     ``progress(done, total)`` while it does). Matches are counted up to ``count_limit`` (None:
     all of them, a second pass over every match; by default COUNT_LIMIT)."""
-    from pressarchive.index import ensure_index
+    from pressarchive.index import open_for_reading
 
-    ix = ensure_index(archive, progress, lexicon=translate)
+    ix = open_for_reading(archive, progress, lexicon=translate)
     try:
-        return search_index(ix, archive.get, query, filters, limit, sort, translate,
+        return search_index(ix, archive.corpus.readable, query, filters, limit, sort, translate,
                             index_dir=Path(archive.index_dir), count_limit=count_limit)
     finally:
         ix.close()
@@ -121,20 +122,36 @@ def search_index(ix, get_record, query: str | None, filters: Filters | None = No
                   hit.get("tlang")) for hit in results]
     if rerank:
         found = _prefer_typed_language(found, text, expansions)
-    records: dict[str, "Record"] = {}
+    records: dict[str, "Record | None"] = {}
     hits = []
+    skipped = 0
     for conf_id, turn_id, score, matched, _ in found:
         if len(hits) == limit:
             break
         if conf_id not in records:
-            records[conf_id] = get_record(conf_id)
-        turn = records[conf_id].turn(turn_id)
-        if turn is not None:  # else the index is behind its record: skip the turn
-            hits.append(_hit(records[conf_id], turn, score, q if text else None, matched, expansions))
+            records[conf_id] = _record_or_none(get_record, conf_id)
+        record = records[conf_id]
+        turn = record.turn(turn_id) if record is not None else None
+        if turn is not None:  # else the index is behind its record, or the record is gone: skip the turn
+            hits.append(_hit(record, turn, score, q if text else None, matched, expansions))
+        else:
+            skipped += 1
     everything = wanted_for(q, terms, "text", "cjk") if text else Wanted()
     query_terms = sorted(everything.words | {" ".join(p) for p in everything.phrases} | set(everything.strings))
     expansions = [{k: v for k, v in e.items() if not k.startswith("_")} for e in expansions]
-    return SearchResult(hits=hits, total=total, query_terms=query_terms, expansions=expansions, total_exact=exact)
+    return SearchResult(hits=hits, total=total, query_terms=query_terms, expansions=expansions, total_exact=exact,
+                        skipped=skipped)
+
+
+def _record_or_none(get_record, conf_id: str):
+    """``get_record(conf_id)``, or None for a conference removed (by another process, since the index
+    was read) or damaged: its matches are skipped and counted, never an error."""
+    from pressarchive.errors import ArchiveError, NotFoundError
+
+    try:
+        return get_record(conf_id)
+    except (NotFoundError, ArchiveError):
+        return None
 
 
 def _count(searcher, results, q, fq, fetch: int, count_limit: int | None) -> tuple[int, bool]:

@@ -377,3 +377,235 @@ def test_9_bidi_controls_in_a_file_name_never_reach_the_terminal(tmp_path, archi
         if args != ["parse", str(bad)]:  # that error names no file
             assert "<U+202E>" in out + err, (args, out, err)
     assert "<U+2066>ing<U+202E>.txt" in text(pa(archive_home, "add", str(good)))[0]
+
+
+# --- archives for items 1, 5 and 6 --------------------------------------------------------------
+def _archive_of(home: Path, tmp_path: Path, n: int) -> list[str]:
+    """``home`` holding ``n`` small conferences (the real parser's), indexed; their ids."""
+    from test_faults import transcripts
+
+    files = transcripts(tmp_path / "src", "attack", n)
+    result = pa(home, "add", *map(str, files), timeout=300)
+    assert result.returncode == 0, text(result)
+    ids = Archive(home).ids()
+    assert len(ids) == n
+    return ids
+
+
+def _warnings(err: str) -> list[str]:
+    return [line for line in err.splitlines() if line.startswith("Warning:")]
+
+
+# --- 1. a damaged record.json, then reindex -----------------------------------------------------
+def test_1_a_damaged_record_then_reindex_does_not_wedge_the_archive(tmp_path, archive_home):
+    ids = _archive_of(archive_home, tmp_path, 3)
+    damaged, others = ids[0], ids[1:]
+    (archive_home / "corpus" / damaged / "record.json").write_text("garbage{{{", encoding="utf-8")
+    reindexed = pa(archive_home, "reindex")
+    out, err = text(reindexed)
+    assert reindexed.returncode == 0, err
+    assert "indexed 2 conferences" in out
+    assert f"1 conference left out ({damaged}: record {damaged} is unreadable" in err
+    assert not (archive_home / ".journal.json").exists()
+    assert not list(archive_home.glob(".index.building-*"))
+    for args in (["search", "measures"], ["conferences"], ["speakers"], ["stats", "measures"],
+                 ["show", f"{others[0]}:002"], ["export", "measures", "--format", "jsonl"]):
+        result = pa(archive_home, *args)
+        assert result.returncode == 0, (args, text(result))
+        assert "Error:" not in text(result)[1], (args, text(result))
+    listed = pa(archive_home, "conferences", "--format", "json")
+    import json
+
+    assert sorted(c["id"] for c in json.loads(listed.stdout)["conferences"]) == others
+    found = pa(archive_home, "search", "measures", "--format", "json", "--limit", "50")
+    assert {h["conference"]["id"] for h in json.loads(found.stdout)["hits"]} == set(others)
+    checked = pa(archive_home, "check")
+    assert checked.returncode == 1
+    assert f"problem  {damaged}: record {damaged} is unreadable" in text(checked)[0]
+    removed = pa(archive_home, "remove", others[1])  # a write goes on beside it
+    assert removed.returncode == 0, text(removed)
+    added = pa(archive_home, "add", str(tmp_path / "src" / "attack-2.txt"))
+    assert added.returncode == 0, text(added)
+    fixed = pa(archive_home, "check", "--fix")
+    assert fixed.returncode == 0 and f"fixed    {damaged}" in text(fixed)[0], text(fixed)
+    assert text(pa(archive_home, "check"))[0].rstrip().endswith(": ok")
+    again = pa(archive_home, "search", "measures", "--format", "json", "--limit", "50")
+    assert damaged in {h["conference"]["id"] for h in json.loads(again.stdout)["hits"]}
+
+
+def test_1_a_journal_that_cannot_be_finished_is_rolled_back_not_retried(tmp_path, archive_home, monkeypatch):
+    """An interrupted reindex whose rebuild fails again: the next command rolls it back (one note),
+    and the one after has nothing left to finish."""
+    import json
+
+    from pressarchive import index
+    from pressarchive.errors import IndexError_
+    from test_fuzz_ingest import run_cli
+
+    ids = _archive_of(archive_home, tmp_path, 2)
+    (archive_home / ".journal.json").write_text(json.dumps({"op": "reindex", "added": [], "removed": []}))
+    (archive_home / ".index.building-left").mkdir()
+    calls = []
+
+    def failing(*a, **k):
+        calls.append(1)
+        raise IndexError_("cannot write the search index: No space left on device")
+
+    monkeypatch.setattr(index, "rebuild", failing)
+    code, out, err = run_cli(["--home", str(archive_home), "check"])
+    assert "could not finish an interrupted reindex (cannot write the search index: No space left on device): " \
+           "rolled back" in out, (out, err)
+    assert len(calls) == 1 and not (archive_home / ".journal.json").exists()
+    assert not (archive_home / ".index.building-left").exists()
+    code, out, err = run_cli(["--home", str(archive_home), "check"])
+    assert len(calls) == 1 and "repaired" not in out, out
+    monkeypatch.undo()
+    code, out, err = run_cli(["--home", str(archive_home), "search", "measures", "--format", "json", "--limit", "50"])
+    assert code == 0 and {h["conference"]["id"] for h in json.loads(out)["hits"]} == set(ids)
+
+
+# --- 5. searches during removes -----------------------------------------------------------------
+def test_5_a_conference_removed_between_index_and_record_is_skipped_and_counted(tmp_path, archive_home,
+                                                                                  monkeypatch):
+    """The race made certain: the conference goes after the index answered, before its record is read."""
+    import json
+    import shutil
+
+    from pressarchive import search as search_mod
+    from test_fuzz_ingest import run_cli
+
+    ids = _archive_of(archive_home, tmp_path, 3)
+    gone = ids[1]
+    real = search_mod._matched_terms
+
+    def remove_meanwhile(*a, **k):
+        shutil.rmtree(archive_home / "corpus" / gone, ignore_errors=True)
+        return real(*a, **k)
+
+    monkeypatch.setattr(search_mod, "_matched_terms", remove_meanwhile)
+    code, out, err = run_cli(["--home", str(archive_home), "search", "measures", "--limit", "50"])
+    assert code == 0, err
+    assert "Error:" not in err and gone not in out
+    assert f"Warning: 1 conference left out ({gone}: removed while it was being read)" in err
+    code, out, err = run_cli(["--home", str(archive_home), "search", "measures", "--format", "json"])
+    data = json.loads(out)
+    assert code == 0 and data["skipped"] == 0 and data["hits"]
+
+
+def test_5_searches_alongside_removes_all_answer(tmp_path, archive_home):
+    """8 removes in a child process, searches in this one meanwhile (bounded): every search exits 0."""
+    from test_fuzz_ingest import run_cli
+
+    ids = _archive_of(archive_home, tmp_path, 8)
+    script = ("import sys\nfrom pressarchive.cli import main\n"
+              "for cid in sys.argv[2:]:\n"
+              "    try:\n        main(['--home', sys.argv[1], 'remove', cid])\n"
+              "    except SystemExit as e:\n        assert not e.code, e.code\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("PYTEST_CURRENT_TEST", None)
+    remover = subprocess.Popen([sys.executable, "-c", script, str(archive_home), *ids], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    searches, failures = 0, []
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and (remover.poll() is None or searches < 5):
+            code, out, err = run_cli(["--home", str(archive_home), "search", "measures", "--limit", "20"])
+            searches += 1
+            if code != 0 or "Error:" in err:
+                failures.append(err)
+            if searches >= 200:
+                break
+        remover.wait(timeout=120)
+    finally:
+        if remover.poll() is None:
+            remover.kill()
+    assert remover.returncode == 0, remover.stderr.read().decode()
+    assert not failures, failures[:3]
+    assert searches >= 5 and Archive(archive_home).ids() == []
+
+
+# --- 6. reads after a full disk -----------------------------------------------------------------
+FULL_DISK = r"""
+import builtins, errno, os, sys
+home, where = os.environ["FULL_HOME"], os.environ["FULL_WHERE"]
+roots = [os.path.join(home, "index"), os.path.join(home, ".index")] if where == "index" else [home]
+
+def full(path):
+    p = os.path.abspath(os.fsdecode(path)) if isinstance(path, (str, bytes, os.PathLike)) else ""
+    return any(p.startswith(r) for r in roots)
+
+def enospc(path):
+    return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), os.fsdecode(path))
+
+real_open, real_os_open = builtins.open, os.open
+real = {name: getattr(os, name) for name in ("replace", "rename", "mkdir", "unlink", "rmdir")}
+
+def fake_open(file, mode="r", *a, **k):
+    if isinstance(mode, str) and any(c in mode for c in "wax+") and full(file):
+        raise enospc(file)
+    return real_open(file, mode, *a, **k)
+
+def fake_os_open(path, flags, *a, **k):
+    if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT) and full(path):
+        raise enospc(path)
+    return real_os_open(path, flags, *a, **k)
+
+def guard(name):
+    def fake(src, *a, **k):
+        if full(src) or (a and isinstance(a[0], (str, bytes, os.PathLike)) and full(a[0])):
+            raise enospc(src)
+        return real[name](src, *a, **k)
+    return fake
+
+builtins.open, os.open = fake_open, fake_os_open
+for name in real:
+    setattr(os, name, guard(name))
+from pressarchive.cli import main
+main(sys.argv[1:])
+"""
+
+
+def _full(home: Path, where: str, *args: str) -> subprocess.CompletedProcess:
+    """``pressarchive ARGS`` with every write under ``home`` (or under its index only) failing: ENOSPC."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "FULL_HOME": str(home), "FULL_WHERE": where, "COLUMNS": "200"}
+    env.pop("PYTEST_CURRENT_TEST", None)
+    return subprocess.run([sys.executable, "-c", FULL_DISK, "--home", str(home), *args], capture_output=True,
+                          timeout=120, env=env)
+
+
+def test_6_after_a_disk_full_add_reads_answer_and_say_the_archive_needs_repair(tmp_path, archive_home):
+    ids = _archive_of(archive_home, tmp_path, 2)
+    from test_faults import transcripts
+
+    (new,) = transcripts(tmp_path / "new", "late", 1)
+    failed = _full(archive_home, "index", "add", str(new))
+    out, err = text(failed)
+    assert failed.returncode == 1 and "No space left on device" in err, (out, err)
+    assert "Traceback" not in err
+    assert (archive_home / ".journal.json").exists()  # the add stopped half-way: the index lags
+    stored = Archive(archive_home).ids()
+    assert set(ids) < set(stored)
+    (late,) = set(stored) - set(ids)
+    # the disk is still full: every write fails, and the reads do not need one
+    for args in (["search", "measures"], ["search", "measures", "--format", "json"], ["show", f"{ids[0]}:002"],
+                 ["show", f"{late}:002"], ["stats", "measures"], ["stats"], ["conferences"], ["speakers"],
+                 ["outlets"], ["regions"], ["export", "measures", "--format", "jsonl"]):
+        result = _full(archive_home, "all", *args)
+        out, err = text(result)
+        assert result.returncode == 0, (args, err)
+        warned = _warnings(err)
+        assert warned == ["Warning: the archive needs repair (an interrupted add): answering from what was "
+                          "committed; `pressarchive check --fix` (or the next add or remove) repairs it"], (args, err)
+        assert "Error:" not in err
+    listed = text(_full(archive_home, "all", "conferences", "--format", "json"))[0]
+    import json
+
+    assert sorted(c["id"] for c in json.loads(listed)["conferences"]) == sorted(stored)
+    found = json.loads(text(_full(archive_home, "all", "search", "measures", "--format", "json", "--limit", "50"))[0])
+    assert {h["conference"]["id"] for h in found["hits"]} >= set(ids)
+    assert (archive_home / ".journal.json").exists()  # nothing was repaired by a read
+    fixed = pa(archive_home, "check", "--fix")
+    assert fixed.returncode == 0, text(fixed)
+    after = pa(archive_home, "search", "measures", "--format", "json", "--limit", "50")
+    assert {h["conference"]["id"] for h in json.loads(after.stdout)["hits"]} == set(stored)
+    assert not _warnings(text(after)[1])
