@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pressarchive.search import Filters, search  # noqa: E402
-from pressarchive.store import Archive  # noqa: E402
+from pressarchive.archive import Archive  # noqa: E402
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 

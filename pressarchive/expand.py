@@ -9,6 +9,8 @@ from typing import Any
 
 from pressarchive.query import _lone_characters, _parser, _prefer_words, _simplify, _text, normalize_query
 
+# renderings made at query time from the lexicon and checked against the index (not direct entries)
+DERIVED_SOURCES = ("composed", "reduced", "parts")
 # fields a translation is looked for in, by the translation's language
 ZH_TARGET_FIELDS = {"cjk": 1.0, "qcjk": 0.35}
 EN_TARGET_FIELDS = {"text": 1.0, "question": 0.35}
@@ -37,9 +39,13 @@ def expand_query(q, text: str, schema, index_dir: Path, reader=None):
     if translate is None or not lexicon:
         return q, []
     try:
-        expansions = translate.expand(normalize_query(text), lexicon)
+        expansions = translate.expand(normalize_query(text), lexicon, compose=reader is not None)
     except Exception:  # noqa: BLE001 - expansion is a bonus; the query stands without it
         return q, []
+    if reader is not None:
+        expansions = _checked(expansions, reader, translate)
+    else:  # nothing to check composed phrases against: drop them
+        expansions = [e for e in expansions if e.source not in ("composed", "parts")]
     parser = _parser(schema)
     # Chinese targets are looked for through the bigram fields only: no segmenter to load (rjieba
     # takes ~0.13 s) for an English query; English targets through the word fields.
@@ -48,7 +54,9 @@ def expand_query(q, text: str, schema, index_dir: Path, reader=None):
     for e in expansions:
         by_typed.setdefault(e.typed, []).append(e)
     used: list[dict[str, Any]] = []
-    for typed, group in by_typed.items():
+    # a composed term first: its words are still the query's own (before each is OR-ed with its translations)
+    ordered = sorted(by_typed.items(), key=lambda kv: not any(e.source in DERIVED_SOURCES for e in kv[1]))
+    for typed, group in ordered:
         try:
             typed_q = _simplify(_lone_characters(parser.parse(typed.replace('"', " "))))
             if reader is not None:
@@ -59,7 +67,9 @@ def expand_query(q, text: str, schema, index_dir: Path, reader=None):
         notes: list[dict[str, Any]] = []
         for e in group:
             try:
-                if e.lang == "zh" and _one_cjk_word(e.target) and reader is not None and _has_word(reader, e.target):
+                if e.source == "parts":
+                    alt = _parts_query(e, target_parsers, reader)
+                elif e.lang == "zh" and _one_cjk_word(e.target) and reader is not None and _has_word(reader, e.target):
                     # the lexicon's Chinese targets are words of the index itself (segmented at build time):
                     # a term lookup, no segmenter and no bigram phrase (span matching is slow at scale)
                     alt = wq.Or([wq.Term("text", e.target), wq.Term("question", e.target, boost=0.35)])
@@ -72,14 +82,187 @@ def expand_query(q, text: str, schema, index_dir: Path, reader=None):
                 continue
             alts.append(alt.with_boost(alt.boost * float(e.weight)))  # Or([alt], boost=w) loses w when normalised
             notes.append({"typed": e.typed, "target": e.target, "lang": e.lang, "weight": float(e.weight),
-                          "_as_word": isinstance(alt, wq.Or) and isinstance(alt.subqueries[0], wq.Term)
+                          "source": e.source, "_as_word": isinstance(alt, wq.Or) and isinstance(alt.subqueries[0], wq.Term)
                           and alt.subqueries[0].fieldname == "text"})
         kept = _drop_subsumed_phrases(alts)
-        used.extend(note for alt, note in zip(alts, notes) if any(alt is k for k in kept))
-        alts = kept
-        if alts:
-            q, _ = _replace(q, typed_q, alts)
+        if kept:
+            q, done = _replace(q, typed_q, kept)
+            if done:  # a typed term the query does not hold as such (inside a phrase) is not translated
+                used.extend(note for alt, note in zip(alts, notes) if any(alt is k for k in kept))
     return q, used
+
+
+# --- renderings checked against the index (issue 19) -------------------------------------------
+MAX_CHECKS = 48  # phrase look-ups per query, at most
+HELD_CAP = 50  # turns counted per phrase, at most: enough to rank candidates by frequency
+KEEP_COMPOSED = 3  # composed phrases kept per typed term (the most frequent)
+
+
+class _Held:
+    """How many turns hold a phrase (``text`` field for English, ``cjk`` bigrams or ``text`` words for
+    Chinese), counted up to HELD_CAP from the index's positions; at most MAX_CHECKS phrase look-ups."""
+
+    def __init__(self, reader):
+        self.reader = reader
+        self.checks = 0
+        self.memo: dict[tuple[str, str], int] = {}
+
+    def __call__(self, lang: str, phrase: str) -> int:
+        key = (lang, phrase)
+        if key not in self.memo:
+            self.memo[key] = self._count(lang, phrase)
+        return self.memo[key]
+
+    def _count(self, lang: str, phrase: str) -> int:
+        from itertools import islice
+
+        from whoosh import query as wq
+
+        from pressarchive.analysis import bilingual_analyzer, cjk_bigram_analyzer
+
+        reader = self.reader
+        try:
+            if lang == "zh" and ("text", phrase) in reader:
+                return reader.doc_frequency("text", phrase)
+            if lang == "zh":
+                field, words = "cjk", [t.text for t in cjk_bigram_analyzer()(phrase, mode="query")]
+            else:
+                field, words = "text", [t.text for t in bilingual_analyzer()(phrase, mode="query")]
+            if not words or any((field, w) not in reader for w in words):
+                return 0
+            if len(words) == 1:
+                return reader.doc_frequency(field, words[0])
+            if self.checks >= MAX_CHECKS:
+                return 0
+            self.checks += 1
+            from whoosh.searching import Searcher
+
+            searcher = Searcher(reader)  # not closed: that would close the caller's reader
+            matcher = wq.Phrase(field, words).matcher(searcher)
+            return sum(1 for _ in islice(matcher.all_ids(), HELD_CAP))
+        except Exception:  # noqa: BLE001 - a phrase that cannot be looked up is not held
+            return 0
+
+
+def _variants(phrase: str, translate) -> list[str]:
+    """Forms of an English rendering the archive may use instead, best first: the closed compound of
+    two words ("cyber security" -> cybersecurity), then the phrase reduced to its head: the part before
+    a preposition ("attack from the air" -> attack), then ever shorter endings that start with a content
+    word ("induced abortion" -> abortion, "US Federal Reserve" -> Federal Reserve)."""
+    words = phrase.split()
+    out: list[str] = []
+    if len(words) == 2 and all(w.isalpha() for w in words):
+        out.append("".join(words).lower())
+    cut = next((i for i, w in enumerate(words) if i and w.lower() in _PREPOSITIONS), None)
+    if cut:
+        words = words[:cut]
+        out.append(" ".join(words))
+    for i in range(1, len(words)):
+        tail = words[i:]
+        low = tail[0].lower()
+        if low in translate.STOP_WORDS or (len(tail) == 1 and low in translate.GENERIC_WORDS):
+            continue
+        out.append(" ".join(tail))
+    return [v for v in out if v and v != phrase]
+
+
+_PREPOSITIONS = frozenset("of from in on for to with by at into against between".split())
+
+
+def _checked(expansions: list, reader, translate) -> list:
+    """The expansions with renderings checked against the index (positions, ``_Held``):
+
+    - composed phrases are kept only where the index holds them (or their closed compound), the most
+      frequent first, at most KEEP_COMPOSED a typed term;
+    - the parts of a term (source "parts") only when none of its composed phrases is held, each part by
+      the renderings the index holds (a phrase it lacks by its first held variant); a part with none is
+      left out, so the others still find the turns;
+    - a direct English rendering of several words that the index does not hold is replaced by the first
+      variant it holds (``_variants``: source "reduced"), unless another rendering of the same typed term
+      is held as it is.
+    """
+    held = _Held(reader)
+    composed: dict[str, list] = {}
+    for e in expansions:
+        if e.source == "composed":
+            composed.setdefault(e.typed, []).append(e)
+    for typed, group in composed.items():
+        scored = []
+        for e in group:
+            forms = [e.target] + ([v for v in _variants(e.target, translate)[:1] if " " not in v]
+                                  if e.lang == "en" else [])
+            for rank, form in enumerate(forms):
+                n = held(e.lang, form)
+                if n:
+                    scored.append((-n, rank, form, e))
+        seen: set[str] = set()
+        best = []
+        for _, rank, form, e in sorted(scored, key=lambda x: (x[0], x[1])):
+            if form not in seen:
+                seen.add(form)
+                best.append(translate.Expansion(e.typed, form, e.lang, e.weight, "composed"))
+            if len(best) == KEEP_COMPOSED:
+                break
+        composed[typed] = best
+    direct_held = {e.typed for e in expansions
+                   if e.source not in ("composed", "parts") and (e.lang != "en" or " " not in e.target.strip()
+                                                                 or held("en", e.target))}
+
+    def usable(lang: str, rendering: str) -> str | None:
+        if held(lang, rendering):
+            return rendering
+        if lang == "en" and " " in rendering.strip():
+            return next((v for v in _variants(rendering, translate) if held(lang, v)), None)
+        return None
+
+    out: list = []
+    emitted: set[str] = set()
+    for e in expansions:
+        if e.source == "composed":
+            if e.typed not in emitted:
+                emitted.add(e.typed)
+                out.extend(composed[e.typed])
+        elif e.source == "parts":
+            if composed.get(e.typed):
+                continue
+            parts = []
+            for renderings in e.parts:
+                kept = []
+                for r in renderings:
+                    form = usable(e.lang, r)
+                    if form and form not in kept:
+                        kept.append(form)
+                if kept:
+                    parts.append(tuple(kept))
+            if parts:
+                label = " + ".join(p[0] for p in parts)
+                out.append(translate.Expansion(e.typed, label, e.lang, e.weight, "parts", tuple(parts)))
+        elif e.lang == "en" and e.source != "name" and " " in e.target.strip() and not held("en", e.target):
+            if e.typed in direct_held:
+                continue
+            form = usable("en", e.target)
+            if form:
+                weight = round(float(e.weight) * translate.DERIVED_FACTOR, 3)
+                out.append(translate.Expansion(e.typed, form, "en", weight, "reduced"))
+        else:
+            out.append(e)
+    return out
+
+
+def _parts_query(e, target_parsers: dict, reader):
+    """Every part of a typed term in one of its renderings, anywhere in the turn (source "parts")."""
+    from whoosh import query as wq
+
+    parser = target_parsers[e.lang]
+    ands = []
+    for renderings in e.parts:
+        ors = [_simplify(parser.parse('"' + r.replace('"', " ") + '"')) for r in renderings]
+        ors = [o for o in ors if not isinstance(o, type(wq.NullQuery))]
+        if ors:
+            ands.append(wq.Or(ors) if len(ors) > 1 else ors[0])
+    if not ands:
+        return wq.NullQuery
+    return wq.And(ands) if len(ands) > 1 else ands[0]
 
 
 def _drop_subsumed_phrases(alts: list) -> list:

@@ -387,7 +387,8 @@ def _hit_block(c, n: int, hit: dict) -> None:
         sentence = first_sentence(" ".join(q.get("paragraphs") or []))
         c.print(f"    [yellow]Q[/yellow] ({safe(outlet)}): {safe(sentence)}", soft_wrap=True)
     if hit.get("translated_from"):
-        pairs = ", ".join(f"{safe(t['typed'])} → {safe(t['matched'])}" for t in hit["translated_from"])
+        pairs = ", ".join(f"{safe(t['typed'])} → {safe(t['matched'])}" + (f" ({safe(t['how'])})" if t.get("how") else "")
+                          for t in hit["translated_from"])
         c.print(f"    [dim]translated: {pairs}[/dim]", soft_wrap=True)
     c.print(f"    {snippet(hit)}", soft_wrap=True)
     c.print(f"    [dim]{safe(turn['id'])}[/dim]")

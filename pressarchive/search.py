@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pressarchive.errors import QueryError
-from pressarchive.expand import _expansion_matched, expand_query
+from pressarchive.expand import DERIVED_SOURCES, _expansion_matched, expand_query
 from pressarchive.highlight import Wanted, highlight_spans, wanted_for
 from pressarchive.query import Filters, _prefer_words, _terms, filter_query, parse_query
 
@@ -239,6 +239,8 @@ def _hit(record: "Record", turn, score, q, matched: set[tuple[str, str]],
     for e in expansions:
         if _expansion_matched(e, matched):
             item = {"typed": e["typed"], "matched": e["target"]}
+            if e.get("source") in DERIVED_SOURCES:  # made at query time: say how (issue 19)
+                item["how"] = e["source"]
             if item not in translated:
                 translated.append(item)
     return make_hit(record, turn, score=round(score, 4) if score is not None else None,

@@ -75,6 +75,12 @@ W_CEDICT = 0.5
 W_CEDICT_STEP = 0.05
 W_CEDICT_MIN = 0.3
 W_VARIANT_STEP = 0.01  # later glossary variants rank just below earlier ones
+# Renderings made at query time rank below every direct one (glossary, CC-CEDICT, names):
+W_COMPOSED = 0.28  # a phrase composed of the parts' renderings, found in the index (student + loan)
+W_PARTS = 0.2  # every part's rendering somewhere in the turn, when no composed phrase is found
+DERIVED_FACTOR = 0.8  # a rendering reduced or varied to what the index holds keeps this share of its weight
+MAX_PARTS = 4  # parts of a typed term composed at most
+MAX_COMPOSED = 24  # candidate phrases composed per typed term (best-ranked parts first)
 
 STOP_WORDS = frozenset(
     """a an the of to in on at for from by with as and or but nor not no is are was were be been being am
@@ -132,7 +138,9 @@ class Expansion:
     target: str
     lang: str  # "zh" or "en": the language of target
     weight: float
-    source: str = ""  # "glossary", "cedict" or "name"
+    source: str = ""  # "glossary", "cedict", "name"; "composed" or "parts" (see compose_candidates)
+    # source "parts": the renderings of each part of ``typed``, in order (``target`` joins the parts with " + ")
+    parts: tuple[tuple[str, ...], ...] = ()
 
 
 # --- text folding -----------------------------------------------------------------------------------
@@ -902,20 +910,78 @@ def load_lexicon(path: str | os.PathLike[str]) -> Lexicon:
 # --- query time --------------------------------------------------------------------------------------
 
 
-def _lookup_en(words: list[tuple[str, int, int]], text: str, lexicon: Mapping, out: list[Expansion]) -> None:
-    """Longest-match English n-grams of ``words`` (folded word, start, end) against the ``en`` direction."""
+def compose_candidates(parts: list[list[str]], lang: str, limit: int = MAX_COMPOSED) -> list[str]:
+    """Phrases composed of one rendering per part, in the parts' order, best-ranked renderings first:
+    [[student, pupil], [loan]] -> ["student loan", "pupil loan"]; Chinese parts are joined without a space
+    ([[出口], [管制, 控制]] -> ["出口管制", "出口控制"]). The caller keeps those the index holds."""
+    parts = [p for p in parts if p][:MAX_PARTS]
+    if len(parts) < 2:
+        return []
+    import itertools
+
+    ranked = sorted(itertools.product(*(range(len(p)) for p in parts)), key=lambda ix: (sum(ix), ix))
+    sep = "" if lang == "zh" else " "
+    out: list[str] = []
+    for ix in ranked:
+        phrase = sep.join(p[i] for p, i in zip(parts, ix))
+        if phrase not in out:
+            out.append(phrase)
+        if len(out) == limit:
+            break
+    return out
+
+
+def _composed(typed: str, parts: list[list[tuple[str, float, str]]], lang: str, out: list[Expansion]) -> None:
+    """Expansions of a typed term no key covers whole, from its parts' renderings (``lang``: the target's):
+    candidate phrases (source "composed", kept by the caller only where the index holds them) and the parts
+    themselves (source "parts": every part's rendering somewhere in a turn)."""
+    renderings = [[t for t, _, _ in p] for p in parts if p]
+    if not renderings:
+        return
+    for phrase in compose_candidates(renderings, lang):
+        out.append(Expansion(typed, phrase, lang, W_COMPOSED, "composed"))
+    if lang == "zh":  # an English term's words are translated one by one already
+        return
+    label = " + ".join(r[0] for r in renderings)
+    out.append(Expansion(typed, label, lang, W_PARTS, "parts", tuple(tuple(r) for r in renderings)))
+
+
+def _lookup_en(
+    words: list[tuple[str, int, int]], text: str, lexicon: Mapping, out: list[Expansion], compose: bool = False
+) -> None:
+    """Longest-match English n-grams of ``words`` (folded word, start, end) against the ``en`` direction.
+
+    Two or more adjacent words that each have targets (and no key covers together) are also composed:
+    "export controls" -> 出口管制 (see :func:`_composed`); each word keeps its own targets as well.
+    """
     table, longest = lexicon["en"], max(1, int(lexicon.get("en_max") or 1))
     i = 0
+    run: list[tuple[int, int, list[tuple[str, float, str]]]] = []  # adjacent single words with targets
+
+    def flush() -> None:
+        if compose and len(run) >= 2:
+            typed = text[run[0][0] : run[-1][1]]
+            _composed(typed, [found for _, _, found in run], "zh", out)
+        run.clear()
+
     while i < len(words):
         for n in range(min(longest, len(words) - i), 0, -1):
             key = " ".join(w for w, _, _ in words[i : i + n])
             if key in table:
                 typed = text[words[i][1] : words[i + n - 1][2]]
-                out.extend(Expansion(typed, t, "zh", w, s) for t, w, s in targets(lexicon, "en", key))
+                found = targets(lexicon, "en", key)
+                out.extend(Expansion(typed, t, "zh", w, s) for t, w, s in found)
+                if n == 1 and key not in STOP_WORDS:
+                    run.append((words[i][1], words[i][2], found))
+                else:
+                    flush()
                 i += n
                 break
         else:
+            if words[i][0] not in STOP_WORDS:
+                flush()
             i += 1
+    flush()
 
 
 def _t2s_table(lexicon: Mapping) -> dict[int, str] | None:
@@ -928,22 +994,29 @@ def _t2s_table(lexicon: Mapping) -> dict[int, str] | None:
 
 
 def _lookup_zh(
-    run: str, start: int, text: str, lexicon: Mapping, out: list[Expansion], t2s: dict[int, str] | None
+    run: str, start: int, text: str, lexicon: Mapping, out: list[Expansion], t2s: dict[int, str] | None,
+    compose: bool = False,
 ) -> None:
     """Longest-match Chinese substrings of ``run`` against the ``zh`` direction (forward maximum matching)."""
     table, longest = lexicon["zh"], max(1, int(lexicon.get("zh_max") or 1))
     folded = run.translate(t2s) if t2s else run  # one character for one: offsets stay valid
+    pieces: list[list[tuple[str, float, str]]] = []
     i = 0
     while i < len(folded):
         for n in range(min(longest, len(folded) - i), 0, -1):
             key = folded[i : i + n]
             if key in table:
+                pieces.append(targets(lexicon, "zh", key))
                 typed = text[start + i : start + i + n]
-                out.extend(Expansion(typed, t, "en", w, s) for t, w, s in targets(lexicon, "zh", key))
+                out.extend(Expansion(typed, t, "en", w, s) for t, w, s in pieces[-1])
+                if n == len(folded):  # a key covers the run
+                    return
                 i += n
                 break
         else:
             i += 1
+    if compose:  # no key covers the run (学生贷款 = 学生 + 贷款): compose it from its parts, as segmented
+        _composed(text[start : start + len(run)], pieces, "en", out)
 
 
 _OPERATORS = frozenset(("AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"))
@@ -1010,11 +1083,14 @@ def _query_chunks(text: str) -> list[list[tuple[str, int, int]]]:
     return [chunk for chunk in chunks if chunk]
 
 
-def expand(query_text: str, lexicon: Mapping) -> list[Expansion]:
+def expand(query_text: str, lexicon: Mapping, compose: bool = False) -> list[Expansion]:
     """The translations of a query's terms: English n-grams -> Chinese, Chinese substrings -> English.
 
     Longest match wins, left to right. Negated words (``-word``), ``field:value`` terms and the operators
     AND/OR/NOT are skipped; n-grams do not cross quotes, brackets or punctuation. Each target appears once.
+    With ``compose``, a Chinese run no key covers whole, and two or more adjacent English words translated
+    one by one, also get candidate phrases composed of their parts' renderings (source "composed", for the
+    caller to check against the index) and the parts themselves (source "parts"): see :func:`_composed`.
     """
     if not query_text or not lexicon:
         return []
@@ -1028,20 +1104,21 @@ def expand(query_text: str, lexicon: Mapping) -> list[Expansion]:
         words: list[tuple[str, int, int]] = []
         for kind, start, end in chunk:
             if kind == "zh":
-                _lookup_en(words, text, lexicon, found)
+                _lookup_en(words, text, lexicon, found, compose)
                 words = []
                 if t2s is None:
                     t2s = _t2s_table(lexicon) or {}
-                _lookup_zh(text[start:end], start, text, lexicon, found, t2s)
+                _lookup_zh(text[start:end], start, text, lexicon, found, t2s, compose)
                 continue
             for w in en_word.findall(_ascii_fold(text[start:end])):
                 words.append((fold_en(w), start, end))
-        _lookup_en(words, text, lexicon, found)
-    seen: set[tuple[str, str]] = set()
+        _lookup_en(words, text, lexicon, found, compose)
+    seen: set[tuple[str, str, str]] = set()
     unique = []
     for e in found:
-        if (e.lang, e.target) not in seen:
-            seen.add((e.lang, e.target))
+        key = (e.lang, e.target, e.typed if e.source in ("composed", "parts") else "")
+        if key not in seen:
+            seen.add(key)
             unique.append(e)
     return unique
 

@@ -157,3 +157,48 @@ def test_a_translated_phrase_holding_a_translated_word_is_left_out():
     assert _drop_subsumed_phrases([phrase, other]) == [phrase, other]  # no word to stand in for it
     cjk = wq.Phrase("cjk", ["制造", "造业"])
     assert _drop_subsumed_phrases([word, cjk]) == [word, cjk]  # another field
+
+
+# --- composed and derived renderings (issue 19) ------------------------------------------------------
+def test_a_compound_no_dictionary_lists_is_composed_from_its_parts(home):
+    """汽车产业 is no dictionary headword: 汽车 + 产业 give phrases, kept where the English text holds them."""
+    hits = search(home, "汽车产业", "--lang", "en")
+    assert hits
+    how = [t for h in hits for t in h["translated_from"] if t.get("how") == "composed"]
+    assert how and all(t["typed"] == "汽车产业" for t in how)
+    assert {t["matched"] for t in how} <= {"automobile industry", "automotive industry", "car industry"}
+    assert any(target_in(t["matched"], text(h)) for h in hits[:3] for t in h["translated_from"])
+    assert all(not h["translated_from"] for h in search(home, "汽车产业", "--lang", "en", "--no-translate"))
+
+
+def target_in(phrase: str, haystack: str) -> bool:
+    from pressarchive.translate import target_found
+
+    return target_found(phrase, haystack)
+
+
+def test_composed_rendering_is_shown_with_its_source(home):
+    out = invoke("--home", str(home), "search", "汽车产业", "--lang", "en", "--limit", "3")
+    assert "汽车产业 → automobile industry (composed)" in out or "汽车产业 → automotive industry (composed)" in out
+    plain = invoke("--home", str(home), "search", "汽车产业", "--lang", "en", "--no-translate")
+    assert "(composed)" not in plain and "translated:" not in plain
+
+
+def test_english_words_composed_into_a_chinese_term_the_text_holds(home):
+    hits = search(home, "automobile industry", "--lang", "zh")
+    assert any({"typed": "automobile industry", "matched": "汽车产业", "how": "composed"} in h["translated_from"]
+               for h in hits)
+    assert "汽车产业" in text(hits[0])
+
+
+def test_composed_renderings_rank_below_direct_ones(home):
+    """A direct entry keeps its weight; composed and reduced renderings weigh less than any direct one."""
+    from pressarchive import translate as T
+
+    assert T.W_COMPOSED < T.W_CEDICT_MIN and T.W_PARTS < T.W_COMPOSED
+    assert T.W_CEDICT_MIN * T.DERIVED_FACTOR < T.W_CEDICT_MIN
+    res = invoke("--home", str(home), "search", "产业集群 汽车产业", "--format", "json")
+    weights = {(e["target"], e.get("source")): e["weight"] for e in json.loads(res)["expansions"]}
+    direct = [w for (t, s), w in weights.items() if s in ("glossary", "cedict")]
+    composed = [w for (t, s), w in weights.items() if s == "composed"]
+    assert direct and composed and max(composed) < min(direct)

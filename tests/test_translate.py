@@ -511,3 +511,35 @@ def test_a_merge_into_a_loaded_lexicon_writes_what_a_whole_table_merge_writes(tm
     T.save_lexicon(whole, tmp_path / "whole.json")
     assert (tmp_path / "shards.json").read_bytes() == (tmp_path / "whole.json").read_bytes()
     assert T.targets(T.load_lexicon(tmp_path / "shards.json"), "zh", "产业集群")
+
+
+# --- composition (issue 19) --------------------------------------------------------------------------
+def test_compose_candidates_best_ranked_parts_first():
+    got = T.compose_candidates([["student", "pupil"], ["loan", "credit"]], "en")
+    assert got == ["student loan", "student credit", "pupil loan", "pupil credit"]
+    assert T.compose_candidates([["出口"], ["管制", "控制"]], "zh") == ["出口管制", "出口控制"]
+    assert T.compose_candidates([["student"]], "en") == []
+    assert len(T.compose_candidates([["a", "b", "c", "d"]] * 3, "en", limit=5)) == 5
+
+
+def test_expand_composes_a_run_no_key_covers():
+    lex = T.build_lexicon({"学生": 3, "贷款": 2}, ["student", "students", "loan", "loans"], use_cedict=False,
+                          glossary={"学生": ["student"], "贷款": ["loan"]})
+    plain = T.expand("学生贷款", lex)
+    assert {e.source for e in plain} == {"glossary"}  # without compose: as before, one expansion a part
+    got = T.expand("学生贷款", lex, compose=True)
+    composed = [e for e in got if e.source == "composed"]
+    assert [(e.typed, e.target, e.lang) for e in composed] == [("学生贷款", "student loan", "en")]
+    parts = [e for e in got if e.source == "parts"]
+    assert parts and parts[0].parts == (("student",), ("loan",)) and parts[0].typed == "学生贷款"
+    assert all(e.weight < T.W_GLOSSARY for e in composed + parts)
+    # a key that covers the run: no composition
+    assert not [e for e in T.expand("学生", lex, compose=True) if e.source in ("composed", "parts")]
+
+
+def test_expand_composes_adjacent_english_words():
+    lex = T.build_lexicon({"出口": 2, "管制": 1, "出口管制": 1}, ["export", "control"], use_cedict=False,
+                          glossary={"出口": ["export"], "管制": ["control"]})
+    got = T.expand("export controls", lex, compose=True)
+    assert ("export controls", "出口管制", "composed") in [(e.typed, e.target, e.source) for e in got]
+    assert not [e for e in got if e.source == "parts"]  # each English word is translated already
