@@ -59,7 +59,7 @@ def search(
 
     ix = open_for_reading(archive, progress, lexicon=translate)
     try:
-        return search_index(ix, archive.corpus.readable, query, filters, limit, sort, translate,
+        return search_index(ix, lambda cid: _noted(archive, cid), query, filters, limit, sort, translate,
                             index_dir=Path(archive.index_dir), count_limit=count_limit)
     finally:
         ix.close()
@@ -141,6 +141,21 @@ def search_index(ix, get_record, query: str | None, filters: Filters | None = No
     expansions = [{k: v for k, v in e.items() if not k.startswith("_")} for e in expansions]
     return SearchResult(hits=hits, total=total, query_terms=query_terms, expansions=expansions, total_exact=exact,
                         skipped=skipped)
+
+
+def _noted(archive: "Archive", conf_id: str) -> "Record":
+    """``archive.get(conf_id)``; a conference gone or damaged is noted in ``archive.corpus.skipped``
+    (the command names it in one line) before the error goes on to ``_record_or_none``."""
+    from pressarchive.errors import ArchiveError, NotFoundError
+
+    try:
+        return archive.get(conf_id)
+    except NotFoundError:
+        archive.corpus.skipped[conf_id] = "removed while it was being read"
+        raise
+    except ArchiveError as err:
+        archive.corpus.skipped[conf_id] = err.message
+        raise
 
 
 def _record_or_none(get_record, conf_id: str):
