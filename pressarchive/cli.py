@@ -412,7 +412,7 @@ def outlets_cmd(ctx: Context, conference: str | None, since: str | None, until: 
 
     _format(fmt)
     rows = list_outlets(ctx.archive, conference=conference, since=since, until=until)
-    _listing(fmt, "Outlets", [("outlet", "outlet"), ("questions", "#questions"),
+    _listing(fmt, "Outlets", [("outlet", "outlet"), ("中文", "outlet_zh"), ("questions", "#questions"),
                               ("conferences", "#conferences")], rows)
 
 

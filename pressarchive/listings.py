@@ -37,13 +37,23 @@ def _records(archive: "Archive", conference: str | None, since: str | None = Non
     return out
 
 
-def _check_value(value: str | None, known: Iterable[str], what: str, plural: str) -> str | None:
-    """The known value ``value`` names (compared by ``key``), or QueryError listing the known ones."""
+def _check_value(value: str | None, known: Iterable[str], what: str, plural: str, region: bool = False) -> str | None:
+    """The known value ``value`` names (compared by ``key``; a ``region`` in either script), or
+    QueryError listing the known ones (the nearest first, in both scripts, for a region)."""
     from pressarchive.analysis import key
 
     if not value:
         return None
     known = sorted({k for k in known if k}, key=str.casefold)
+    if region:
+        from pressarchive.query import _nearest_hint
+        from pressarchive.values import region_both, region_forms
+
+        wanted = {key(f) for f in region_forms(value)}
+        for k in known:
+            if key(k) in wanted:
+                return k
+        raise QueryError(f"no {what} {value!r} in the archive", hint=_nearest_hint(plural, value, known, region_both))
     for k in known:
         if key(k) == key(value):
             return k
@@ -55,7 +65,8 @@ def list_speakers(archive: "Archive", region: str | None = None, conference: str
     """Named speakers (reporters are listed by ``list_outlets``) with their turns, answers and
     conferences, most turns first."""
     records = _records(archive, conference, since, until)
-    region = _check_value(region, (s.region for r in records for s in r.speakers), "speaker from region", "regions")
+    region = _check_value(region, (s.region for r in records for s in r.speakers), "speaker from region", "regions",
+                          region=True)
     if role and role.strip().lower() not in {s.role for r in records for s in r.speakers}:
         raise QueryError(f"no speaker with role {role!r} in the archive",
                          hint=_hint("roles", {s.role for r in records for s in r.speakers}))
@@ -89,10 +100,15 @@ def list_outlets(archive: "Archive", conference: str | None = None, since: str |
         for s in r.speakers:
             if s.role != "reporter":
                 continue
+            from pressarchive.ingest.outlets import outlet_key
+
             name = s.organization or s.organization_zh or "(unidentified)"
-            row = rows.setdefault(name.casefold(), {
+            row = rows.setdefault(outlet_key(name) or name.casefold(), {  # 新华社 and Xinhua: one row
                 "outlet": name, "outlet_zh": s.organization_zh, "questions": 0, "conferences": [],
             })
+            if s.organization and row["outlet"] == row["outlet_zh"]:
+                row["outlet"] = s.organization
+            row["outlet_zh"] = row["outlet_zh"] or s.organization_zh
             row["questions"] += sum(1 for t in r.turns if t.speaker == s.id and t.kind == "question")
             if r.conference.id not in row["conferences"]:
                 row["conferences"].append(r.conference.id)
@@ -131,7 +147,8 @@ def list_conferences(archive: "Archive", region: str | None = None, since: str |
                      until: str | None = None) -> list[dict[str, Any]]:
     """Conferences, newest first, with their turns, questions and speakers."""
     records = _records(archive, None, since, until)
-    region = _check_value(region, (s.region for r in records for s in r.speakers), "speaker from region", "regions")
+    region = _check_value(region, (s.region for r in records for s in r.speakers), "speaker from region", "regions",
+                          region=True)
     rows = []
     for r in records:
         if region and not any(s.region == region for s in r.speakers):

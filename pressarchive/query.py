@@ -331,17 +331,21 @@ def filter_query(reader, filters: Filters | None):
             raise QueryError(f"unknown language {filters.lang!r}", hint="languages: en, zh")
         parts.append(wq.Term("lang", lang))
     if filters.region:
-        k = key(filters.region)
-        if not k or reader.doc_frequency("region", k) == 0:
+        from pressarchive.values import region_both, region_forms
+
+        found = [k for k in dict.fromkeys(key(f) for f in region_forms(filters.region)) if k and reader.doc_frequency("region", k)]
+        if not found:  # 上海 = Shanghai; else the nearest known regions, in both scripts
             raise QueryError(f"no speaker from region {filters.region!r} in the archive",
-                             hint=_hint("regions", _lexicon(reader, "region_label")))
-        parts.append(wq.Term("region", k))
+                             hint=_nearest_hint("regions", filters.region, _lexicon(reader, "region_label"), region_both))
+        parts.append(wq.Term("region", found[0]) if len(found) == 1 else wq.Or([wq.Term("region", k) for k in found]))
     if filters.speaker:
         parts.append(_resolve(reader, filters.speaker, "speaker_key", prefix=True, what="speaker",
                               labels="speaker_label", plural="speakers"))
     if filters.outlet:
+        from pressarchive.values import outlet_both, outlet_forms
+
         parts.append(_resolve(reader, filters.outlet, "outlet_key", prefix=False, what="outlet",
-                              labels="outlet_label", plural="outlets"))
+                              labels="outlet_label", plural="outlets", forms=outlet_forms(filters.outlet), both=outlet_both))
     if filters.conference:
         cid = filters.conference.strip()
         ids = _lexicon(reader, "conference")
@@ -362,9 +366,12 @@ def filter_query(reader, filters: Filters | None):
     return parts[0] if len(parts) == 1 else wq.And(parts)
 
 
-def _resolve(reader, value: str, fieldname: str, prefix: bool, what: str, labels: str, plural: str):
+def _resolve(reader, value: str, fieldname: str, prefix: bool, what: str, labels: str, plural: str,
+             forms: list[str] | None = None, both=None):
     """Terms of ``fieldname`` for a name typed any way: the exact key, else keys it begins
-    (``prefix``) or is part of; QueryError listing the labels when nothing matches."""
+    (``prefix``) or is part of; QueryError listing the labels when nothing matches. ``forms``: other
+    spellings of the same value (an outlet's name in the other script); ``both``: how a hint writes a
+    known value (both scripts), the nearest ones first."""
     from whoosh import query as wq
 
     from pressarchive.analysis import key
@@ -372,9 +379,28 @@ def _resolve(reader, value: str, fieldname: str, prefix: bool, what: str, labels
     k = key(value)
     if k and reader.doc_frequency(fieldname, k):
         return wq.Term(fieldname, k)
+    exact = [f for f in dict.fromkeys(key(f) for f in forms or ()) if f and reader.doc_frequency(fieldname, f)]
+    if exact:
+        return wq.Term(fieldname, exact[0]) if len(exact) == 1 else wq.Or([wq.Term(fieldname, t) for t in exact])
     keys = _lexicon(reader, fieldname)
     if k and (len(k) >= 2 or not k.isascii()):
         found = [t for t in keys if (t.startswith(k) if prefix else k in t)]
         if found:
             return wq.Or([wq.Term(fieldname, t) for t in found])
+    if both is not None:
+        raise QueryError(f"no {what} {value!r} in the archive", hint=_nearest_hint(plural, value, _lexicon(reader, labels), both))
     raise QueryError(f"no {what} {value!r} in the archive", hint=_hint(plural, _lexicon(reader, labels)))
+
+
+def _nearest_hint(kind: str, value: str, known: Iterable[str], both) -> str:
+    """``nearest known regions: Shanghai (上海)`` when some known values are close to ``value``; else
+    every known value, then their names in the other script."""
+    from pressarchive.values import nearest, other_script
+
+    known = sorted({k for k in known if k}, key=str.casefold)
+    close = nearest(value, known, both)
+    if close:
+        return f"nearest known {kind}: " + ", ".join(close)
+    hint = _hint(kind, known)
+    other = other_script(known[:MAX_HINT_VALUES], both)
+    return hint + (f"; in Chinese: {', '.join(other)}" if other else "")

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 
 from pressarchive.ingest.names import CJK_NAME, chinese_surname, is_chinese_name
+from pressarchive.ingest.script import to_simplified  # noqa: F401 - re-exported: labels.to_simplified
+from pressarchive.ingest.zhtitles import ZH_TITLES_LONGEST as _ZH_TITLES_LONGEST
 
 # What a label says about the speaker.
 GENERIC = "generic"  # Q, A, 问, 答, Moderator ...
@@ -108,6 +110,7 @@ _NOT_NAMES = {
     "breaking", "live", "watch", "listen", "photo", "photos", "tel", "phone", "mobile", "username", "password",
     "user name", "login", "key points", "highlights", "background", "context", "question and answer",
 }
+_ZH_BODY_END = re.compile(r"[部局厅委办署院司省市县]$")
 _ZH_NOT_LABEL = re.compile(r"[，。！？、；,.!?;“”\"'‘’《》()（）\[\]【】0-9０-９%％\s]")
 
 
@@ -200,6 +203,8 @@ def _classify_en(label: str, rest: str, colon: bool) -> Label | None:
                 return Label(raw=label, kind=REPORTER, outlet=_tidy_outlet(outlet), role="reporter", rest=rest)
     if title and re.fullmatch(rf"(?:{_REPORTER_WORDS})", title, re.I):
         return Label(raw=label, kind=REPORTER, outlet=label, role="reporter", rest=rest)
+    if colon and title is None and _known_outlet(label):  # Yicai:, The Paper:, AFP: (data/outlets.tsv)
+        return Label(raw=label, kind=REPORTER, outlet=label, role="reporter", rest=rest)
     words = label.split()
     if not 1 <= len(words) <= 7 or low in _NOT_NAMES:
         return None
@@ -264,6 +269,12 @@ def _is_place(label: str) -> bool:
     return canonical(label) is not None and len(label) > 1
 
 
+def _known_outlet(label: str) -> bool:
+    from pressarchive.ingest.outlets import find
+
+    return find(label) is not None
+
+
 def _name_word(word: str) -> bool:
     """A capitalised (or all-caps) name word in any Latin script: ``Renée``, ``JEAN-PIERRE``, ``O'Neil``, ``J.``."""
     if _NAME_WORD.match(word):
@@ -276,19 +287,6 @@ def _tidy_outlet(outlet: str) -> str:
     return re.sub(r"\s+", " ", outlet).strip(" ,.-")
 
 
-def to_simplified(text: str) -> str:
-    """Traditional -> simplified, for recognising labels and cues (the stored text keeps its script)."""
-    try:
-        import opencc
-    except ImportError:  # pragma: no cover - opencc is a dependency
-        return text
-    global _T2S
-    if _T2S is None:
-        _T2S = opencc.OpenCC("t2s")
-    return _T2S.convert(text)
-
-
-_T2S = None
 
 
 def _classify_zh(label: str, rest: str) -> Label | None:
@@ -317,6 +315,12 @@ def _classify_zh_simplified(label: str, rest: str) -> Label | None:
     compact = label.replace(" ", "")
     checked = re.sub(r"[0-9０-９]", "", compact) if compact.endswith("记者") else compact  # 21世纪经济报道记者
     if _ZH_NOT_LABEL.search(checked) or len(compact) > 24:
+        if not _ZH_NOT_LABEL.search(re.sub(r"[、\s]", "", checked)) and len(compact) <= 60:
+            from pressarchive.ingest.zhtitles import person_of
+
+            found = person_of(label)  # 上海市委副书记、市长 龚正
+            if found:
+                return Label(raw=label, kind=PERSON, name=found[0], title=found[1].title_zh if found[1] else None, rest=rest)
         return None
     if compact.endswith("记者"):
         outlet = compact[: -len("记者")]
@@ -334,7 +338,9 @@ def _classify_zh_simplified(label: str, rest: str) -> Label | None:
         return Label(raw=label, kind=PERSON, name=compact[3:], role="host", rest=rest)
     if _ZH_OUTLET_END.search(compact) and len(compact) >= 3:
         return Label(raw=label, kind=REPORTER, outlet=compact, role="reporter", rest=rest)
-    if is_chinese_name(compact):
+    if _known_outlet(compact):  # 第一财经： / 路透社：
+        return Label(raw=label, kind=REPORTER, outlet=compact, role="reporter", rest=rest)
+    if is_chinese_name(compact) and not _ZH_BODY_END.search(compact):  # 商务部： heads a news item
         return Label(raw=label, kind=PERSON, name=compact, title=title, rest=rest)
     split = split_zh_title_name(compact)
     if split:
@@ -350,15 +356,6 @@ def _classify_zh_simplified(label: str, rest: str) -> Label | None:
     return None
 
 
-_ZH_TITLES = (
-    "行政长官", "特首", "副主任委员", "主任委员", "副主委", "主委", "副总理", "总理", "国务委员", "外长", "部长助理", "署长", "司长",
-    "新闻发言人", "发言人", "副部长", "部长", "副司长", "司长", "副主任", "主任", "副局长", "局长", "副厅长", "厅长",
-    "总工程师", "总经济师", "一级巡视员", "巡视员", "秘书长", "副主席", "主席", "副省长", "省长", "副市长", "市长",
-    "副院长", "院长", "处长", "副处长", "副总经理", "总经理", "董事长", "大使", "总裁", "负责人", "委员", "教授", "研究员",
-)
-
-
-_ZH_TITLES_LONGEST = sorted(set(_ZH_TITLES), key=len, reverse=True)
 
 
 def split_zh_title_name(text: str) -> tuple[str, str] | None:

@@ -20,7 +20,8 @@ _ORG_EN = re.compile(
 )
 _ORG_ZH = re.compile(
     r"(?P<org>国务院新闻办公室|国务院新闻办|国新办|外交部|商务部|国防部|工业和信息化部|工信部|国家发展改革委|国家发展和改革委员会|"
-    r"[\u4e00-\u9fff]{2,14}?(?:部|委员会|办公室|局|厅|政府|署|院))"
+    r"国务院台湾事务办公室|国务院台办|国台办|"
+    r"[\u4e00-\u9fff]{2,14}?(?:部|委员会|办公室|局|厅|政府|署|院)(?:新闻办公室|新闻办)?)"
     r"(?=.{0,30}?(?:举行|召开|新闻发布会|例行记者会|记者会|发布会|发言人))"
 )
 ORG_ZH_EN = {
@@ -31,7 +32,8 @@ ORG_ZH_EN = {
     "国家发展和改革委员会": "National Development and Reform Commission", "财政部": "Ministry of Finance",
     "教育部": "Ministry of Education", "科技部": "Ministry of Science and Technology", "生态环境部": "Ministry of Ecology and Environment",
     "国家统计局": "National Bureau of Statistics", "海关总署": "General Administration of Customs",
-    "中国人民银行": "People's Bank of China", "国家卫生健康委员会": "National Health Commission", "国家卫健委": "National Health Commission",
+    "中国人民银行": "People's Bank of China", "国务院台办": "Taiwan Affairs Office of the State Council",
+    "国务院台湾事务办公室": "Taiwan Affairs Office of the State Council", "国台办": "Taiwan Affairs Office of the State Council", "国家卫生健康委员会": "National Health Commission", "国家卫健委": "National Health Commission",
 }
 
 
@@ -51,15 +53,16 @@ def find_organizer(texts: list[str]) -> tuple[str | None, str | None]:
         z = _ORG_ZH.search(simple)
         if z:
             org = z.group("org")
+            org_simple = re.sub(r"^.*?(?:日|，|,)", "", org) or org
             if len(simple) == len(text):
                 org = text[z.start("org"): z.end("org")]
             org = re.sub(r"^.*?(?:日|，|,)", "", org) or org
-            return ORG_ZH_EN.get(org), org
+            return ORG_ZH_EN.get(org_simple), org
     return None, None
 
 
 def _simplified(text: str) -> str:
-    from pressarchive.ingest.labels import to_simplified
+    from pressarchive.ingest.script import to_simplified
 
     return to_simplified(text) if re.search(r"[\u3400-\u9fff]", text) else text
 
@@ -213,7 +216,7 @@ def _trailing_zh_name(text: str) -> str | None:
 
 def self_introduced(text: str) -> str | None:
     """``我是国务院新闻办新闻发言人寿小丽`` / ``I am the host of this press conference, Cheng Xiaoming``."""
-    m = re.search(r"我是([\u4e00-\u9fff]{2,30})[。，,！!]", text)
+    m = re.search(r"我是([\u4e00-\u9fff、]{2,40})[。，,！!]", text)
     if m:
         return _trailing_zh_name(m.group(1))
     return None

@@ -1,41 +1,108 @@
-"""News outlets often named in one script in one place and the other script elsewhere."""
+"""News outlets, named in one script in one place and the other script elsewhere.
+
+The table is data (``pressarchive/data/outlets.tsv``): one row per outlet, its English and Chinese
+names and other spellings. Every spelling on a row is one outlet: one reporter speaker when parsing,
+one value for the ``outlet`` filter when searching (新华社 = Xinhua = Xinhua News Agency).
+"""
 from __future__ import annotations
 
 import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
-# (English name, Chinese name). Both spellings resolve to one reporter speaker.
-OUTLETS: tuple[tuple[str, str], ...] = (
-    ("Xinhua News Agency", "新华社"), ("People's Daily", "人民日报"), ("China Daily", "中国日报"),
-    ("China Central Television", "中央电视台"), ("CCTV", "央视"), ("China Media Group", "中央广播电视总台"),
-    ("CGTN", "中国国际电视台"), ("China News Service", "中新社"), ("China National Radio", "中央人民广播电台"),
-    ("China Radio International", "中国国际广播电台"), ("Guangming Daily", "光明日报"), ("Economic Daily", "经济日报"),
-    ("China Youth Daily", "中国青年报"), ("Global Times", "环球时报"), ("China Securities Journal", "中国证券报"),
-    ("Science and Technology Daily", "科技日报"), ("Workers' Daily", "工人日报"), ("Legal Daily", "法治日报"),
-    ("The Beijing News", "新京报"), ("Beijing Daily", "北京日报"), ("Beijing TV", "北京电视台"),
-    ("Shanghai TV", "上海电视台"), ("Chongqing TV", "重庆电视台"), ("Jiefang Daily", "解放日报"),
-    ("The Paper", "澎湃新闻"), ("Cover News", "封面新闻"), ("Daily Economic News", "每日经济新闻"),
-    ("Nanfang Daily", "南方日报"), ("Southern Daily", "南方日报"), ("Yangcheng Evening News", "羊城晚报"),
-    ("Phoenix TV", "凤凰卫视"), ("Hong Kong Commercial Daily", "香港商报"), ("Ta Kung Pao", "大公报"),
-    ("AFP", "法新社"), ("Agence France-Presse", "法新社"), ("Reuters", "路透社"), ("Bloomberg", "彭博社"),
-    ("Associated Press", "美联社"), ("AP", "美联社"), ("Kyodo News", "共同社"), ("NHK", "日本广播协会"),
-    ("TASS", "塔斯社"), ("Yonhap News Agency", "韩联社"), ("EFE", "埃菲社"), ("BBC", "英国广播公司"),
-    ("CNN", "美国有线电视新闻网"), ("Al Jazeera", "半岛电视台"), ("Sputnik", "俄罗斯卫星通讯社"),
-    ("RIA Novosti", "俄新社"), ("Anadolu Agency", "阿纳多卢通讯社"), ("Dragon TV", "东方卫视"),
-)
-_BY_KEY: dict[str, str] = {}
-for _en, _zh in OUTLETS:
-    _canon = re.sub(r"[^a-z0-9]", "", _en.lower().replace("the ", "", 1) if _en.lower().startswith("the ") else _en.lower())
-    _BY_KEY.setdefault(_zh, _canon)
-    _BY_KEY.setdefault(_canon, _canon)
+TABLE_PATH = Path(__file__).resolve().parent.parent / "data" / "outlets.tsv"
+
+
+@dataclass(frozen=True)
+class Outlet:
+    english: str
+    chinese: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return _fold(self.english)
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(s for s in (self.english, self.chinese, *self.aliases) if s))
+
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
+# A place written before an outlet's name (台湾TVBS, 香港中通社, 日本共同社): tried without it.
+_PLACE_PREFIX = re.compile(r"^(?:中国|台湾|臺灣|香港|澳门|澳門|美国|日本|英国|法国|德国|韩国|俄罗斯|新加坡|西班牙|意大利|土耳其|"
+                           r"印度|越南|巴西|加拿大|澳大利亚|卡塔尔|葡萄牙|马来西亚|泰国|菲律宾|印尼|印度尼西亚|埃及|南非|阿根廷|墨西哥)")
+
+
+def _simplified(text: str) -> str:
+    if not _HAN.search(text):
+        return text
+    from pressarchive.ingest.script import to_simplified
+
+    return to_simplified(text)
+
+
+def _fold(name: str) -> str:
+    """Case, width, script and punctuation folded: ``The Beijing News`` -> ``beijingnews``."""
+    text = _simplified(unicodedata.normalize("NFKC", name or "")).strip().casefold()
+    if text.startswith("the "):
+        text = text[4:]
+    return re.sub(r"[\W_]+", "", text)
+
+
+@lru_cache(maxsize=1)
+def _table() -> tuple[tuple[Outlet, ...], dict[str, Outlet]]:
+    outlets: list[Outlet] = []
+    by_fold: dict[str, Outlet] = {}
+    for line in TABLE_PATH.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = (line.split("\t") + ["", "", ""])[:3]
+        english, chinese = cells[0].strip(), cells[1].strip()
+        aliases = tuple(a.strip() for a in cells[2].split("|") if a.strip())
+        outlet = Outlet(english, chinese, aliases)
+        outlets.append(outlet)
+        for spelling in outlet.spellings:
+            by_fold.setdefault(_fold(spelling), outlet)
+    return tuple(outlets), by_fold
+
+
+def known() -> tuple[Outlet, ...]:
+    """Every outlet in the table."""
+    return _table()[0]
+
+
+def find(name: str | None) -> Outlet | None:
+    """The table's outlet for any spelling of it (either script, any case, a place before it), or None."""
+    if not name or not name.strip():
+        return None
+    by_fold = _table()[1]
+    folded = _fold(name)
+    if folded in by_fold:
+        return by_fold[folded]
+    for trimmed in (re.sub(r"(?:记者站|记者|新闻中心)$", "", folded), _PLACE_PREFIX.sub("", folded)):
+        if trimmed and trimmed != folded and trimmed in by_fold:
+            return by_fold[trimmed]
+    return None
 
 
 def outlet_key(outlet: str) -> str:
     """One key for every spelling of an outlet: ``China Daily``, ``china daily``, ``中国日报`` -> ``chinadaily``."""
-    name = outlet.strip()
-    if re.search(r"[\u3400-\u9fff]", name):
-        return _BY_KEY.get(name, name)
-    low = name.lower()
-    if low.startswith("the "):
-        low = low[4:]
-    key = re.sub(r"[^a-z0-9]", "", low)
-    return _BY_KEY.get(key, key)
+    found = find(outlet)
+    return found.key if found else _fold(outlet)
+
+
+def both_scripts(english: str | None, chinese: str | None) -> tuple[str | None, str | None]:
+    """An outlet's name in both scripts where the table knows the one given: (English, Chinese)."""
+    found = find(english) or find(chinese)
+    if found is None:
+        return english, chinese
+    return english or found.english, chinese or found.chinese
+
+
+def spellings(name: str) -> tuple[str, ...]:
+    """Every way the table writes the outlet ``name`` is (just ``name`` when it is not in the table)."""
+    found = find(name)
+    return found.spellings if found else (name,)

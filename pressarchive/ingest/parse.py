@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from pressarchive.errors import NoTranscriptError
-from pressarchive.ingest import meta
+from pressarchive.ingest import meta, zhlayout
 from pressarchive.ingest.labels import OUTLET_WORDS, Label, parse_label, to_simplified
 from pressarchive.ingest.names import name_key
 from pressarchive.ingest.read import Block, Document
@@ -119,13 +119,20 @@ def split_inline(blocks: list[Block]) -> list[Block]:
 def parse(doc: Document, source_name: str = "", overrides: dict | None = None) -> Record:
     """The record of one transcript; raises NoTranscriptError when no speaker turn is found."""
     overrides = {k: v for k, v in (overrides or {}).items() if v}
-    blocks = split_inline(doc.blocks)
+    prepared = zhlayout.prepare(split_inline(doc.blocks))  # header lines aside, bracket labels, time marks
+    blocks = prepared.blocks
     labels = _accepted_labels(blocks)
     if not any(labels):
         raise NoTranscriptError(
             "no speaker turns found: expected labels such as 'Name:', 'Reporter from X:', 'Q:' or '问：'"
         )
     roster = Roster()
+    for name, desc, role in prepared.people:  # 发布人：商务部新闻发言人 束珏婷
+        person = roster.person(name)
+        if desc is not None:
+            desc.strength = 2
+            person.describe(desc)
+        person.role = role or person.role
     warnings: list[str] = list(doc.warnings)
     role_of = _classify_blocks(blocks, labels)
 
@@ -164,8 +171,14 @@ def parse(doc: Document, source_name: str = "", overrides: dict | None = None) -
     if not host_name:
         first_generic_host = next((k for k, lab in enumerate(labels) if lab and lab.kind == "generic" and lab.role == "host"), None)
         if first_generic_host is not None:
-            host_name = meta.self_introduced(to_simplified(blocks[first_generic_host].text))
+            opening = blocks[first_generic_host].text
+            if not labels[first_generic_host].rest and first_generic_host + 1 < len(blocks):
+                opening += blocks[first_generic_host + 1].text  # [主持人] on its own line, then the text
+            host_name = meta.self_introduced(to_simplified(opening))
     host = roster.person(host_name) if host_name else next((p for p in roster.people if p.role == "host"), None)
+    if not spokes_name:  # the one 发布人 a header names answers the 答：
+        named = [name for name, _, role in prepared.people if role is None]
+        spokes_name = named[0] if len(named) == 1 else None
     spokesperson = roster.person(spokes_name) if spokes_name else None
     if host:
         host.role = "host"
@@ -208,6 +221,7 @@ def parse(doc: Document, source_name: str = "", overrides: dict | None = None) -
         raise NoTranscriptError("speaker labels were found but no text after them")
     _merge_translated_reporters(drafts, roster)
     _self_identified_reporters(drafts, roster)
+    zhlayout.assign_askers(drafts, roster)
     merged: list[_Draft] = []
     for d in drafts:
         if merged and merged[-1].person is d.person and (d.label.kind == "generic") == (merged[-1].label.kind == "generic"):
@@ -219,6 +233,10 @@ def parse(doc: Document, source_name: str = "", overrides: dict | None = None) -
 
     # 4. roles from cues in the text, then from behaviour
     intro = preamble_text + "\n" + "\n".join(drafts[0].paragraphs[:3])
+    for name, desc in zhlayout.introduced(intro):  # 今天我们邀请到上海市委副书记、市长龚正先生
+        if desc is not None:
+            desc.strength = 1
+            roster.person(name).describe(desc)
     introductions(intro, roster)
     for d in drafts:
         text = " ".join(d.paragraphs[:2])
@@ -231,6 +249,8 @@ def parse(doc: Document, source_name: str = "", overrides: dict | None = None) -
         structural = _structural_host(drafts, roster)
         if structural is not None:
             structural.role = "host"
+    if spokesperson is None:  # 答： belongs to the official called on, or who answered last
+        drafts = _merge_same(drafts, zhlayout.assign_answers(drafts, roster))
     if sum(1 for d in drafts if d.person.role == "reporter") == 0 and spokesperson is None:
         warnings.append("no questions from reporters were recognised")
 
@@ -279,11 +299,11 @@ def parse(doc: Document, source_name: str = "", overrides: dict | None = None) -
 
     # 6. metadata
     conference = Conference(id=conf_id)
-    meta.fill(conference, preamble_blocks, title_blocks, blocks, doc, source_name, overrides,
-              header=[b.text for b in blocks[:first] if b.kind != "image"])
+    meta.fill(conference, preamble_blocks + prepared.header, title_blocks, blocks, doc, source_name, overrides,
+              header=[b.text for b in prepared.header + blocks[:first] if b.kind != "image"])
     _fill_regions(speakers, conference, turns)
     conference.languages = languages_of(turns)
-    conference.preamble = [b.text for b in preamble_blocks]
+    conference.preamble = [b.text for b in prepared.header + preamble_blocks]
     conference.encoding = doc.encoding
     record = Record(conference=conference, speakers=speakers, turns=turns, warnings=warnings)
     cid = conference_id(conference.date, conference.organizer or conference.organizer_zh, conference.title, fallback=source_name)
@@ -300,6 +320,7 @@ _EDITORIAL = re.compile(
 )
 
 
+_LOCAL = re.compile(r"^(?:市|省|区|县|州|自治区|全市|全省|本市|本省)[\u4e00-\u9fff]")  # 市商务委员会: the host city's own
 _SUBUNIT = re.compile(r"\b(?:Department|Division|Office|Bureau|Cent(?:er|re)|Section|Secretariat)\b|[司局处厅]$|办公室$|中心$")
 
 
@@ -319,7 +340,7 @@ def _fill_regions(speakers, conference, turns) -> None:
             hk, macao = text.count("香港") + text.count("港"), text.count("澳门") + text.count("澳門")
             s.region = "Hong Kong" if hk >= macao else "Macao"
         if s.region is None and (not (s.organization or s.organization_zh) or _SUBUNIT.search(
-                f"{s.organization or ''} {s.organization_zh or ''}")):
+                f"{s.organization or ''} {s.organization_zh or ''}") or _LOCAL.match(s.organization_zh or s.title or "")):
             s.region = home  # the organiser's own department, or nobody said
 
 
@@ -423,6 +444,18 @@ def _speaker_for(lab: Label, drafts: list[_Draft], roster: Roster, spokesperson,
     return roster.resolve(lab, spokesperson, host)
 
 
+def _merge_same(drafts: list[_Draft], changed: set[int]) -> list[_Draft]:
+    """A ``答：`` given to the official who spoke just before it continues that turn."""
+    merged: list[_Draft] = []
+    for d in drafts:
+        if merged and merged[-1].person is d.person and (id(d) in changed or id(merged[-1]) in changed):
+            merged[-1].paragraphs += d.paragraphs
+            merged[-1].lines += d.lines
+        else:
+            merged.append(d)
+    return merged
+
+
 def _sole_official(drafts: list[_Draft]) -> Person | None:
     officials = _unique([d.person for d in drafts if d.person.role not in ("reporter", "host")])
     return officials[0] if len(officials) == 1 else None
@@ -430,7 +463,7 @@ def _sole_official(drafts: list[_Draft]) -> Person | None:
 
 _HEADER_WORDS = re.compile(
     r"transcript|held|following is|presided|briefing by|press conference (?:was|is) held|near-verbatim|"
-    r"举行|主持|以下是|下面是|实录|全文",
+    r"举行(?=.{0,30}(?:发布会|记者会|吹风会|见面会))|主持|以下是|下面是|实录|全文",
     re.I,
 )
 

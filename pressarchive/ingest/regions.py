@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 
 NATIONAL = "National"
 
@@ -62,36 +63,23 @@ AREAS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "Hainan Free Trade Port": (("Hainan Free Trade Port",), ("海南自由贸易港", "海南自贸港")),
 }
 
-# Prefecture-level cities often named in an organisation without their province.
-CITIES: dict[str, tuple[str, ...]] = {
-    "Guangdong": ("Shenzhen", "Guangzhou", "Dongguan", "Foshan", "Zhuhai", "深圳", "广州", "东莞", "佛山", "珠海"),
-    "Jiangsu": ("Nanjing", "Suzhou", "Wuxi", "Changzhou", "Nantong", "南京", "苏州", "无锡", "常州", "南通"),
-    "Zhejiang": ("Hangzhou", "Ningbo", "Wenzhou", "杭州", "宁波", "温州"),
-    "Sichuan": ("Chengdu", "成都"),
-    "Hubei": ("Wuhan", "武汉"),
-    "Hunan": ("Changsha", "长沙"),
-    "Henan": ("Zhengzhou", "Luoyang", "郑州", "洛阳"),
-    "Shaanxi": ("Xi'an", "西安"),
-    "Liaoning": ("Shenyang", "Dalian", "沈阳", "大连"),
-    "Shandong": ("Jinan", "Qingdao", "Yantai", "济南", "青岛", "烟台"),
-    "Fujian": ("Fuzhou", "Xiamen", "Quanzhou", "福州", "厦门", "泉州"),
-    "Anhui": ("Hefei", "合肥"),
-    "Hebei": ("Shijiazhuang", "Tangshan", "Cangzhou", "石家庄", "唐山", "沧州"),
-    "Heilongjiang": ("Harbin", "哈尔滨"),
-    "Jilin": ("Changchun", "长春"),
-    "Yunnan": ("Kunming", "昆明"),
-    "Guizhou": ("Guiyang", "贵阳"),
-    "Gansu": ("Lanzhou", "兰州"),
-    "Jiangxi": ("Nanchang", "南昌"),
-    "Guangxi": ("Nanning", "南宁"),
-    "Shanxi": ("Taiyuan", "太原"),
-    "Xinjiang": ("Urumqi", "乌鲁木齐"),
-    "Inner Mongolia": ("Hohhot", "呼和浩特"),
-    "Ningxia": ("Yinchuan", "银川"),
-    "Qinghai": ("Xining", "西宁"),
-    "Tibet": ("Lhasa", "拉萨"),
-    "Hainan": ("Haikou", "Sanya", "海口", "三亚"),
-}
+# Prefecture-level cities (and well-known districts) often named in an organisation without their
+# province: data/cities.tsv, one row per city (province, Chinese, English).
+CITIES_PATH = Path(__file__).resolve().parent.parent / "data" / "cities.tsv"
+
+
+def _load_cities() -> dict[str, tuple[str, ...]]:
+    cities: dict[str, list[str]] = {}
+    for line in CITIES_PATH.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        province, zh, en = (line.split("\t") + ["", ""])[:3]
+        names = cities.setdefault(province.strip(), [])
+        names += [n.strip() for n in (en, zh) if n.strip()]
+    return {p: tuple(n) for p, n in cities.items()}
+
+
+CITIES: dict[str, tuple[str, ...]] = _load_cities()
 
 # Central bodies: an organisation matching one of these (and no province) is "National".
 _NATIONAL = re.compile(
@@ -157,7 +145,9 @@ def _tables():
     for province, names in CITIES.items():
         for n in names:
             (city_zh if re.search(r"[\u3400-\u9fff]", n) else city_en).append((province, n))
-    city_en_re = [(p, re.compile(rf"(?<![A-Za-z]){re.escape(n)}(?![a-z])", re.I)) for p, n in city_en]
+    city_en.sort(key=lambda pn: -len(pn[1]))  # Ma'anshan before Anshan
+    city_zh.sort(key=lambda pn: -len(pn[1]))  # 朝阳区 before 朝阳
+    city_en_re = [(p, re.compile(rf"(?<![A-Za-z'’]){re.escape(n)}(?![a-z])", re.I)) for p, n in city_en]
     return en_re, en_forms, zh_re, zh_forms, city_en_re, city_zh
 
 
@@ -222,11 +212,18 @@ def region_of(*names: str | None) -> str | None:
     text = " ".join(n for n in names if n)
     if not text.strip():
         return None
+    if re.search(r"[\u3400-\u9fff]", text):
+        from pressarchive.ingest.script import to_simplified
+
+        text = text + " " + to_simplified(text)  # 商務部 reads as 商务部, 廣東 as 广东
     low = text.lower().strip()
     for key, region in OUTLET_REGIONS.items():
         if key in low or key in text:
             return region
     _, _, _, _, city_en, city_zh = _tables()
+    for province, name in city_zh:  # 海南藏族自治州 is in Qinghai, whatever the province name inside it says
+        if name in text and any(f in name for _, zh in PROVINCES.values() for f in zh):
+            return province
     best: tuple[int, str] | None = None
     for canon, pattern, zh in _province_patterns():
         m = pattern.search(text)

@@ -10,6 +10,7 @@ from pressarchive.ingest import names as nm
 from pressarchive.ingest.labels import Label, split_zh_title_name
 from pressarchive.ingest.regions import region_of
 from pressarchive.ingest.titles import _ORG_WORDS, _TITLE_HEAD, Description, _cap_title, split_title_org
+from pressarchive.ingest.zhtitles import split_zh_description
 from pressarchive.records import Speaker
 
 _NOT_FIRST = {
@@ -21,28 +22,6 @@ _NOT_FIRST = {
 
 
 _ZH_ORG_END = re.compile(r"(.+?(?:部|委员会|委|办公室|厅|局|署|院|会|政府|中心|集团|公司|司|处))$")
-
-
-def split_zh_description(desc: str) -> Description | None:
-    """``上海市经济和信息化委员会总工程师`` -> organisation + title."""
-    from pressarchive.ingest.labels import _ZH_TITLES  # the same title list labels use
-
-    desc = desc.strip("，,。 ")
-    desc = re.sub(r"^.*?(?:\d{1,2}日|我是|邀请到|邀请了|邀请|请到|请|由|和|及|与|以及)(?=[\u4e00-\u9fff]{3,})", "", desc)
-    titles = sorted(_ZH_TITLES, key=len, reverse=True)
-    for title in titles:
-        if desc.endswith(title):
-            org = desc[: -len(title)].strip("，, 、")
-            changed = True
-            while changed:  # 新闻局副局长、新闻发言人 -> 新闻局
-                changed = False
-                org = re.sub(r"(党组成员|党组书记|党委书记|党组副书记)[、，,]?$", "", org).strip("、，, ")
-                for other in titles:
-                    if org.endswith(other) and len(org) > len(other):
-                        org, changed = org[: -len(other)].strip("、，, "), True
-                        break
-            return Description(title_zh=title, title=None, organization_zh=org or None)
-    return None
 
 
 @dataclass
@@ -210,7 +189,7 @@ class Roster:
     def titled(self, label: Label, context: str) -> Person:
         """``行政长官`` or ``邱副主委``: the person the text names with that title (or surname), else a
         speaker known only by the title."""
-        from pressarchive.ingest.labels import to_simplified
+        from pressarchive.ingest.script import to_simplified
 
         title = label.title or ""
         core = title[1:] if title.startswith("副") else title
@@ -286,7 +265,7 @@ class Roster:
         if label.title:
             d = split_title_org(label.title) or Description(title=label.title)
             if re.search(r"[\u3400-\u9fff]", label.title):
-                d = Description(title_zh=label.title)
+                d = split_zh_description(label.title) or Description(title_zh=label.title)
             d.strength = 2
             person.describe(d)
         return person
@@ -311,6 +290,13 @@ class Roster:
                 title = "Spokesperson"
             org = p.outlet if p.role == "reporter" else p.desc.organization
             org_zh = p.outlet_zh if p.role == "reporter" else p.desc.organization_zh
+            if p.role == "reporter" and (org or org_zh):
+                from pressarchive.ingest.outlets import both_scripts
+
+                org, org_zh = both_scripts(org, org_zh)  # 新华社 -> Xinhua News Agency too
+            title = re.sub(r"\s+", " ", title).strip() if title else title
+            org = re.sub(r"\s+", " ", org).strip() if org else org
+            org_zh = re.sub(r"\s+", "", org_zh) if org_zh and re.search(r"[\u3400-\u9fff]", org_zh) else org_zh
             out.append(Speaker(
                 id=sid,
                 name=p.name,
@@ -390,7 +376,7 @@ def introductions(text: str, roster: Roster) -> None:
         if p.name_zh:
             for m in re.finditer(re.escape(p.name_zh), text):
                 before = text[max(0, m.start() - 40): m.start()]
-                seg = re.split(r"[，,。；;：:]", before)[-1]
+                seg = re.split(r"[，,。；;：:\n]", before)[-1]
                 d = split_zh_description(seg)
                 if d:
                     d.strength = 1
