@@ -312,6 +312,19 @@ def _limit(limit: str) -> int:
     return value
 
 
+def _count_option(value: str, option: str) -> int:
+    """A whole number, 0 or more, given to ``option``."""
+    from pressarchive.errors import QueryError
+
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise QueryError(f"{option} must be a whole number, 0 or more, not {value!r}")
+    return number
+
+
 @cli.command("search")
 @click.argument("query", required=False)
 @search_filter_options
@@ -319,9 +332,14 @@ def _limit(limit: str) -> int:
 @click.option("--sort", default="relevance", show_default=True, metavar="ORDER", help="relevance or date (newest first).")
 @click.option("--format", "fmt", default="table", show_default=True, metavar="FORMAT", help="table or json.")
 @click.option("--no-translate", is_flag=True, help="Do not add translations of the query's terms.")
+@click.option("--per-conference", "per_conference", default="3", show_default=True, metavar="N",
+              help="At most N hits from one conference while others match (0: no limit).")
+@click.option("--context", "-C", "neighbours", default="0", show_default=True, metavar="N",
+              help="Show N turns before and after each hit, as rg -C does with lines.")
+@click.option("--no-pager", is_flag=True, help="Do not page the table, even on a terminal.")
 @pass_ctx
 def search_cmd(ctx: Context, query: str | None, limit: str, sort: str, fmt: str, no_translate: bool,
-               **filters) -> None:
+               per_conference: str, neighbours: str, no_pager: bool, **filters) -> None:
     """Search turns: words, "phrases", AND/OR/NOT, -word, field:value; QUERY may be left out
     when a filter is given."""
     from pressarchive import render
@@ -329,17 +347,24 @@ def search_cmd(ctx: Context, query: str | None, limit: str, sort: str, fmt: str,
     from pressarchive.search import search
 
     fmt, count = _format(fmt), _limit(limit)
+    cap = _count_option(per_conference, "--per-conference")
+    around = _count_option(neighbours, "--context")
     with render.index_progress() as progress:
         result = search(ctx.archive, query, Filters(**filters), limit=count, sort=(sort or "").strip().lower(),
-                        translate=not no_translate, progress=progress)
+                        translate=not no_translate, progress=progress, per_conference=cap or None,
+                        context=min(around, 20))
     if fmt == "json":
         render.print_json({
             "query": query, "filters": Filters(**filters).as_dict(), "sort": sort, "limit": count,
             "total": result.total, "total_exact": result.total_exact, "query_terms": result.query_terms, "expansions": result.expansions,
+<<<<<<< HEAD
             "skipped": result.skipped, "hits": result.hits,
+=======
+            "held_back": result.held_back, "hits": result.hits,
+>>>>>>> main
         })
     else:
-        render.search_results(result, query, sort)
+        render.paged(lambda: render.search_results(result, query, sort), enabled=not no_pager)
 
 
 @cli.command("show")
@@ -478,7 +503,11 @@ def _select_hits(archive, query: str | None, filters: dict, sort: str | None, li
 def export_cmd(ctx: Context, query: str | None, turn_ids: tuple[str, ...], sort: str | None, limit: str | None,
                fmt: str | None, output: str | None, **filters) -> None:
     """Export matched passages with speaker, question, conference and a citation line (or a whole
-    conference with --conference alone, or listed turns with --turn)."""
+    conference with --conference alone, or listed turns with --turn).
+
+    Matches come in search's order, but every matching turn once: unlike search, a question and its
+    answer are not folded into one passage, republished copies are not folded and there is no
+    per-conference limit (an export is complete)."""
     from pathlib import Path
 
     from pressarchive import export, render
@@ -513,7 +542,10 @@ def export_cmd(ctx: Context, query: str | None, turn_ids: tuple[str, ...], sort:
 @click.option("--format", "fmt", default="chart", show_default=True, metavar="FORMAT", help="chart, json or csv.")
 @pass_ctx
 def stats_cmd(ctx: Context, query: str | None, by: str, fmt: str, **filters) -> None:
-    """Count matching turns by region, speaker, outlet, conference or month (all matches, not a page)."""
+    """Count matching turns by region, speaker, outlet, conference or month (all matches, not a page).
+
+    Every matching turn counts once, as search finds them; search's grouping (question-answer pairs,
+    republished copies, a few hits per conference) does not apply to counts."""
     from pressarchive import export, render
 
     by, fmt = by.strip().lower(), _format(fmt, ("chart", "json", "csv"))

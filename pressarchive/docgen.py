@@ -41,9 +41,12 @@ FIELD_DOCS: dict[str, dict[str, str]] = {
         "aliases": "Every label form seen for this speaker (`Zhang Hongtao`, `张宏韬`, `MS. JEAN-PIERRE`).",
         "role": "`host`, `presenter`, `official`, `reporter`, `interpreter` or `other`.",
         "title": "Job title (`Chief Engineer`, `First-level Inspector (director-general level)`, `副主任`).",
-        "organization": "Organisation in English; for a reporter, the outlet (`Daily Economic News`).",
+        "organization": "Organisation in English; for a reporter, the outlet (`Daily Economic News`; English from `data/outlets.tsv` when the transcript names it in Chinese, else as written).",
         "organization_zh": "Organisation or outlet in Chinese (`上海电视台`).",
         "region": "Canonical province-level region from the organisation (`Shanghai`), `National` for central bodies, null when unknown or not Chinese.",
+        "surname": "Family name within `name` (`Jean-Pierre`, `Zhang`); null for an unnamed speaker. With `given_name` and `aliases`, what the archive joins people across conferences by.",
+        "given_name": "Given name(s) within `name` when the text gives them (`Karine`, `Hongtao`); null for a surname-only label no evidence in the conference completes.",
+        "honorific": "The courtesy form the labels use (`Ms`, `Dr`), kept apart from the name and the title.",
     },
     "Turn": {
         "id": "`<conference id>:<seq>`, e.g. `2022-09-27-miit-dbc269:026`; stable while the transcript is unchanged.",

@@ -26,13 +26,16 @@ SEARCH_PAGE = 1000  # first request; repeated with limit=total when more matched
 
 def search_all(archive, query: str | None, filters, sort: str = "relevance", limit: int | None = None,
                progress=None) -> list[Hit]:
-    """Every hit of a search (or the first ``limit``), not just a page: asks again with ``limit=total``."""
+    """Every hit of a search (or the first ``limit``), not just a page: asks again with ``limit=total``.
+    One hit per matching turn, in search's ranking, without search's grouping."""
     from pressarchive.search import search
 
+    # ranked as search ranks, but every matching turn once (no question-answer pairs, republished
+    # copies or per-conference cap): an export or a count is complete (docs/export.md)
     result = search(archive, query, filters, limit=limit or SEARCH_PAGE, sort=sort, progress=progress,
-                    count_limit=None if limit is None else limit)
+                    count_limit=None if limit is None else limit, group=False)
     if limit is None and result.total > len(result.hits):
-        result = search(archive, query, filters, limit=result.total, sort=sort, count_limit=None)
+        result = search(archive, query, filters, limit=result.total, sort=sort, count_limit=None, group=False)
     return list(result.hits)
 
 

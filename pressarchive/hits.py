@@ -34,6 +34,41 @@ def turn_dict(turn: Turn) -> dict[str, Any]:
     }
 
 
+def answer_dict(record: Record, turn: Turn) -> dict[str, Any]:
+    """A question's answer as shown under it in a hit (``answer``): the layout of ``question``."""
+    return {
+        "id": turn.id,
+        "seq": turn.seq,
+        "lang": turn.lang,
+        "paragraphs": list(turn.paragraphs),
+        "speaker": speaker_dict(record.speaker(turn.speaker)),
+    }
+
+
+def copy_dict(record: Record, turn: Turn) -> dict[str, Any]:
+    """A republished copy of a hit's passage (``copies``): its conference and turn id."""
+    conf = record.conference
+    return {"turn": turn.id, "conference": {name: getattr(conf, name) for name in ("id", "title", "date", "source")}}
+
+
+def add_context(hit: dict[str, Any], record: Record, neighbours: int) -> None:
+    """Put in ``hit["context"]`` the ``neighbours`` turns before and after it (as ``rg -C`` does with
+    lines), around the turns the hit shows (its question above it, its answer under it)."""
+    shown = {hit["turn"]["id"], (hit.get("question") or {}).get("id"), (hit.get("answer") or {}).get("id")}
+    positions = [i for i, t in enumerate(record.turns) if t.id in shown]
+    if not positions or neighbours < 1:
+        return
+    lo, hi = min(positions), max(positions)
+
+    def brief(turn: Turn) -> dict[str, Any]:
+        return {"turn": turn_dict(turn), "speaker": speaker_dict(record.speaker(turn.speaker))}
+
+    hit["context"] = {
+        "before": [brief(t) for t in record.turns[max(0, lo - neighbours):lo]],
+        "after": [brief(t) for t in record.turns[hi + 1:hi + 1 + neighbours]],
+    }
+
+
 def make_hit(
     record: Record,
     turn: Turn,

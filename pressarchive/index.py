@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from pressarchive.corpus import Corpus
     from pressarchive.records import Record
 
-INDEX_FORMAT = 5  # bump whenever the schema or the analysers change: old indexes are rebuilt
+INDEX_FORMAT = 6  # bump whenever the schema or the analysers change: old indexes are rebuilt
 STATE_FILE = "pressarchive-index.json"
 LOCK_SUFFIX = ".lock"
 WANTED_SUFFIX = ".wanted"  # beside the lock: a writer is waiting for it (see _locked, compact)
@@ -100,6 +100,8 @@ def schema():
         kind=KEYWORD(analyzer=keys),
         lang=KEYWORD(analyzer=keys),
         tlang=STORED(),  # the turn's language, for re-ranking translations without loading records
+        # words, kind and procedural flag of the turn, read by ranking.PriorBM25F for the turn's prior
+        features=NUMERIC(int, bits=32, sortable=True),
     )
 
 
@@ -123,6 +125,8 @@ def _name_forms(name: str | None, name_zh: str | None) -> set[str]:
 
 def documents(record: "Record") -> Iterator[dict[str, Any]]:
     """The Whoosh documents of one record, one per turn."""
+    from pressarchive.ranking import features
+
     conf = record.conference
     forms_cache: dict[str, set[str]] = {}
     for turn in record.turns:
@@ -145,6 +149,7 @@ def documents(record: "Record") -> Iterator[dict[str, Any]]:
             "cjk": text,
             "kind": turn.kind,
             "tlang": turn.lang,
+            "features": features(turn.kind, turn.paragraphs),
             "lang": _lines([turn.lang, *turn.para_langs, *(["en", "zh"] if turn.lang == "mixed" else [])]),
             "mentions": _lines(turn.regions),
         }

@@ -31,6 +31,9 @@ class Speaker:
     organization: str | None = None  # for a reporter: the outlet
     organization_zh: str | None = None
     region: str | None = None  # canonical province-level name, "National", or None
+    surname: str | None = None  # family name in the romanised name ("Jean-Pierre", "Zhang")
+    given_name: str | None = None  # given name(s) when the text gives them ("Karine", "Hongtao")
+    honorific: str | None = None  # the courtesy form labels use ("Ms", "Dr"), never part of the name
 
     @property
     def display(self) -> str:

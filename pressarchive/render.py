@@ -342,57 +342,137 @@ def marked(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | N
     return "".join(out).replace("\n", " ")
 
 
-def snippet(hit: dict, width: int = SNIPPET_CHARS) -> str:
-    """Markup: the part of the turn around its first highlight (else its opening), highlighted."""
-    paragraphs = hit["turn"]["paragraphs"] or [""]
+def _window(spans: list[tuple[int, int]], width: int) -> tuple[int, int]:
+    """(first, last) span of the run of ``spans`` that fits in ``width`` characters with the most spans."""
+    best, best_n, j = (0, 0), 0, 0
+    for i in range(len(spans)):
+        j = max(j, i)
+        while j + 1 < len(spans) and spans[j + 1][1] - spans[i][0] <= width:
+            j += 1
+        if j - i + 1 > best_n:
+            best, best_n = (i, j), j - i + 1
+    return best
+
+
+def snippet(hit: dict, width: int = SNIPPET_CHARS, turn: dict | None = None) -> str:
+    """Markup: ``width`` characters of the turn centred on its best match (the paragraph with the most
+    highlights, and in it the stretch where they cluster), highlighted; else its opening."""
+    turn = turn or hit["turn"]
+    paragraphs = turn.get("paragraphs") or [""]
     by_para: dict[int, list[tuple[int, int]]] = {}
-    for h in hit.get("highlights") or []:
+    for h in (hit.get("highlights") or []) if turn is hit["turn"] else []:
         by_para.setdefault(h["paragraph"], []).append((h["start"], h["end"]))
     if not by_para:
-        text = paragraphs[0]
+        text = " ".join(paragraphs)
         return marked(text, [], 0, min(len(text), width)) + ("…" if len(text) > width else "")
     index = max(by_para, key=lambda i: (len(by_para[i]), -i))
     text, spans = paragraphs[index], sorted(by_para[index])
-    first = spans[0][0]
-    start = max(0, first - width // 3)
-    if start:
-        space = text.rfind(" ", max(0, start - 20), first)
-        start = space + 1 if space > 0 and space + 1 <= first else start
+    i, j = _window(spans, width)
+    middle = (spans[i][0] + spans[j][1]) // 2
+    start = max(0, min(middle - width // 2, len(text) - width))
+    if start:  # begin at a word
+        space = text.rfind(" ", max(0, start - 20), spans[i][0])
+        start = space + 1 if space > 0 and space + 1 <= spans[i][0] else start
     end = min(len(text), start + width)
+    if end < len(text):  # end at a word
+        space = text.rfind(" ", max(spans[j][1], end - 20), end)
+        end = space if space > spans[j][1] else end
     return ("…" if start else "") + marked(text, spans, start, end) + ("…" if end < len(text) else "")
 
 
+def question_sentence(paragraphs: list[str], limit: int = 160) -> str:
+    """The first sentence of a question that asks something: courtesies before it ("Thank you.",
+    "Thanks, Karine.") are passed over."""
+    from pressarchive.ranking import is_procedural
+
+    text = " ".join(" ".join(paragraphs).split())
+    for _ in range(3):
+        sentence = first_sentence(text, 10_000)
+        rest = text[len(sentence):].strip()
+        if not rest or not is_procedural([sentence]):
+            break
+        text = rest
+    return first_sentence(text, limit)
+
+
+def shorten(text: str, width: int) -> str:
+    """``text`` on one line, cut to ``width`` characters with an ellipsis."""
+    text = " ".join(str(text or "").split())
+    return text if len(text) <= width else text[: max(1, width - 1)].rstrip() + "…"
+
+
+def asker_label(speaker: dict | None) -> str:
+    """Who asked: "Name, Outlet", the outlet or the name; "" when unknown."""
+    sp = speaker or {}
+    name = sp.get("name") or sp.get("name_zh")
+    outlet = sp.get("organization") or sp.get("organization_zh")
+    return ", ".join(x for x in (name, outlet) if x)
+
+
 def search_results(result, shown_query: str | None = None, sort: str = "relevance") -> None:
-    """The hits of a search, one block each, then a count line."""
+    """The hits of a search under one header per conference (title once, cut to the terminal's width),
+    in the order of each conference's best hit; then a count line."""
     c = console()
     if not result.hits:
         c.print("No turns matched." + (f" [dim](query: {safe(shown_query)})[/dim]" if shown_query else ""))
         return
+    width = max(40, c.width)
+    groups: dict[str, list[tuple[int, dict]]] = {}
     for n, hit in enumerate(result.hits, 1):
-        _hit_block(c, n, hit)
+        groups.setdefault(hit["conference"].get("id") or "", []).append((n, hit))
+    held = getattr(result, "held_back", None) or {}
+    for conf_id, hits in groups.items():
+        conf = hits[0][1]["conference"]
+        date = conf.get("date") or "undated"
+        title = shorten(conf.get("title") or conf_id, width - len(date) - 3)
+        c.print(f"[bold]{safe(title)}[/bold] [dim]· {safe(date)}[/dim]", soft_wrap=True, overflow="ignore", crop=False)
+        for n, hit in hits:
+            _hit_block(c, n, hit, width)
+        if held.get(conf_id):
+            c.print(f"    [dim]… {held[conf_id]:,} more here (--per-conference to show more)[/dim]")
+        c.print()
     exact = getattr(result, "total_exact", True)
     more = f" of {result.total:,}{'' if exact else '+'}" if result.total > len(result.hits) or not exact else ""
     c.print(f"[dim]{len(result.hits)}{more} turn{'s' if result.total != 1 else ''} · sorted by {safe(sort)}[/dim]")
 
 
-def _hit_block(c, n: int, hit: dict) -> None:
-    turn, conf, q = hit["turn"], hit["conference"], hit.get("question")
-    kind = turn["kind"]
-    c.print(f"[cyan]{n:>2}.[/cyan] {speaker_line(hit['speaker'])}  [magenta]{safe(kind)}[/magenta]", soft_wrap=True)
-    c.print(f"    [dim]{safe(conf.get('title') or conf.get('id'))} · {safe(conf.get('date') or 'undated')}[/dim]",
-            soft_wrap=True)
+def _context_lines(c, turns: list[dict], width: int) -> None:
+    for t in turns:
+        who = (t.get("speaker") or {})
+        label = safe(shorten(speaker_display_of(who), 30))
+        text = shorten(" ".join(t["turn"].get("paragraphs") or []), width - 16 - len(label))
+        c.print(f"    [dim]│ {label} ({safe(t['turn']['kind'])}): {safe(text)}[/dim]", soft_wrap=True)
+
+
+def speaker_display_of(sp: dict) -> str:
+    from pressarchive.records import speaker_display
+
+    return speaker_display(sp) or "?"
+
+
+def _hit_block(c, n: int, hit: dict, width: int = 100) -> None:
+    turn, q, answer = hit["turn"], hit.get("question"), hit.get("answer")
+    context = hit.get("context") or {}
+    _context_lines(c, context.get("before", []), width)
+    c.print(f"[cyan]{n:>2}.[/cyan] {speaker_line(hit['speaker'])}  [magenta]{safe(turn['kind'])}[/magenta]", soft_wrap=True)
     if q:
-        asker = q.get("speaker") or {}
-        outlet = asker.get("organization") or asker.get("organization_zh") or asker.get("name") or "?"
-        sentence = first_sentence(" ".join(q.get("paragraphs") or []))
-        c.print(f"    [yellow]Q[/yellow] ({safe(outlet)}): {safe(sentence)}", soft_wrap=True)
+        asker = asker_label(q.get("speaker"))
+        sentence = question_sentence(q.get("paragraphs") or [])
+        c.print(f"    [yellow]Q[/yellow]{' (' + safe(asker) + ')' if asker else ''}: {safe(sentence)}", soft_wrap=True)
     if hit.get("translated_from"):
         pairs = ", ".join(f"{safe(t['typed'])} → {safe(t['matched'])}" + (f" ({safe(t['how'])})" if t.get("how") else "")
                           for t in hit["translated_from"])
         c.print(f"    [dim]translated: {pairs}[/dim]", soft_wrap=True)
     c.print(f"    {snippet(hit)}", soft_wrap=True)
+    if answer:
+        who = speaker_display_of(answer.get("speaker") or {})
+        c.print(f"    [green]A[/green] ({safe(who)}): {snippet(hit, SNIPPET_CHARS, turn=answer)}", soft_wrap=True)
+    for copy in hit.get("copies") or []:
+        conf = copy.get("conference") or {}
+        c.print(f"    [dim]also in: {safe(shorten(conf.get('title') or conf.get('id'), width - 40))} · "
+                f"{safe(conf.get('date') or 'undated')} ({safe(copy.get('turn'))})[/dim]", soft_wrap=True)
     c.print(f"    [dim]{safe(turn['id'])}[/dim]")
-    c.print()
+    _context_lines(c, context.get("after", []), width)
 
 
 def turn_view(context: dict) -> None:
@@ -504,3 +584,47 @@ def write_text_out(write) -> None:
         wrapper.flush()
     finally:
         wrapper.detach()
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def _screen_lines() -> int:
+    import shutil
+
+    return shutil.get_terminal_size((80, 24)).lines
+
+
+def paged(draw, enabled: bool = True) -> None:
+    """Run ``draw()`` (which prints on ``console()``); when the output is a terminal and what it drew is
+    longer than the screen, show it through a pager, as git does: $PAGER (default ``less``), with
+    LESS=FRX unless LESS is set. Never when the output is piped or redirected, nor with ``enabled`` False."""
+    import os
+    import subprocess
+
+    stream = _out or sys.stdout
+    if not enabled or not _is_terminal(stream):
+        draw()
+        return
+    c = console()
+    with c.capture() as captured:
+        draw()
+    text = captured.get()
+    pager = os.environ.get("PAGER", "less").strip()
+    if text.count("\n") < _screen_lines() or not pager or pager == "cat":
+        stream.write(text)
+        stream.flush()
+        return
+    env = dict(os.environ)
+    env.setdefault("LESS", "FRX")
+    try:
+        subprocess.run(pager, shell=True, input=text.encode("utf-8", "replace"), env=env, check=False)
+    except (OSError, ValueError):
+        stream.write(text)
+        stream.flush()
+    except KeyboardInterrupt:  # leaving the pager with ^C is not an error
+        pass

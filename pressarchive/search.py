@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from pressarchive.errors import QueryError
 from pressarchive.expand import DERIVED_SOURCES, _expansion_matched, expand_query
+from pressarchive.grouping import PER_CONFERENCE, choose, partners, settle_pairs
 from pressarchive.highlight import Wanted, highlight_spans, wanted_for
 from pressarchive.query import Filters, _prefer_words, _terms, filter_query, parse_query
 
@@ -28,6 +29,7 @@ TRANSLATION_DAMPING = 0.5
 # "at least COUNT_LIMIT": an exact count is a second pass over every match (docs/performance.md).
 COUNT_LIMIT = 1000
 COUNT_DEFAULT = object()  # count_limit not given: COUNT_LIMIT
+MAX_FETCH = 5000  # ranked turns read at most to fill a page (pairs folded, a few per conference)
 
 
 @dataclass
@@ -39,7 +41,8 @@ class SearchResult:
     query_terms: list[str] = field(default_factory=list)
     expansions: list[dict[str, Any]] = field(default_factory=list)
     total_exact: bool = True  # False: at least ``total`` turns matched (counting stopped there)
-    skipped: int = 0  # matches left out: their conference was removed meanwhile, or its record is damaged
+    held_back: dict[str, int] = field(default_factory=dict)  # conference id -> matches beyond per_conference
+    skipped: int = 0  # conferences left out: removed meanwhile (by another process), or their record is damaged
 
 
 def search(
@@ -51,6 +54,9 @@ def search(
     translate: bool = True,
     progress=None,
     count_limit: Any = COUNT_DEFAULT,
+    per_conference: int | None = PER_CONFERENCE,
+    context: int = 0,
+    group: bool = True,
 ) -> SearchResult:
     """Search the archive (building or refreshing its index first when needed, reporting to
     ``progress(done, total)`` while it does). Matches are counted up to ``count_limit`` (None:
@@ -60,17 +66,27 @@ def search(
     ix = open_for_reading(archive, progress, lexicon=translate)
     try:
         return search_index(ix, lambda cid: _noted(archive, cid), query, filters, limit, sort, translate,
-                            index_dir=Path(archive.index_dir), count_limit=count_limit)
+                            index_dir=Path(archive.index_dir), count_limit=count_limit,
+                            per_conference=per_conference, context=context, group=group)
     finally:
         ix.close()
 
 
 def search_index(ix, get_record, query: str | None, filters: Filters | None = None, limit: int = 10,
                  sort: str = "relevance", translate: bool = True, index_dir: Path | None = None,
-                 count_limit: Any = COUNT_DEFAULT) -> SearchResult:
-    """Search an open Whoosh index; ``get_record(conference id)`` supplies the records for hits."""
+                 count_limit: Any = COUNT_DEFAULT, per_conference: int | None = PER_CONFERENCE,
+                 context: int = 0, group: bool = True) -> SearchResult:
+    """Search an open Whoosh index; ``get_record(conference id)`` supplies the records for hits.
+    A question and its answer are one hit, republished copies of a passage one hit, and at most
+    ``per_conference`` hits come from one conference while others have matches (None: no cap;
+    relevance order only). Turns are ranked by ranking.PriorBM25F. ``context``: that many neighbouring
+    turns before and after each hit, in ``hit["context"]``. ``group`` False: one hit per matching turn
+    (no pairs, no copies, no cap), in the same order: what export and stats read."""
     from whoosh import query as wq
     from whoosh import sorting
+
+    from pressarchive.hits import add_context, answer_dict, copy_dict
+    from pressarchive.ranking import weighting
 
     if sort not in SORTS:
         raise QueryError(f"unknown sort {sort!r}", hint="sorts: " + ", ".join(SORTS))
@@ -92,9 +108,9 @@ def search_index(ix, get_record, query: str | None, filters: Filters | None = No
             from whoosh.searching import Searcher
 
             ix.checked_reader = None
-            searcher = Searcher(reader, fromindex=ix)
+            searcher = Searcher(reader, fromindex=ix, weighting=weighting())
         else:
-            searcher = ix.searcher()
+            searcher = ix.searcher(weighting=weighting())
     except Exception as err:  # noqa: BLE001
         from pressarchive.errors import IndexError_
 
@@ -108,39 +124,58 @@ def search_index(ix, get_record, query: str | None, filters: Filters | None = No
             q = wq.Every()
         fq = filter_query(searcher.reader(), filters)
         rerank = bool(expansions) and sortedby is None
-        fetch = limit * 2 + 10 if rerank else limit  # room to re-rank cross-language hits below
-        # No term records (terms=True visits every match and defeats Whoosh's block skipping): the
-        # terms each hit matched are looked up in the postings for the page only (_matched_terms).
-        results = searcher.search(q, limit=fetch, filter=fq, sortedby=sortedby)
-        total, exact = _count(searcher, results, q, fq, fetch, count_limit)
+        # per_conference holds back a conference's hits beyond the first few (relevance order only:
+        # a listing in date order shows everything); held-back turns fill the page when nothing else is left
+        cap = per_conference if (sortedby is None and not (filters and filters.conference)) else None
+        # room for the re-rank of cross-language hits, the question-answer pairs folded into one
+        # hit, republished copies and the per-conference cap; more is fetched while the page is short
+        fetch = limit * 3 + 20
         terms = _terms(q) if text else set()
-        matched_by_doc = _matched_terms(searcher.reader(), [h.docnum for h in results], terms) if text else {}
-        # (conference id, turn id, score, matched terms, the turn's language): records are loaded
-        # for the page only, after the re-rank, which reads the language stored in the index
-        found = [(hit.get("conference") or hit["id"].rsplit(":", 1)[0], hit["id"],
-                  hit.score if sortedby is None else None, matched_by_doc.get(hit.docnum) or terms,
-                  hit.get("tlang")) for hit in results]
-    if rerank:
-        found = _prefer_typed_language(found, text, expansions)
-    records: dict[str, "Record | None"] = {}
+        records: dict[str, "Record | None"] = {}
+
+        def get(conf_id: str) -> "Record | None":
+            if conf_id not in records:  # None: gone or damaged, its matches skipped and counted
+                records[conf_id] = _record_or_none(get_record, conf_id)
+            return records[conf_id]
+
+        while True:
+            # No term records (terms=True visits every match and defeats Whoosh's block skipping): the
+            # terms each hit matched are looked up in the postings for the page only (_matched_terms).
+            results = searcher.search(q, limit=fetch, filter=fq, sortedby=sortedby)
+            complete = results.scored_length() < fetch or fetch >= MAX_FETCH
+            matched_by_doc = _matched_terms(searcher.reader(), [h.docnum for h in results], terms) if text else {}
+            # (conference id, turn id, score, matched terms, the turn's language): the re-rank reads the
+            # language stored in the index; records are loaded by grouping.choose, as far as the page goes
+            found = [(hit.get("conference") or hit["id"].rsplit(":", 1)[0], hit["id"],
+                      hit.score if sortedby is None else None, matched_by_doc.get(hit.docnum) or terms,
+                      hit.get("tlang")) for hit in results]
+            if rerank:
+                found = _prefer_typed_language(found, text, expansions)
+            chosen, held_back, full = choose(found, get, limit, cap, complete, group=group)
+            if full:
+                break
+            fetch *= 4
+        if group:
+            settle_pairs(chosen, _matching(searcher, q, fq, [i for item in chosen for i in partners(item)]))
+        total, exact = _count(searcher, results, q, fq, fetch, count_limit, page=limit)
     hits = []
-    skipped = 0
-    for conf_id, turn_id, score, matched, _ in found:
-        if len(hits) == limit:
-            break
-        if conf_id not in records:
-            records[conf_id] = _record_or_none(get_record, conf_id)
-        record = records[conf_id]
-        turn = record.turn(turn_id) if record is not None else None
-        if turn is not None:  # else the index is behind its record, or the record is gone: skip the turn
-            hits.append(_hit(record, turn, score, q if text else None, matched, expansions))
-        else:
-            skipped += 1
+    for item in chosen:
+        _, _, score, matched, _ = item.row
+        hit = _hit(item.record, item.turn, score, q if text else None, matched, expansions)
+        if item.partner is not None:
+            hit["answer"] = answer_dict(item.record, item.partner)
+        if item.also_matched:
+            hit["also_matched"] = list(item.also_matched)
+        if item.copies:
+            hit["copies"] = [copy_dict(record, turn) for record, turn in item.copies]
+        if context:
+            add_context(hit, item.record, context)
+        hits.append(hit)
     everything = wanted_for(q, terms, "text", "cjk") if text else Wanted()
     query_terms = sorted(everything.words | {" ".join(p) for p in everything.phrases} | set(everything.strings))
     expansions = [{k: v for k, v in e.items() if not k.startswith("_")} for e in expansions]
     return SearchResult(hits=hits, total=total, query_terms=query_terms, expansions=expansions, total_exact=exact,
-                        skipped=skipped)
+                        held_back=held_back, skipped=sum(1 for r in records.values() if r is None))
 
 
 def _noted(archive: "Archive", conf_id: str) -> "Record":
@@ -169,25 +204,40 @@ def _record_or_none(get_record, conf_id: str):
         return None
 
 
-def _count(searcher, results, q, fq, fetch: int, count_limit: int | None) -> tuple[int, bool]:
-    """(matches, exact) of a search: all of them when fewer than the page were found, else counted
-    in one unscored pass that stops after ``max(count_limit, fetch)`` (None: never stops)."""
+def _count(searcher, results, q, fq, fetch: int, count_limit: int | None, page: int | None = None) -> tuple[int, bool]:
+    """(matches, exact) of a search: all of them when fewer than were fetched were found, else
+    counted in one unscored pass; either way at most ``max(count_limit, page)`` (None: no cap), then
+    inexact. ``page`` is the page size (default ``fetch``)."""
     from itertools import islice
 
     from whoosh import query as wq
 
-    shown = results.scored_length()
-    if shown < fetch:  # the collector saw every match (a filtered search's len() counts before filtering)
-        return shown, True
-    both = q if fq is None else wq.And([q, fq])
-    docs = searcher.docs_for_query(both)
     if count_limit is COUNT_DEFAULT:  # read at call time, so the setting can be changed
         count_limit = COUNT_LIMIT
-    if count_limit is None:
+    cap = None if count_limit is None else max(int(count_limit), page or fetch)
+    shown = results.scored_length()
+    if shown < fetch:  # the collector saw every match (a filtered search's len() counts before filtering)
+        return (shown, True) if cap is None or shown <= cap else (cap, False)
+    both = q if fq is None else wq.And([q, fq])
+    docs = searcher.docs_for_query(both)
+    if cap is None:
         return sum(1 for _ in docs), True
-    cap = max(int(count_limit), fetch)
     n = sum(1 for _ in islice(docs, cap + 1))
     return (n, True) if n <= cap else (cap, False)
+
+
+def _matching(searcher, q, fq, turn_ids: list[str]) -> set[str]:
+    """Which of ``turn_ids`` the search (query and filters) matches: one query over those turns only,
+    so that a hit's pair is told the same whatever the page size."""
+    from whoosh import query as wq
+
+    if not turn_ids:
+        return set()
+    parts = [q, wq.Or([wq.Term("id", i) for i in turn_ids])] + ([fq] if fq is not None else [])
+    try:
+        return {searcher.stored_fields(d)["id"] for d in searcher.docs_for_query(wq.And(parts))}
+    except Exception:  # noqa: BLE001 - then no pair is marked as matched
+        return set()
 
 
 def _matched_terms(reader, docnums: list[int], terms: set[tuple[str, str]]) -> dict[int, set[tuple[str, str]]]:

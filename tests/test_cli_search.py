@@ -93,7 +93,11 @@ def test_search_with_filters_only(archive):
 
 def test_search_sort_date_and_limit(archive):
     code, out = run("search", "manufacturing", "--sort", "date", "--format", "json", "--no-translate")
-    assert [h["conference"]["date"] for h in json.loads(out)["hits"]] == ["2023-03-05", "2021-06-01", "2021-06-01"]
+    hits = json.loads(out)["hits"]
+    assert [h["conference"]["date"] for h in hits] == ["2023-03-05", "2021-06-01"]
+    # B's question and its answer both matched: one hit, in turn order the question with its answer under it
+    assert hits[1]["turn"]["id"] == turn_id(CONF_B, 1) and hits[1]["answer"]["id"] == turn_id(CONF_B, 2)
+    assert hits[1]["also_matched"] == [turn_id(CONF_B, 2)]
 
 
 def test_no_matches_is_not_an_error(archive):

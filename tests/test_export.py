@@ -176,7 +176,8 @@ def test_write_file_is_atomic(tmp_path, hits, monkeypatch):
 def test_search_all_asks_for_every_match(monkeypatch):
     calls = []
 
-    def fake_search(archive, query, filters, limit, sort, translate=True, progress=None, count_limit=None):
+    def fake_search(archive, query, filters, limit, sort, translate=True, progress=None, count_limit=None, group=True):
+        assert group is False  # every matching turn, not search's grouped hits
         calls.append((limit, count_limit))
         return types.SimpleNamespace(hits=[{"n": i} for i in range(min(limit, 1500))], total=1500)
 

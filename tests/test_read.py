@@ -115,3 +115,42 @@ def test_chinese_wrapped_lines_join_without_spaces():
     text = "张宏韬：" + "\n".join(lines) + "。\n\n" + "张宏韬：" + "\n".join(lines) + "。\n\n问：" + "\n".join(lines) + "？\n"
     doc = read(text.encode(), "zh.txt")
     assert " " not in doc.blocks[0].text and doc.blocks[0].text.startswith("张宏韬：上海")
+
+
+# --- issue 13: whole paragraphs whatever the line breaks are made of ---------------------------------
+import pytest as _pytest  # noqa: E402
+
+
+@_pytest.mark.parametrize("newline", ["\n", "\r\n", "\r", "\u2028"])
+@_pytest.mark.parametrize("blank", ["", " ", "\u00a0", "\u00a0 \t"])
+def test_a_sentence_split_by_a_blank_line_is_one_paragraph(newline, blank):
+    from pressarchive.ingest import ingest_bytes
+
+    lines = ["MS. HALE:  Good afternoon.", "", "Q    What did the summit decide about the plan, and what was",
+             blank, "sort of pushed forward at Woodside?", "", "MS. HALE:  A great deal was decided.", ""]
+    rec = ingest_bytes(newline.join(lines).encode("utf-8"), "t.txt")
+    question = next(t for t in rec.turns if t.kind == "question")
+    assert question.paragraphs == ["What did the summit decide about the plan, and what was sort of pushed forward at Woodside?"]
+
+
+def test_markdown_list_items_keep_their_wrapped_lines_and_stay_apart():
+    from pressarchive.ingest.read import markdown_blocks
+
+    text = ("The President also signed:\n\n-   a memorandum to increase federal reimbursement to\n"
+            "    states for the cost of personnel\n-   an executive order that established a testing\n"
+            "    board to expand testing\n\nNext paragraph.\n")
+    assert [b.text for b in markdown_blocks(text)] == [
+        "The President also signed:",
+        "a memorandum to increase federal reimbursement to states for the cost of personnel",
+        "an executive order that established a testing board to expand testing",
+        "Next paragraph.",
+    ]
+
+
+def test_a_wrapped_line_that_starts_like_a_mixed_case_label_is_not_a_new_paragraph():
+    from pressarchive.ingest.read import text_blocks
+
+    body = ("MS. HALE:  We have been very clear about what we expect from our partners in the region and\n"
+            "Ukraine: the President said so again this morning when he spoke with the leaders of\n"
+            "the alliance, and he will say it again tomorrow.\n")
+    assert len(text_blocks(body * 3)) == 3

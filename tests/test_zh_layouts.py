@@ -279,3 +279,58 @@ def test_host_named_on_a_line_before_her_opening() -> None:
     assert speakers[first["speaker"]]["name_zh"] == "寿小丽" and speakers[first["speaker"]]["role"] == "host"
     assert first["paragraphs"][0].startswith("女士们、先生们")
     assert [t["kind"] for t in record["turns"]] == ["statement", "statement", "question", "answer"]
+
+
+def test_header_lists_on_their_own_lines_and_bracketed_inline_labels() -> None:
+    record = parse_text(
+        "国务院新闻办公室举行新闻发布会\n\n发布人：\n国家发展改革委副主任 李春临\n国家发展改革委政策研究室主任、新闻发言人 金贤东\n"
+        "主持人：\n国务院新闻办公室新闻局副局长 邢慧娜\n\n"
+        "【主持人】女士们、先生们，大家下午好。今天我们请来了国家发展改革委副主任李春临先生，政策研究室主任、新闻发言人金贤东先生。\n\n"
+        "【李春临】谢谢主持人。各位媒体朋友，下午好！\n\n【记者（新华社）】请问下一步在扩大内需方面有哪些考虑？\n\n"
+        "【金贤东】谢谢你的提问。我们将从三个方面发力。\n\n【中国日报社记者】请问民营经济方面有何新举措？\n\n"
+        "【李春临】我们将出台支持民营经济发展的政策措施。\n\n时间：2023年8月1日 编辑：张三\n")
+    by_zh = {s.get("name_zh"): s for s in record["speakers"] if s.get("name_zh")}
+    assert by_zh["邢慧娜"]["role"] == "host" and by_zh["李春临"]["title"] == "国家发展改革委副主任"
+    assert by_zh["金贤东"]["title"] == "国家发展改革委政策研究室主任、新闻发言人" and by_zh["金贤东"]["region"] == "National"
+    outlets = [s["organization"] for s in record["speakers"] if s["role"] == "reporter"]
+    assert outlets == ["Xinhua News Agency", "China Daily"]
+    assert len(record["turns"]) == 6 and not any("时间" in p for t in record["turns"] for p in t["paragraphs"])
+
+
+def test_live_text_date_line_and_time_marks_beside_labels() -> None:
+    record = parse_text(
+        "广东省人民政府新闻办公室新闻发布会\n2023-06-12 10:00\n\n[10:00] [主持人 王玉]\n各位记者朋友，大家上午好！今天我们邀请到"
+        "广东省商务厅厅长张劲松先生，深圳市副市长罗文先生。\n\n[10:03] [广东省商务厅厅长 张劲松]\n各位媒体朋友，大家上午好。\n\n"
+        "10:15\n[南方日报记者]\n请问广东在稳外资方面有什么新举措？\n\n10:16\n[深圳市副市长 罗文]\n谢谢。深圳将持续优化营商环境。\n")
+    assert record["conference"]["date"] == "2023-06-12"
+    speakers = {s["id"]: s for s in record["speakers"]}
+    rows = [(speakers[t["speaker"]].get("name_zh") or speakers[t["speaker"]].get("organization_zh"), t["kind"]) for t in record["turns"]]
+    assert rows == [("王玉", "statement"), ("张劲松", "statement"), ("南方日报", "question"), ("罗文", "answer")]
+    assert {s["region"] for s in record["speakers"]} == {"Guangdong"}
+
+
+def test_outlets_only_where_an_outlet_is_named() -> None:
+    from pressarchive.ingest.zhlayout import called_outlet, outlet_of_question
+
+    assert outlet_of_question("谢谢主持人，我是来自香港经济导报的记者。请问") == "香港经济导报"
+    assert outlet_of_question("我是新华社记者王明。请问") == "新华社"
+    assert called_outlet("请总台CGTN记者提问。") == "总台CGTN"
+    for call in ("请中间这位记者", "请第二排的记者提问", "请后面那位穿红衣服的记者"):
+        assert called_outlet(call) is None, call
+
+
+def test_a_reporter_from_an_outlet_the_table_does_not_know_has_it_as_organization() -> None:
+    record = parse_text("某部新闻发布会\n\n王明：各位好。今天发布两项内容。\n\n香港经济导报记者：请问有何安排？\n\n王明：我们将继续推进。\n")
+    reporter = next(s for s in record["speakers"] if s["role"] == "reporter")
+    assert reporter["organization"] == reporter["organization_zh"] == "香港经济导报"
+
+
+def test_generic_labels_with_a_name_or_outlet_in_brackets() -> None:
+    from pressarchive.ingest.labels import parse_label
+
+    assert parse_label("答（吴清）：我们将扩大开放。").name == "吴清"
+    host = parse_label("主持人（寿小丽）：各位记者朋友，上午好。")
+    assert host.name == "寿小丽" and host.role == "host"
+    assert parse_label("问（新华社）：请问有何考虑？").outlet == "新华社"
+    titled = parse_label("答（上海市副市长 吴清）：好的。")
+    assert titled.name == "吴清" and titled.title == "上海市副市长"

@@ -55,6 +55,7 @@ GENERIC_EN = {
     "followup": ("reporter", REPORTER), "follow-up question": ("reporter", REPORTER),
     "interviewer": ("reporter", REPORTER), "interviewee": ("presenter", GENERIC),
 }
+_GENERIC_LONG = {k for k in GENERIC_EN if " " not in k and "-" not in k and len(k) >= 7}
 _NOT_OUTLETS = {"unidentified", "unknown", "another", "other", "a", "foreign", "female", "male", "second",
                 "first", "next", "last", "same", "local", "chinese", "english", "one", "the"}
 FOLLOW_UPS = {"follow-up", "follow up", "followup", "follow-up question", "追问", "追问一下"}
@@ -116,6 +117,9 @@ _ZH_NOT_LABEL = re.compile(r"[，。！？、；,.!?;“”\"'‘’《》()（�
 
 def parse_label(text: str) -> Label | None:
     """The label this paragraph opens with, or None."""
+    from pressarchive.ingest.people import unglue_question_mark
+
+    text = unglue_question_mark(text)
     tagged = _TAGGED.match(text)
     if tagged:
         inner = tagged.group(2).strip()
@@ -161,6 +165,10 @@ def _classify_en(label: str, rest: str, colon: bool) -> Label | None:
     numbered = re.fullmatch(r"(.+?)\s*#?\d{1,3}", low)
     if numbered and numbered.group(1) in GENERIC_EN and colon:
         low = numbered.group(1)
+    if low not in GENERIC_EN and " " not in low and len(low) >= 7 and low not in _NOT_NAMES and low[-1] != "s":
+        from pressarchive.ingest.people import near
+
+        low = near(low, _GENERIC_LONG) or low  # MODEARTOR, Moerator: a misspelt generic label
     if low in GENERIC_EN:
         role, kind = GENERIC_EN[low]
         if not colon and low not in ("q",):
@@ -234,14 +242,35 @@ def _classify_en(label: str, rest: str, colon: bool) -> Label | None:
         return None
     if not colon and len(name) < 2:
         return None
+    name, honorific, title = _name_apart(name, honorific, title)
     return Label(raw=label, kind=PERSON, name=name, honorific=honorific, title=title, rest=rest, strong=colon, role=role)
+
+
+_PLAIN_HONORIFICS = {"mr", "ms", "mrs", "miss", "dr", "prof", "professor", "sir", "madam", "mme", "m"}
+
+
+def _name_apart(name: str, honorific: str | None, title: str | None) -> tuple[str, str | None, str | None]:
+    """A job title written before the name (``ACTING ADMINSTRATOR SLAVITT``) moves to ``title``; a
+    damaged honorific (``S. PSAKI``) is dropped (see ``ingest.people``)."""
+    from pressarchive.ingest.people import damaged_honorific, split_title
+
+    if honorific is None:
+        bare = damaged_honorific(name)
+        if bare:
+            return bare, None, title
+    lead, rest = split_title(name)
+    if lead:
+        if honorific and honorific.lower() not in _PLAIN_HONORIFICS:  # SECRETARY GENERAL STOLTENBERG
+            lead = f"{honorific.title()} {lead}"
+        return rest, honorific, title or lead
+    return name, honorific, title
 
 
 _TITLE_HEADS = {
     "president", "minister", "secretary", "spokesperson", "spokesman", "spokeswoman", "official", "officials",
     "ambassador", "governor", "mayor", "chairman", "chairwoman", "chair", "director", "commissioner", "premier",
     "chancellor", "lady", "executive", "general", "admiral", "king", "queen", "prince", "envoy", "representative",
-    "coordinator", "adviser", "advisor", "counselor", "deputy", "leader", "speaker", "senator", "officer",
+    "coordinator", "adviser", "advisor", "counselor", "deputy", "leader", "speaker", "senator", "officer", "aide",
 }
 _TITLE_WORDS = _TITLE_HEADS | {
     "the", "vice", "prime", "foreign", "press", "senior", "administration", "first", "chief", "deputy", "state",
@@ -253,12 +282,16 @@ _TITLE_WORDS = _TITLE_HEADS | {
 
 def _english_title(words: list[str]) -> str | None:
     """``THE PRESIDENT`` / ``Senior Administration Official`` / ``Prime Minister``: a title standing for a person."""
+    from pressarchive.ingest.people import near
+
     low = [w.lower().strip(".,") for w in words]
+    low = [w if w in _TITLE_WORDS else (near(w, _TITLE_WORDS) or w) for w in low]  # OFFIAL, Adminstration
     if len(low) > 6 or not all(w in _TITLE_WORDS for w in low) or not any(w in _TITLE_HEADS for w in low):
         return None
     if low == ["speaker"] or low[-1] in ("of", "for", "the"):
         return None
-    kept = [w for w in words if w.lower() != "the"] or words
+    fixed = [w if w.lower().strip(".,") == c else c for w, c in zip(words, low)]  # a misspelt word corrected
+    kept = [w for w in fixed if w.lower() != "the"] or fixed
     return " ".join(w.capitalize() if w.isupper() or w.islower() else w for w in kept)
 
 
@@ -312,6 +345,18 @@ def _classify_zh_simplified(label: str, rest: str) -> Label | None:
     paren = re.match(r"^(?P<n>.+?)\s*[(（](?P<t>[^)）]+)[)）]$", label)
     if paren:
         label, title = paren.group("n").strip(), paren.group("t").strip()
+        generic = GENERIC_ZH.get(label.replace(" ", ""))
+        if generic and generic[1] == REPORTER and title and (_known_outlet(title) or _ZH_OUTLET_END.search(title)):
+            return Label(raw=label, kind=REPORTER, outlet=title, role="reporter", rest=rest)  # 问（新华社）：
+        if generic and generic[1] == GENERIC and title:
+            from pressarchive.ingest.zhtitles import person_of
+
+            found = person_of(title)
+            name = title if is_chinese_name(title.replace(" ", "")) else (found[0] if found else None)
+            if name:  # 答（吴清）： / 主持人（寿小丽）：
+                role = generic[0] if generic[0] in ("host", "interpreter") else None
+                return Label(raw=label, kind=PERSON, name=name.replace(" ", ""), role=role, rest=rest,
+                             title=found[1].title_zh if found and found[1] else None)
     compact = label.replace(" ", "")
     checked = re.sub(r"[0-9０-９]", "", compact) if compact.endswith("记者") else compact  # 21世纪经济报道记者
     if _ZH_NOT_LABEL.search(checked) or len(compact) > 24:
@@ -323,7 +368,7 @@ def _classify_zh_simplified(label: str, rest: str) -> Label | None:
                 return Label(raw=label, kind=PERSON, name=found[0], title=found[1].title_zh if found[1] else None, rest=rest)
         return None
     if compact.endswith("记者"):
-        outlet = compact[: -len("记者")]
+        outlet = compact[: -len("记者")] or (title if title and _known_outlet(title) or (title and _ZH_OUTLET_END.search(title)) else "")  # 记者（新华社）
         named = re.match(r"^(?P<o>.+?)记者(?P<n>[\u3400-\u9fff]{2,4})$", compact)
         if named:
             outlet = named.group("o")

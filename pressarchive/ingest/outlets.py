@@ -82,7 +82,8 @@ def find(name: str | None) -> Outlet | None:
     folded = _fold(name)
     if folded in by_fold:
         return by_fold[folded]
-    for trimmed in (re.sub(r"(?:记者站|记者|新闻中心)$", "", folded), _PLACE_PREFIX.sub("", folded)):
+    for trimmed in (re.sub(r"(?:记者站|记者|新闻中心)$", "", folded), _PLACE_PREFIX.sub("", folded),
+                    re.sub(r"(?<=[报台网])社$", "", folded)):  # 中国日报社
         if trimmed and trimmed != folded and trimmed in by_fold:
             return by_fold[trimmed]
     return None

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from pressarchive.errors import NoTranscriptError
 from pressarchive.ingest import meta, zhlayout
+from pressarchive.ingest.askers import OUTLET, introduced, name_askers
 from pressarchive.ingest.labels import OUTLET_WORDS, Label, parse_label, to_simplified
 from pressarchive.ingest.names import name_key
 from pressarchive.ingest.read import Block, Document
@@ -157,7 +158,8 @@ def parse(doc: Document, source_name: str = "", overrides: dict | None = None) -
             if lab.role == "host":
                 person.role = "host"
     full_text = "\n".join(b.text for b in blocks)
-    roster.expand_surnames(full_text)
+    roster.fold_misspelt(full_text)
+    roster.expand_surnames(full_text, [doc.hints.get(k) for k in ("front_title", "og_title", "h1", "title")])
     _captions_and_descriptions(blocks, labels, role_of, roster, first)
     _headings(blocks, labels, role_of, first)
 
@@ -222,6 +224,7 @@ def parse(doc: Document, source_name: str = "", overrides: dict | None = None) -
     _merge_translated_reporters(drafts, roster)
     _self_identified_reporters(drafts, roster)
     zhlayout.assign_askers(drafts, roster)
+    name_askers(drafts, roster)  # English calls and self-introductions, for questions still unnamed
     merged: list[_Draft] = []
     for d in drafts:
         if merged and merged[-1].person is d.person and (d.label.kind == "generic") == (merged[-1].label.kind == "generic"):
@@ -556,13 +559,13 @@ def _merge_translated_reporters(drafts: list[_Draft], roster: Roster) -> None:
                     d.person = pa
 
 
-_SELF_ID = r"(?:with|from|of|at|for)\s+(?:the\s+)?(?P<o>[A-Z][\w&'’.-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w&'’.-]*){0,5})"
+_SELF_ID = rf"(?:with|from|of|at|for)\s+(?P<o>{OUTLET})"
 
 
 _NAMED_Q = re.compile(
     r"^(?:(?i:thank you|thanks)[^.?!]{0,40}[.!]\s*)?(?:(?i:hi|hello)[,.]?\s*)?(?:(?i:I'?m|this is|my name is)\s+)?"
     r"(?P<n>[A-Z][^\W\d_]+(?:\s[A-Z][^\W\d_]+){1,2})\s*(?:,\s*|\s+(?:with|from|of|at)\s+(?:the\s+)?)"
-    r"(?P<o>[A-Z][\w&'’.-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w&'’.-]*){0,5})\s*[.,]"
+    rf"(?P<o>{OUTLET})\s*[.,]"
 )
 
 
@@ -575,12 +578,16 @@ def _self_identified_reporters(drafts: list[_Draft], roster: Roster) -> None:
             m = _NAMED_Q.match(d.paragraphs[0])
             if m and OUTLET_WORDS.search(m.group("o")) or (m and m.group("o").isupper()):
                 named = roster.person(m.group("n"))
-                named.role, named.outlet = "reporter", m.group("o").rstrip(".")
+                named.role, named.outlet = "reporter", re.sub(r"^the\s+", "", m.group("o").rstrip("."), flags=re.I)
                 d.person = named
             continue
         if p.role is not None or not p.name or p.generic:
             continue
         head = " ".join(d.paragraphs[:1])[:300]
+        said = introduced(head, set())
+        if said and said[0] and said[1] and (name_key(said[0]) == p.key or name_key(said[0].split()[-1]) == p.key):
+            p.role, p.outlet = "reporter", said[1]  # <NAME>X</NAME>. X, Wall Street Journal. ...
+            continue
         m = re.search(rf"{re.escape(p.name)}\s*,?\s*{_SELF_ID}", head)
         if m is None and p.name_zh:
             mz = re.search(rf"(?:我是)?(?P<o>[\u4e00-\u9fff]{{2,12}}?)记者{re.escape(p.name_zh)}", head)
@@ -588,7 +595,7 @@ def _self_identified_reporters(drafts: list[_Draft], roster: Roster) -> None:
                 p.role, p.outlet_zh = "reporter", mz.group("o")
             continue
         if m:
-            p.role, p.outlet = "reporter", m.group("o").rstrip(".")
+            p.role, p.outlet = "reporter", re.sub(r"^the\s+", "", m.group("o").rstrip("."), flags=re.I)
 
 
 def _structural_host(drafts: list[_Draft], roster: Roster) -> Person | None:

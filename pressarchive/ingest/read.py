@@ -289,6 +289,7 @@ def text_blocks(text: str) -> list[Block]:
             current = []
     if current:
         groups.append((start, current))
+    groups = _rejoin_split_sentences(groups)
     wrapped = _wrap_width(groups)
     blocks: list[Block] = []
     for start, group in groups:
@@ -308,6 +309,23 @@ def text_blocks(text: str) -> list[Block]:
         if para:
             blocks.append(Block(join_lines(para), line=para_start))
     return blocks
+
+
+def _rejoin_split_sentences(groups: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+    """A blank (or whitespace-only) line inside a sentence: ``…stop that from`` / (blank) / ``happening.``.
+    A group that ends without closing its sentence, followed by one that starts in lower case, is one
+    paragraph. List items (marked by the Markdown reader) stay apart."""
+    out: list[tuple[int, list[str]]] = []
+    for start, group in groups:
+        if out and group and out[-1][1]:
+            prev = out[-1][1][-1]
+            if (prev[-1:].isalnum() or prev[-1:] in ",—–-") and not prev.endswith(_TERMINAL) \
+                    and group[0][:1].isalpha() and group[0][:1].islower() and not prev.startswith(LIST_ITEM):
+                out[-1][1][-1] = join_lines([prev, group[0]])
+                out[-1][1].extend(group[1:])
+                continue
+        out.append((start, list(group)))
+    return out
 
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}\s*(?:of|/)\s*\d{1,4}$|^[-–—]?\s*\d{1,4}\s*[-–—]?$|^第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?$", re.I)
@@ -363,7 +381,12 @@ _IMAGE_LINE = re.compile(r"^\S{0,80}\.(?:jpe?g|png|gif|webp|bmp)$", re.I)
 def _breaks_before(prev: str, line: str, width: int) -> bool:
     from pressarchive.ingest.labels import looks_like_label
 
-    if looks_like_label(line) or _IMAGE_LINE.match(prev) or _IMAGE_LINE.match(line):
+    if looks_like_label(line):
+        # "…the situation in" / "Ukraine: the President…": a wrapped sentence, not a speaker, unless the
+        # label is in capitals (MS. PSAKI:) or the line before closes its sentence or is short
+        head = line.split(":", 1)[0]
+        return not (head != head.upper() and not prev.endswith(_TERMINAL) and _width(prev) >= 0.75 * width)
+    if _IMAGE_LINE.match(prev) or _IMAGE_LINE.match(line):
         return True
     if line.startswith(("•", "·", "- ", "* ")):
         return True
@@ -378,6 +401,7 @@ _MD_EMPH = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
 
 _BULLET = re.compile(r"^(?:[-*+•·▪]\s+)")
 _QUOTE_MARK = "\ue000"  # private use: marks a blockquote line through paragraph re-joining
+LIST_ITEM = "\ue001"  # private use: marks a list item, which never runs on into the next paragraph
 
 
 def markdown_blocks(text: str) -> list[Block]:
@@ -388,6 +412,7 @@ def markdown_blocks(text: str) -> list[Block]:
     offset = 0
     lines = text.split("\n")
     in_code = False
+    in_item = False  # inside a list item whose wrapped lines are indented
     for number, line in enumerate(lines, 1):
         stripped = line.strip()
         if stripped.startswith("```"):
@@ -424,14 +449,20 @@ def markdown_blocks(text: str) -> list[Block]:
                 prose.append("")
             if not prose:
                 offset = number - 1
-            prose.extend([_md_inline(stripped), ""])
+            prose.extend([LIST_ITEM + _md_inline(stripped), ""])
+            in_item = True
             continue
+        if in_item and stripped and line[:1] in (" ", "\t") and len(prose) >= 2 and prose[-1] == "":
+            prose[-2] = join_lines([prose[-2], _md_inline(stripped)])  # a list item's indented continuation
+            continue
+        in_item = False
         if not prose:
             offset = number - 1
         prose.append(_md_inline(stripped))
     if prose:
         blocks.extend(_shift(text_blocks("\n".join(prose)), offset))
     for b in blocks:
+        b.text = b.text.replace(LIST_ITEM, "")
         if _QUOTE_MARK in b.text:
             b.quoted = b.text.startswith(_QUOTE_MARK)
             b.text = b.text.replace(_QUOTE_MARK, "")

@@ -38,11 +38,13 @@ class Person:
     generic: str | None = None  # "reporter" / "host" / "spokesperson" for unnamed labels
     desc: Description = field(default_factory=Description)
     honorific: str | None = None
+    other_keys: set[str] = field(default_factory=set)  # name keys of misspellings folded into this person
 
     def describe(self, d: Description | None) -> None:
         if d is None:
             return
-        if d.strength >= self.desc.strength or not (self.desc.title or self.desc.organization):
+        known = self.desc.title or self.desc.organization or self.desc.title_zh or self.desc.organization_zh
+        if d.strength >= self.desc.strength or not known:
             merged = Description(
                 title=d.title or self.desc.title,
                 organization=d.organization or self.desc.organization,
@@ -79,6 +81,9 @@ class Roster:
             return None
         for p in self.people:
             if p.key == key:
+                return p
+        for p in self.people:
+            if key in p.other_keys:
                 return p
         return None
 
@@ -151,12 +156,41 @@ class Roster:
         keep.outlet = keep.outlet or drop.outlet
         keep.outlet_zh = keep.outlet_zh or drop.outlet_zh
         keep.name_zh = keep.name_zh or drop.name_zh
+        keep.other_keys |= drop.other_keys
         keep.describe(drop.desc)
         if drop in self.people:
             self.people.remove(drop)
 
-    def expand_surnames(self, text: str) -> None:
-        """``Jean-Pierre`` -> ``Karine Jean-Pierre`` (and title ``Press Secretary``) from the text itself."""
+    def fold_misspelt(self, text: str) -> None:
+        """``WALESNKY`` once beside ``WALENSKY`` throughout: a surname label one or two letters from
+        another person's surname, and rarer in the text, is a typo for it (``ingest.people.typo_of``).
+        A rare form that is the full name of its own (two words or more) is never folded."""
+        from pressarchive.ingest.people import typo_of
+
+        def count(word: str) -> int:
+            return len(re.findall(rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])", text, re.I))
+
+        people = [p for p in self.people if p.name and not p.outlet and not p.generic and not p.name_zh]
+        for p in people:
+            if " " in p.name.strip() or p not in self.people:
+                continue
+            rare = count(p.name)
+            for q in people:
+                if q is p or q not in self.people:
+                    continue
+                surname = _surname_of(q.name)
+                if typo_of(nm.name_key(p.name), nm.name_key(surname)) and rare <= 2 and count(surname) >= 2 * rare:
+                    q.other_keys.add(p.key)
+                    self.merge(q, p)
+                    break
+
+    def expand_surnames(self, text: str, titles_text: list[str] | None = None) -> None:
+        """``Jean-Pierre`` -> ``Karine Jean-Pierre`` (and title ``Press Secretary``) from the text itself;
+        a full name in the conference's title (``titles_text``: front matter, page title) counts thrice.
+        Words that are titles or ordinary words elsewhere in the text (``Doctors``, ``When``) are no first names."""
+        from pressarchive.ingest.people import not_a_first_name
+
+        sources = [(text, 1)] + [(t, 3) for t in titles_text or [] if t]
         for p in self.people:
             if not p.name or p.outlet or p.generic or " " in p.name.strip():
                 continue
@@ -164,14 +198,15 @@ class Roster:
             found: dict[str, int] = {}
             titles: dict[str, str] = {}
             pattern = (rf"(?P<title>(?:[A-Z][\w.'’-]*\s+(?:(?:for|of|and|the)\s+)*){{0,8}}?)"
-                       rf"(?P<first>[A-Z][^\W\d_]+(?:\s[A-Z]\.)?)\s+{surname}(?P<suffix>,?\s+(?:Jr\.?|Sr\.?|II|III|IV)\b)?")
-            for m in re.finditer(pattern, text):
+                       rf"(?P<first>[A-Z][^\W\d_]+(?:\s[A-Z]\.)?)\s+{surname}(?![\w'’-])(?P<suffix>,?\s+(?:Jr\.?|Sr\.?|II|III|IV)\b)?")
+            matches = [(m, weight) for source, weight in sources for m in re.finditer(pattern, source)]
+            for m, weight in matches:
                 first = m.group("first")
-                if first.lower().rstrip(".") in _NOT_FIRST:
+                if first.lower().rstrip(".") in _NOT_FIRST or not_a_first_name(first.split()[0], text):
                     continue
                 if m.group("suffix"):
                     first = first + "\x00" + m.group("suffix").strip(" ,")
-                found[first] = found.get(first, 0) + 1
+                found[first] = found.get(first, 0) + weight
                 title = m.group("title").strip()
                 title = re.sub(r"^(?:[A-Z][\w.'’-]*\s+){0,6}?(?:by|with|and)\s+", "", title)
                 if title and re.search(rf"\b(?:{_TITLE_HEAD})\b", title.split(" and ")[-1], re.I):
@@ -285,7 +320,7 @@ class Roster:
             if not title and p.desc.title_zh:
                 title = p.desc.title_zh
             if not title and p.honorific and p.honorific.lower() not in ("mr", "ms", "mrs", "miss", "dr", "madam", "m", "mme", "sir"):
-                title = _cap_title(p.honorific)
+                title = _cap_title(p.honorific.title() if p.honorific.isupper() else p.honorific)
             if p.generic == "spokesperson" and not title:
                 title = "Spokesperson"
             org = p.outlet if p.role == "reporter" else p.desc.organization
@@ -294,6 +329,7 @@ class Roster:
                 from pressarchive.ingest.outlets import both_scripts
 
                 org, org_zh = both_scripts(org, org_zh)  # 新华社 -> Xinhua News Agency too
+                org = org or org_zh  # a reporter's organization is the outlet, in its own script when no other is known
             title = re.sub(r"\s+", " ", title).strip() if title else title
             org = re.sub(r"\s+", " ", org).strip() if org else org
             org_zh = re.sub(r"\s+", "", org_zh) if org_zh and re.search(r"[\u3400-\u9fff]", org_zh) else org_zh
@@ -307,8 +343,24 @@ class Roster:
                 organization=org,
                 organization_zh=org_zh,
                 region=region_of(org, org_zh),
+                **_name_parts(p),
             ))
         return out, ids
+
+
+def _name_parts(p: Person) -> dict[str, str | None]:
+    """Surname, given name and honorific of a person (what an archive needs to join ``Psaki`` in one
+    conference to ``Jen Psaki`` in another): a Chinese name is family name first."""
+    honorific = p.honorific.capitalize().rstrip(".") if p.honorific and p.honorific.lower() in (
+        "mr", "ms", "mrs", "miss", "dr", "prof", "madam", "mme", "sir") else None
+    if not p.name or p.generic or p.key.startswith("reporter:"):
+        return {"surname": None, "given_name": None, "honorific": honorific}
+    words = p.name.split()
+    if p.name_zh and nm.is_chinese_name(p.name_zh) and len(words) == 2:
+        return {"surname": words[0], "given_name": words[1], "honorific": honorific}
+    surname = _surname_of(p.name)
+    given = p.name[: p.name.rfind(surname)].strip(" ,") if len(words) > 1 else None
+    return {"surname": surname, "given_name": given or None, "honorific": honorific}
 
 
 # --- descriptions from captions and introductions ----------------------------------------

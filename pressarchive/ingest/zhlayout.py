@@ -102,9 +102,15 @@ def _header_field(text: str) -> tuple[str, str, str | None] | None:
         role = "host" if key.startswith("主持") else "people"
         if not value:
             return key, value, role
-        if len(value) <= 120 and people_in(value) and not re.search(r"[。！？!?]$", value):
+        if _people_line(value):
             return key, value, role
     return None
+
+
+def _people_line(text: str) -> bool:
+    """A line that only lists people (``商务部新闻发言人 束珏婷``, ``辛国斌、张宏韬``): no sentence in it."""
+    text = text.strip()
+    return 0 < len(text) <= 120 and not re.search(r"[。！？!?；;“”\"]", text.rstrip("。")) and bool(people_in(text))
 
 
 def prepare(blocks: list[Block]) -> Prepared:
@@ -118,12 +124,16 @@ def prepare(blocks: list[Block]) -> Prepared:
         b = blocks[i]
         text = b.text.strip()
         if b.kind == "para" and _TIME_MARK.match(text):
+            if re.match(r"^\D{0,2}\d{4}[-/.]", text) and not seen_speech:
+                out.header.append(b)  # 2023-06-12 10:00 under the title: the date, kept as metadata
             i += 1
             continue
         if b.kind == "para" and _LEADING_MARK.match(text):
             text = _LEADING_MARK.sub("", text)
             b = Block(text, b.kind, b.line, b.quoted)
-        found = _header_field(text) if b.kind in ("para", "heading") and not seen_speech else None
+        found = _header_field(text) if b.kind in ("para", "heading") else None
+        if found and seen_speech and found[2] is not None:
+            found = None  # after the first turn only 时间：/地点：… lines are metadata; 主持人：… is speech
         if found and found[2] == "host" and found[1] and i + 1 < len(blocks) and _opens_speech(blocks[i + 1]):
             named = people_in(found[1])  # 主持人：寿小丽 on its own line, then her opening
             if len(named) == 1:
@@ -138,8 +148,8 @@ def prepare(blocks: list[Block]) -> Prepared:
             out.header.append(b)
             out.fields.append((key, value))
             listed = [value] if value else []
-            while not value and role and i + 1 < len(blocks) and people_in(blocks[i + 1].text) \
-                    and _header_field(blocks[i + 1].text) is None and len(blocks[i + 1].text) < 80:
+            while not value and role and i + 1 < len(blocks) and _people_line(blocks[i + 1].text) \
+                    and _header_field(blocks[i + 1].text) is None:
                 i += 1  # 发布人： then one person per line
                 out.header.append(blocks[i])
                 listed.append(blocks[i].text)
@@ -215,13 +225,22 @@ def _standing_label(b: Block, before: Block | None, after: Block) -> Block | Non
 
 # --- askers ---------------------------------------------------------------------------------------
 _NOT_OUTLET = re.compile(r"^(?:这位|那位|这边|那边|后排|前排|中间|左边|右边|最后一位|下一位|其他|外国|境外|各位|我们|你们|在座|一位|两位|第[一二三四五六七八九十\d]+位)")
-_SELF = re.compile(r"^(?:[^。！？!?，,]{0,12}[，,。！!]\s*)?(?:我是|我来自|我是来自|来自)?(?P<o>[\u3400-\u9fffA-Za-z0-9·＋+]{2,16}?)(?:的)?记者(?P<n>[\u3400-\u9fff]{2,3})?(?=[。，,：:！!；;\s]|$)")
+_SELF = re.compile(r"^(?:[^。！？!?，,]{0,12}[，,。！!]\s*)?(?:我是来自|我来自|我是|来自)?(?P<o>[\u3400-\u9fffA-Za-z0-9·＋+]{2,16}?)(?:的)?记者(?P<n>[\u3400-\u9fff]{2,3})?(?=[。，,：:！!；;\s]|$)")
 _CALL = re.compile(r"请(?P<o>[\u3400-\u9fffA-Za-z0-9·]{2,16}?)(?:的)?记者(?:朋友)?(?:提问|发问|来提问|问)?(?=[。，,！!；;\s]|$)")
 
 
+_OUTLET_END = re.compile(r"(?:社|报|台|网|新闻|电视|卫视|杂志|刊|传媒|媒体|广播|频道|客户端|财经|之声|TV|News|Times|Post|Daily)$", re.I)
+
+
 def _outlet_ok(name: str) -> bool:
+    """An outlet's name: in the outlet table, or ending like one (…社, …报, …台, …网, …卫视); never
+    ``这位``/``后排那位``."""
+    from pressarchive.ingest.outlets import find
+
     simple = to_simplified(name)
-    return bool(simple) and not _NOT_OUTLET.match(simple) and simple not in ("记者", "本报", "本台", "新闻")
+    if not simple or _NOT_OUTLET.match(simple) or simple in ("记者", "本报", "本台", "新闻"):
+        return False
+    return find(simple) is not None or bool(_OUTLET_END.search(simple))
 
 
 def outlet_of_question(text: str) -> str | None:

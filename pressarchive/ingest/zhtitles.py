@@ -30,7 +30,7 @@ def split_zh_description(desc: str) -> Description | None:
     """``上海市经济和信息化委员会总工程师`` -> organisation + title; ``上海市委副书记、市长`` -> the whole
     title (both parts) and the organisation its first part names (``上海市委``)."""
     desc = re.sub(r"\s+", " ", desc).strip("，,。 ")
-    desc = re.sub(r"^.*?(?:\d{1,2}日|我是|邀请到|邀请了|邀请|请到|请|由|(?:先生|女士|同志)(?:和|及|与|以及))(?=[\u4e00-\u9fff]{3,})", "", desc)
+    desc = re.sub(r"^.*?(?:\d{1,2}日|我是|邀请到|邀请了|邀请|请来了|请来|请到|请|由|(?:先生|女士|同志)(?:和|及|与|以及))(?=[\u4e00-\u9fff]{3,})", "", desc)
     desc = re.sub(r"(?:先生|女士|同志)$", "", desc).strip("，,、 ")
     titles = ZH_TITLES_LONGEST
     if not any(desc.endswith(t) for t in titles):
