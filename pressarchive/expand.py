@@ -145,25 +145,67 @@ class _Held:
 
 
 def _variants(phrase: str, translate) -> list[str]:
-    """Forms of an English rendering the archive may use instead, best first: the closed compound of
-    two words ("cyber security" -> cybersecurity), then the phrase reduced to its head: the part before
-    a preposition ("attack from the air" -> attack), then ever shorter endings that start with a content
-    word ("induced abortion" -> abortion, "US Federal Reserve" -> Federal Reserve)."""
+    """Forms of an English rendering the archive may use instead, best first.
+
+    The closed compound of two words ("cyber security" -> cybersecurity). A name (capitalised) loses
+    trailing words first ("State of the Union Address" -> State of the Union), then leading ones ("US
+    Federal Reserve" -> Federal Reserve). Other phrases are cut to their head: the part before a
+    preposition ("attack from the air" -> attack), then ever shorter endings that start with a content
+    word ("induced abortion" -> abortion). A single vague or stop word is never a variant.
+    """
     words = phrase.split()
     out: list[str] = []
     if len(words) == 2 and all(w.isalpha() for w in words):
         out.append("".join(words).lower())
-    cut = next((i for i, w in enumerate(words) if i and w.lower() in _PREPOSITIONS), None)
-    if cut:
-        words = words[:cut]
-        out.append(" ".join(words))
-    for i in range(1, len(words)):
-        tail = words[i:]
-        low = tail[0].lower()
-        if low in translate.STOP_WORDS or (len(tail) == 1 and low in translate.GENERIC_WORDS):
-            continue
-        out.append(" ".join(tail))
-    return [v for v in out if v and v != phrase]
+
+    def ok(span: list[str]) -> bool:
+        low = [w.lower() for w in span]
+        return bool(span) and low[0] not in translate.STOP_WORDS and low[-1] not in translate.STOP_WORDS and not (
+            len(span) == 1 and low[0] in translate.GENERIC_WORDS)
+
+    if words and words[0][:1].isupper():
+        for n in range(len(words) - 1, 0, -1):
+            if ok(words[:n]):
+                out.append(" ".join(words[:n]))
+            if ok(words[-n:]):
+                out.append(" ".join(words[-n:]))
+    else:
+        cut = next((i for i, w in enumerate(words) if i and w.lower() in _PREPOSITIONS), None)
+        if cut:
+            words = words[:cut]
+            if ok(words):
+                out.append(" ".join(words))
+        for i in range(1, len(words)):
+            if ok(words[i:]):
+                out.append(" ".join(words[i:]))
+    seen: set[str] = set()
+    return [v for v in out if v and v != phrase and not (v in seen or seen.add(v))]
+
+
+# derivational endings tried on a part's one-word rendering (race -> racial, economy -> economic,
+# recover -> recovery, reproduce -> reproductive): kept only where the index holds the word
+_ENDINGS = ("al", "ial", "ic", "ical", "ive", "ion", "ation", "y", "ing", "s")
+
+
+def _derived_words(word: str, reader) -> list[str]:
+    """Words of the index derived from ``word`` by a common ending (the last letter may drop: e/y)."""
+    from pressarchive.analysis import bilingual_analyzer
+
+    if not word.isalpha() or len(word) < 4:
+        return []
+    stems = [word, word[:-1]] if word[-1] in "eyo" else [word]
+    own = {t.text for t in bilingual_analyzer()(word, mode="query")}
+    out = []
+    for stem in stems:
+        for ending in _ENDINGS:
+            cand = stem + ending
+            try:
+                terms = [t.text for t in bilingual_analyzer()(cand, mode="query")]
+                if terms and set(terms) != own and all(("text", t) in reader for t in terms) and cand not in out:
+                    out.append(cand)
+            except Exception:  # noqa: BLE001
+                continue
+    return out[:3]
 
 
 _PREPOSITIONS = frozenset("of from in on for to with by at into against between".split())
@@ -204,6 +246,26 @@ def _checked(expansions: list, reader, translate) -> list:
             if len(best) == KEEP_COMPOSED:
                 break
         composed[typed] = best
+    # A Chinese term is composed again with the archive's own forms of each part's renderings as well
+    # (derived words, heads of phrases), the parts' direct renderings still first; the most frequent
+    # phrase held wins ("economic recovery" over "economy recover").
+    for e in expansions:
+        if e.source != "parts" or e.lang != "en" or len(e.parts) < 2:
+            continue
+        wider = []
+        for renderings in e.parts:
+            forms = list(renderings)
+            for r in renderings:
+                extra = _derived_words(r, reader) if " " not in r else _variants(r, translate)[:2]
+                forms.extend(x for x in extra if x not in forms)
+            wider.append(forms[:8])
+        scored = [(-held("en", x.target), -1, x.target) for x in composed.get(e.typed, [])]
+        for rank, phrase in enumerate(translate.compose_candidates(wider, "en")):
+            n = held("en", phrase)
+            if n and all(phrase != p for _, _, p in scored):
+                scored.append((-n, rank, phrase))
+        composed[e.typed] = [translate.Expansion(e.typed, phrase, "en", translate.W_COMPOSED, "composed")
+                             for _, _, phrase in sorted(scored)[:KEEP_COMPOSED]]
     direct_held = {e.typed for e in expansions
                    if e.source not in ("composed", "parts") and (e.lang != "en" or " " not in e.target.strip()
                                                                  or held("en", e.target))}
@@ -218,10 +280,11 @@ def _checked(expansions: list, reader, translate) -> list:
     out: list = []
     emitted: set[str] = set()
     for e in expansions:
+        if e.source in ("composed", "parts") and e.typed not in emitted and composed.get(e.typed):
+            emitted.add(e.typed)
+            out.extend(composed[e.typed])
         if e.source == "composed":
-            if e.typed not in emitted:
-                emitted.add(e.typed)
-                out.extend(composed[e.typed])
+            continue
         elif e.source == "parts":
             if composed.get(e.typed):
                 continue

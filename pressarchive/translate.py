@@ -60,11 +60,12 @@ from pressarchive.errors import IndexError_
 
 LEXICON_FILE = "lexicon.json"
 LEXICON_FORMAT = "pressarchive-lexicon"
-LEXICON_VERSION = 2
+LEXICON_VERSION = 5  # 3-5: long glosses cut to their head, long names kept (issue 19)
 GLOSSARY_PATH = Path(__file__).resolve().parent / "data" / "glossary.tsv"
 
 MAX_TARGETS = 4  # expansions kept per key
 MAX_GLOSS_WORDS = 4  # longer CC-CEDICT glosses are descriptions, not translations
+MAX_NAME_WORDS = 6  # ... unless they are names ("State of the Union Address")
 MAX_SENSES = 8  # CC-CEDICT phrases considered per headword
 MAX_ZH_SPAN_TOKENS = 5  # adjacent tokens joined when looking for dictionary headwords in text
 
@@ -287,7 +288,10 @@ def _clean_gloss(gloss: str) -> list[tuple[str, list[str]]]:
         if gloss.startswith(("to ", "the ", "a ", "an ")):
             gloss = _rx("article").sub("", gloss)
         words = _rx("en_word").findall(gloss)
-        return [(gloss, words)] if _usable(words) else []
+        if _usable(words):
+            return [(gloss, words)]
+        head = _head_before_preposition(gloss)  # "rent for a room or house" -> rent
+        return [(head, _rx("en_word").findall(head))] if head else []
     if _rx("skip_gloss").match(gloss):
         return []
     text = " ".join(_rx("parens").sub(" ", gloss).split())
@@ -304,9 +308,33 @@ def _clean_gloss(gloss: str) -> list[tuple[str, list[str]]]:
     out = []
     for phrase in phrases:
         words = en_words(phrase)
-        if _usable(words):
+        if _usable(words) or _proper_name(phrase):
             out.append((phrase, words))
+        elif phrase[:1].islower() and (head := _head_before_preposition(phrase)):
+            out.append((head, en_words(head)))
     return out
+
+
+_PREPOSITIONS = frozenset("of from in on for to with by at into against between".split())
+
+
+def _head_before_preposition(gloss: str) -> str | None:
+    """A description too long to be a rendering, cut before its first preposition when what is left is
+    usable: "rent for a room or house" -> "rent" (issue 19: the words a text would use)."""
+    words = gloss.split()
+    cut = next((i for i, w in enumerate(words) if i and w.lower() in _PREPOSITIONS), None)
+    if not cut:
+        return None
+    head = " ".join(words[:cut]).strip(" ,;")
+    return head if _usable(_rx("en_word").findall(head.lower())) else None
+
+
+def _proper_name(phrase: str) -> bool:
+    """A name of up to MAX_NAME_WORDS words, each capitalised or a stop word ("State of the Union
+    Address"): kept whole though longer than a gloss may be."""
+    words = phrase.split()
+    return (MAX_GLOSS_WORDS < len(words) <= MAX_NAME_WORDS and words[0][:1].isupper()
+            and all(w[:1].isupper() or w.lower() in STOP_WORDS for w in words))
 
 
 def clean_gloss(gloss: str) -> list[str]:

@@ -202,3 +202,50 @@ def test_composed_renderings_rank_below_direct_ones(home):
     direct = [w for (t, s), w in weights.items() if s in ("glossary", "cedict")]
     composed = [w for (t, s), w in weights.items() if s == "composed"]
     assert direct and composed and max(composed) < min(direct)
+
+
+BRIEFING = """Press Briefing by the Press Secretary, June 24, 2022
+
+MS. SMITH: Good afternoon. Today the Supreme Court ruled on abortion. The President will protect access to abortion care.
+
+Q: Thank you. On student loans: will the President extend the pause on student loan payments?
+
+MS. SMITH: The pause on student loan payments is extended. Student loan borrowers will hear from the Department of Education.
+
+Q: And on the debt ceiling: does the President expect Congress to raise the debt ceiling?
+
+MS. SMITH: Congress has raised the debt limit many times. We expect it to act.
+
+Q: Is the administration worried about cybersecurity at the ports?
+
+MS. SMITH: We take cybersecurity seriously, and ransomware attacks on ports are a threat.
+
+Q: What about the Federal Reserve and inflation?
+
+MS. SMITH: The Federal Reserve is independent.
+"""
+
+
+@pytest.fixture(scope="module")
+def briefing_home(tmp_path_factory) -> Path:
+    """An English-only archive: one short briefing in the White House style."""
+    folder = tmp_path_factory.mktemp("briefing")
+    source = folder / "2022-06-24-press-briefing.txt"
+    source.write_text(BRIEFING, encoding="utf-8")
+    home = folder / "home"
+    home.mkdir()
+    invoke("--home", str(home), "add", str(source))
+    return home
+
+
+@pytest.mark.parametrize("query, how, matched", [
+    ("学生贷款", "composed", "student loan"),  # no dictionary entry: 学生 + 贷款
+    ("美联储", "reduced", "Federal Reserve"),  # CC-CEDICT: "US Federal Reserve", which the text does not say
+])
+def test_chinese_terms_reach_an_english_only_archive(briefing_home, query, how, matched):
+    hits = search(briefing_home, query)
+    assert hits, query
+    want = {"typed": query, "matched": matched, **({"how": how} if how else {})}
+    assert want in hits[0]["translated_from"]
+    assert target_in(matched, text(hits[0]))
+    assert not search(briefing_home, query, "--no-translate")

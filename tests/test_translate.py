@@ -543,3 +543,22 @@ def test_expand_composes_adjacent_english_words():
     got = T.expand("export controls", lex, compose=True)
     assert ("export controls", "出口管制", "composed") in [(e.typed, e.target, e.source) for e in got]
     assert not [e for e in got if e.source == "parts"]  # each English word is translated already
+
+
+def test_glosses_reduced_to_the_words_a_text_uses():
+    assert T.clean_gloss("to induce an abortion") == ["induce an abortion"]  # reduced at query time if need be
+    assert T.clean_gloss("rent for a room or house") == ["rent"]  # too long: cut before its preposition
+    assert T.clean_gloss("State of the Union Address (US)") == ["State of the Union Address"]  # a name
+    assert T.clean_gloss("air raid") == ["air raid"]  # a noun compound keeps its words
+    assert T.clean_gloss("to help sb") == [] and T.clean_gloss("Suzhou prefecture level city in Jiangsu") == ["Suzhou"]
+
+
+def test_variants_of_a_rendering_the_index_lacks():
+    from pressarchive.expand import _variants
+
+    assert _variants("cyber security", T)[0] == "cybersecurity"
+    assert _variants("US Federal Reserve", T) == ["Federal Reserve", "Reserve"]  # "US" reads as a stop word
+    assert "State of the Union" in _variants("State of the Union Address", T)
+    assert _variants("attack from the air", T)[0] == "attack"
+    assert "abortion" in _variants("induced abortion", T)
+    assert not {"the", "of", "make"} & set(_variants("make of the thing", T))
