@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from pressarchive import index
+from pressarchive import catalog, identity, index
 from pressarchive.corpus import STAGING, Corpus, settle
 from pressarchive.errors import ArchiveError, NotFoundError, PressArchiveError
 from pressarchive.records import Record, content_hash, is_safe_id, source_warnings
@@ -31,10 +31,11 @@ class AddOutcome:
     source: str
     conference_id: str | None = None
     title: str | None = None
-    replaced: str | None = None  # the id of a stored conference this one replaced, when it differs
+    replaced: str | None = None  # kept for callers; ids now stay stable, so an add never replaces another id
     reason: str | None = None  # for "failed": a one-line reason
     turns: int = 0
     warnings: list[str] = field(default_factory=list)  # about the source itself (front matter not YAML)
+    note: str | None = None  # e.g. "another source of <id>" (a republished copy)
 
 
 @dataclass
@@ -92,8 +93,22 @@ class Archive:
         return self.corpus.ids()
 
     def get(self, conference_id: str) -> Record:
-        """The record of one conference; NotFoundError for an unknown or unsafe id."""
-        return self.corpus.get(conference_id)
+        """The record of one conference, by its id or a former id it keeps (``conference.aliases``);
+        NotFoundError for an unknown or unsafe id."""
+        try:
+            return self.corpus.get(conference_id)
+        except NotFoundError:
+            current = self.resolve_id(conference_id)
+            if current is None or current == conference_id:
+                raise
+            return self.corpus.get(current)
+
+    def resolve_id(self, conference_id: str) -> str | None:
+        """The id of the stored conference ``conference_id`` names: itself, or the conference that
+        keeps it as a former id (read from the catalog); None when none does."""
+        if is_safe_id(conference_id) and self.corpus.record_path(conference_id).is_file():
+            return conference_id
+        return catalog.load(self).resolve(conference_id)
 
     def records(self) -> Iterator[Record]:
         return self.corpus.records()
@@ -223,29 +238,48 @@ class Archive:
             self._recover_locked()
             changed: dict[str, Record] = {}
             removed: set[str] = set()
-            journal: tuple[set[str], set[str]] = (set(), set())
+            journal: set[str] = set()
+            known = catalog.load(self, save=False)
+            stored: dict[str, Record] = {}
+
+            def stored_record(cid: str) -> Record:
+                if cid not in stored:
+                    stored[cid] = self.get(cid)
+                return stored[cid]
+
             for record, raw, name in prepared:
-                cid = record.conference.id
-                status, twin = self.corpus.plan(record, raw)
-                if status != "unchanged":
-                    if index_now and (cid not in journal[0] or (twin and twin not in journal[1])):
-                        journal[0].add(cid)
-                        journal[1].update([twin] if twin else [])
-                        self.corpus.write_journal("add", added=journal[0], removed=journal[1])
-                    self.corpus.write_conference(record, raw, name, sync_corpus=False)
-                    if twin:
-                        self.corpus.discard(twin)
-                        removed.add(twin)
-                        changed.pop(twin, None)
-                    if status == "updated" and not twin and cid not in changed:
-                        removed.add(cid)
-                    changed[cid] = record
+                twin = self.corpus.find_by_content(raw, exclude="")
+                decision = identity.decide(record, known, stored_record, lambda cid: cid == twin, twin)
+                cid = decision.id
+                kept_raw = None if decision.write else self.raw_path(cid)
+                if kept_raw is None and not decision.write:  # the stored raw file is lost: this one replaces it
+                    decision.write, decision.status = True, "updated"
+                if decision.status != "unchanged":
+                    if decision.write:  # this transcript, under the conference's id
+                        if record.conference.id != cid:
+                            record.with_ids(cid)
+                        record.conference.sources, record.conference.aliases = decision.sources, decision.aliases
+                        write = (record, raw, name)
+                    else:  # another source of a stored conference: its record lists it, nothing else changes
+                        kept = stored_record(cid)
+                        kept.conference.sources = decision.sources
+                        write = (kept, kept_raw.read_bytes(), kept.conference.source or name)
+                    if index_now and cid not in journal:
+                        journal.add(cid)
+                        self.corpus.write_journal("add", added=journal, removed=journal & set(known.entries))
+                    self.corpus.write_conference(*write, sync_corpus=False)
+                    if cid in known.entries and cid not in changed:
+                        removed.add(cid)  # its old turns leave the index
+                    changed[cid] = stored[cid] = write[0]
+                    known.put(cid, write[0], catalog.corpus_mark(self) if known.mark else None)
                 outcomes.append(
-                    AddOutcome(status, name, cid, record.conference.title, twin, turns=len(record.turns),
-                               warnings=source_warnings(record))
+                    AddOutcome(decision.status, name, cid, record.conference.title, None, turns=len(record.turns),
+                               warnings=source_warnings(record), note=decision.note)
                 )
             self.corpus.sync()  # the new folders' renames are on disk before success is reported
-            if journal[0]:
+            if changed:
+                known.save(self)
+            if journal:
                 index.update(self, added=list(changed.values()), removed=sorted(removed))
                 self.corpus.clear_journal()
             elif changed or removed:
@@ -285,6 +319,58 @@ class Archive:
             index.rebuild(self, progress=progress)
             self.corpus.clear_journal()
         return len(self.ids()) - len(self.corpus.skipped)  # a damaged record is left out (see check)
+
+    def reparse(self, progress: Callable[..., Any] | None = None,
+                on_wait: Callable[[], None] | None = None) -> dict[str, Any]:
+        """The named migration of an archive built by an older pressarchive (``reindex --reparse``):
+        every stored raw file is parsed again by the current parser, keeping its conference's id,
+        sources and former ids (and any title, date, organiser or source URL the new parse lacks);
+        near-identical copies of one event stored as two conferences become one conference listing
+        both sources, the other id kept as a former id; then the index is rebuilt. Raw files are
+        never changed. Returns {"conferences", "reparsed", "merged": [(kept, folded)], "failed": [(id, reason)]}.
+        """
+        from pressarchive.ingest import ingest_bytes
+
+        report: dict[str, Any] = {"conferences": 0, "reparsed": 0, "merged": [], "failed": []}
+        with self.write_lock(on_wait=on_wait):
+            self.corpus.clean_staging()
+            self.corpus.write_journal("reindex")
+            parsed: dict[str, tuple[Record, bytes, str]] = {}
+            for cid in self.ids():
+                report["conferences"] += 1
+                try:
+                    old = self.get(cid)
+                    raw_file = self.raw_path(cid)
+                    if raw_file is None:
+                        raise ArchiveError("the raw file is missing")
+                    raw = raw_file.read_bytes()
+                    name = old.conference.source or raw_file.name
+                    new = settle(ingest_bytes(raw, name, None), raw)
+                except (PressArchiveError, OSError) as err:
+                    report["failed"].append((cid, getattr(err, "message", None) or str(err)))
+                    continue
+                for key in ("title", "date", "organizer", "source_url"):
+                    if not getattr(new.conference, key) and getattr(old.conference, key):
+                        setattr(new.conference, key, getattr(old.conference, key))
+                new.with_ids(cid)
+                new.conference.sources = catalog.sources_of(old.conference)
+                new.conference.aliases = list(old.conference.aliases)
+                parsed[cid] = (new, raw, name)
+            folded = _fold_copies(parsed)
+            for kept, gone in folded:
+                report["merged"].append((kept, gone))
+            for cid, (record, raw, name) in parsed.items():
+                if cid in {gone for _, gone in folded}:
+                    continue
+                self.corpus.write_conference(record, raw, name, sync_corpus=False)
+                report["reparsed"] += 1
+            self.corpus.sync()
+            for _, gone in folded:  # after the conference that keeps its id as a former id is written
+                self.corpus.discard(gone)
+            index.rebuild(self, progress=progress)
+            self.corpus.clear_journal()
+        catalog.forget(self)
+        return report
 
     # --- checking ---------------------------------------------------------------------------
     def check(self, fix: bool = False, on_wait: Callable[[], None] | None = None) -> CheckReport:
@@ -326,9 +412,22 @@ class Archive:
                 if p.is_dir() and is_safe_id(p.name) and not self.corpus.record_path(p.name).is_file():
                     problems.append(Problem(p.name, "record.json is missing", _mend_record(self.raw_path(p.name))))
         indexed = self._index_problems(states, problems)
+        problems.extend(self._people_problems())
         if fix and any(not p.fixed for p in problems):
             self._fix(problems, on_wait)
         return CheckReport(len(states), indexed, problems, recovered)
+
+    def _people_problems(self) -> list[Problem]:
+        """Conflicts the people register could not settle (two people claimed to be one): reported,
+        never resolved silently, and not mended by --fix (the transcripts must say who is who)."""
+        from pressarchive import people
+
+        try:
+            register = catalog.load(self).register()
+        except PressArchiveError:
+            return []
+        return [Problem(where, what, "correct the speaker's name in the transcripts and add them again")
+                for where, what in people.conflict_lines(register)]
 
     def _index_problems(self, states: dict[str, tuple[str | None, int] | None], problems: list[Problem]) -> int | None:
         """Compare the index's own state (conference -> hash) and its turn documents with the corpus."""
@@ -465,6 +564,32 @@ def _parsed(sources: list[str], given: dict[str, Any]):
 def _ids(value: Any) -> list[str]:
     """The safe conference ids of a journal's list (a damaged journal's odd values left out)."""
     return [i for i in value if isinstance(i, str) and is_safe_id(i)] if isinstance(value, list) else []
+
+
+def _fold_copies(parsed: dict[str, tuple[Record, bytes, str]]) -> list[tuple[str, str]]:
+    """(kept id, folded id) for conferences that are near-identical copies of one event (same date):
+    the kept one (the first id) lists the other's sources and keeps its ids as former ids."""
+    by_date: dict[str, list[str]] = {}
+    for cid, (record, _, _) in sorted(parsed.items()):
+        if record.conference.date:
+            by_date.setdefault(record.conference.date, []).append(cid)
+    folded: list[tuple[str, str]] = []
+    gone: set[str] = set()
+    for ids in by_date.values():
+        for i, keep in enumerate(ids):
+            if keep in gone:
+                continue
+            kept = parsed[keep][0].conference
+            for other in ids[i + 1:]:
+                if other in gone:
+                    continue
+                if identity.near_identical(identity.text_of(parsed[keep][0]), identity.text_of(parsed[other][0])):
+                    conf = parsed[other][0].conference
+                    kept.sources = list(dict.fromkeys([*kept.sources, *conf.sources]))
+                    kept.aliases = list(dict.fromkeys([*kept.aliases, other, *conf.aliases]))
+                    folded.append((keep, other))
+                    gone.add(other)
+    return folded
 
 
 def _overrides_of(conf: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -220,12 +220,25 @@ def remove_cmd(ctx: Context, conference_id: str) -> None:
 
 
 @cli.command("reindex")
+@click.option("--reparse", is_flag=True,
+              help="Also parse every stored transcript again with this version (migrates an archive built by an older one).")
 @pass_ctx
-def reindex_cmd(ctx: Context) -> None:
+def reindex_cmd(ctx: Context, reparse: bool) -> None:
     """Rebuild the search index from the corpus alone."""
     from pressarchive import render
 
     total = len(ctx.archive.ids())
+    if reparse:
+        with render.batch_progress(total, "Parsing again") as bar:
+            done = ctx.archive.reparse(progress=lambda *a, **k: bar.advance(), on_wait=render.waiting_for_lock)
+        for kept, gone in done["merged"]:
+            render.console().print(f"merged    {render.safe(gone)} into {render.safe(kept)} (a copy of the same event;"
+                                   f" {render.safe(gone)} keeps resolving)", soft_wrap=True)
+        for cid, reason in done["failed"]:
+            render.warn(f"{cid}: kept as it was ({reason})")
+        render.console().print(f"parsed {done['reparsed']} of {done['conferences']} conferences again; "
+                               f"indexed {len(ctx.archive.ids())} conferences", soft_wrap=True)
+        return
     with render.batch_progress(total, "Indexing") as bar:
         count = ctx.archive.reindex(progress=lambda *a, **k: bar.advance(), on_wait=render.waiting_for_lock)
     render.console().print(f"indexed {count} conferences", soft_wrap=True)
@@ -277,9 +290,10 @@ def check_cmd(ctx: Context, fix: bool) -> None:
 def search_filter_options(func):
     """The search filters as click options (shared by the commands that narrow a search)."""
     options = (
-        click.option("--speaker", metavar="NAME", help="Speaker: English, Chinese or pinyin name, any case."),
+        click.option("--speaker", metavar="NAME", help="Speaker: any name or label they go by, in any script or case (a person across conferences)."),
         click.option("--region", metavar="REGION", help="The speaker's region, e.g. Shanghai or National."),
         click.option("--outlet", metavar="OUTLET", help="The outlet that asked (a question, or an answer's question)."),
+        click.option("--asker", metavar="NAME", help="The reporter who asked, by name (or outlet): their questions and the answers."),
         click.option("--kind", metavar="KIND", help="statement, question or answer."),
         click.option("--lang", metavar="LANG", help="en or zh (a mixed turn counts as both)."),
         click.option("--since", metavar="DATE", help="Conferences on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD)."),

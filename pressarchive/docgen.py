@@ -29,6 +29,8 @@ FIELD_DOCS: dict[str, dict[str, str]] = {
         "source_url": "Where it was published: `--source-url`, the URL it was fetched from, the front matter's `source_url` (or `url`, `link`, `canonical`), or the page's canonical link / `og:url`.",
         "published": "When the source was published, as it says (ISO 8601): front matter `published_time` (else its `date`), HTML `article:published_time`. May be later than `date`.",
         "tags": "The publisher's tags: front matter `tags` / `categories` / `keywords`, HTML `article:tag` / `keywords`.",
+        "sources": "Every source the conference was added from, each a file name or URL (a republished near-copy adds its own); the first is `source`. Empty in records written before sources were kept: read as `[source]`.",
+        "aliases": "Former ids of this conference; each still resolves in `show`, `export --turn` and citations (see docs/archive.md).",
         "languages": "Languages present in the turns: `en`, `zh`.",
         "content_hash": "sha256 of the raw bytes as received; equal hashes are the same transcript.",
         "encoding": "The encoding the raw bytes were decoded with (detected).",
@@ -64,6 +66,31 @@ FIELD_DOCS: dict[str, dict[str, str]] = {
 
 _CLASSES = (records.Record, records.Conference, records.Speaker, records.Turn)
 
+PERSON_DOCS = {
+    "id": "A slug of the listed name (`karine-jean-pierre`), `-2`, `-3`... for a second person of that name; it may change as the archive grows.",
+    "name": "The name the person is listed under: the full form used in most conferences (`Karine Jean-Pierre`); a surname alone when no transcript gives more.",
+    "name_zh": "The Chinese name, where one is known.",
+    "role": "The role held most (`host`, `presenter`, ... or `reporter`); reporters and officials are never one person.",
+    "aliases": "Every name form and label seen, in any script (`Karine Jean-Pierre`, `MS. JEAN-PIERRE`, `Jean-Pierre`).",
+    "titles": "Titles held: `{title, since, until, conferences}`; spellings a small typo apart are one title.",
+    "organizations": "Organisations (for a reporter: outlets): `{name, since, until, conferences}`.",
+    "conferences": "Ids of the conferences the person speaks in.",
+    "speakers": "The record speakers who are this person, as `<conference id>/<speaker id>` (what the index's `speaker_ref` holds).",
+    "turns": "Turns spoken, in all conferences.",
+    "answers": "Of which answers.",
+    "questions": "Of which questions.",
+    "region": "The region most given.",
+    "first": "The first date the person speaks.",
+    "last": "The last date the person speaks.",
+}
+
+PEOPLE_INTRO = """The archive also keeps a **people register** (`people.py`), derived from the records alone and
+cached with each conference's identity in `index/.catalog.json` (a cache: deleting it loses nothing).
+One entry per person across all conferences; `speakers --format json` lists these entries (with the
+counts narrowed to the conferences asked for: `conferences` and `turns` are counts there, and
+`conference_ids` the ids), and `--speaker` / `--asker` take any of their aliases. How speakers are
+joined into people, and what `check` reports, is in docs/archive.md."""
+
 
 def _type_name(f: dataclasses.Field) -> str:
     return str(f.type).replace("typing.", "").replace(" | ", " or ")
@@ -88,6 +115,12 @@ def record_format() -> str:
         for f in dataclasses.fields(cls):
             out.append(f"| `{f.name}` | `{_type_name(f)}` | {docs[f.name]} |")
         out.append("")
+    from pressarchive.people import Person
+
+    out += ["## Person (the people register)", "", PEOPLE_INTRO, "", "| field | type | meaning |", "|---|---|---|"]
+    for f in dataclasses.fields(Person):
+        out.append(f"| `{f.name}` | `{_type_name(f)}` | {PERSON_DOCS[f.name]} |")
+    out.append("")
     return "\n".join(out)
 
 

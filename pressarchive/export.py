@@ -74,6 +74,8 @@ def turn_hits(archive, turn_ids: Iterable[str]) -> list[Hit]:
         if conf_id not in records:
             records[conf_id] = archive.get(conf_id)
         record = records[conf_id]
+        if record.conference.id != conf_id:  # a former id of the conference: its turn by position
+            tid = f"{record.conference.id}:{tid.rpartition(':')[2]}"
         turn = record.turn(tid)
         if turn is None:
             raise NotFoundError(f"no turn {tid!r} in conference {conf_id}")
@@ -87,6 +89,15 @@ def speaker_label(sp: dict[str, Any] | None) -> str:
     from pressarchive.records import speaker_display
 
     return speaker_display(sp)
+
+
+def asker_of(hit: Hit) -> str:
+    """Who asked the question of a hit (``Trevor Hunnicutt, Reuters``), else the question's speaker."""
+    from pressarchive.records import asker_label
+
+    q = hit.get("question") or {}
+    sp = hit.get("asker") or q.get("speaker") or (hit["speaker"] if hit.get("turn", {}).get("kind") == "question" else None)
+    return asker_label(sp) or speaker_label(sp)
 
 
 def outlet_of(hit: Hit) -> str | None:
@@ -181,7 +192,6 @@ def neutralise(cell: Any) -> str:
 def csv_row(hit: Hit) -> dict[str, str]:
     """One passage as a CSV row (unneutralised)."""
     sp, conf, turn, q = hit["speaker"], hit["conference"], hit["turn"], hit.get("question")
-    qsp = (q or {}).get("speaker") or {}
     return {
         "turn_id": turn["id"], "seq": turn.get("seq"), "kind": turn.get("kind"), "lang": turn.get("lang"),
         "text": "\n\n".join(turn.get("paragraphs") or []),
@@ -190,7 +200,7 @@ def csv_row(hit: Hit) -> dict[str, str]:
         "speaker_organization": sp.get("organization") or sp.get("organization_zh"),
         "speaker_region": sp.get("region"),
         "question_id": (q or {}).get("id"), "question_outlet": outlet_of(hit) if q else None,
-        "question_speaker": speaker_label(qsp) if q else None,
+        "question_speaker": asker_of(hit) if q else None,
         "question_text": "\n\n".join((q or {}).get("paragraphs") or []),
         "conference_id": conf.get("id"), "conference_title": conf.get("title"),
         "conference_date": conf.get("date"), "conference_organizer": conf.get("organizer"),
@@ -247,12 +257,13 @@ def write_md(hits: list[Hit], out: TextIO) -> None:
             turn, sp, q = hit["turn"], hit["speaker"], hit.get("question")
             out.write("\n---\n\n")
             if q and q.get("id") != shown_question:
-                asker = speaker_label(q.get("speaker"))
+                asker = asker_of(hit)
                 out.write(f"> **Q — {md_escape(asker)}** (`{q['id']}`)\n>\n")
                 out.write("\n>\n".join(f"> {md_escape(p, True)}" for p in q.get("paragraphs") or []) + "\n\n")
             shown_question = q.get("id") if q else turn["id"]
             label = {"answer": "A", "question": "Q"}.get(turn.get("kind"), "")
-            head = f"**{label + ' — ' if label else ''}{md_escape(speaker_label(sp))}**"
+            who = asker_of(hit) if turn.get("kind") == "question" else speaker_label(sp)
+            head = f"**{label + ' — ' if label else ''}{md_escape(who)}**"
             meta = _speaker_meta(sp)
             out.write(head + (f", {md_escape(meta)}" if meta else "") + f" · {turn.get('kind')} · `{turn['id']}`\n\n")
             spans = spans_by_paragraph(hit)
@@ -308,7 +319,7 @@ def write_html(hits: list[Hit], out: TextIO) -> None:
             out.write(f"<article id=\"{_h(turn['id'])}\" class=\"{_h(turn.get('kind'))}\">\n")
             if q:
                 out.write(f"<blockquote class=\"question\"{_lang(q.get('lang'))}>\n<p class=\"who\">Q — "
-                          f"{_h(speaker_label(q.get('speaker')))} <span class=\"id\">{_h(q.get('id'))}</span></p>\n")
+                          f"{_h(asker_of(hit))} <span class=\"id\">{_h(q.get('id'))}</span></p>\n")
                 for para in q.get("paragraphs") or []:
                     out.write(f"<p>{_h(para)}</p>\n")
                 out.write("</blockquote>\n")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pressarchive.errors import NotFoundError
-from pressarchive.records import Record, Speaker, Turn, speaker_display
+from pressarchive.records import Record, Speaker, Turn, asker_label, speaker_display
 
 if TYPE_CHECKING:  # pragma: no cover
     from pressarchive.archive import Archive
@@ -90,9 +90,15 @@ def make_hit(
                 "speaker": speaker_dict(record.speaker(q.speaker)),
             }
     conf = record.conference
+    asked = turn if turn.kind == "question" else (record.turn(turn.question) if turn.kind == "answer" and turn.question else None)
+    asker = None
+    if asked is not None:
+        asker = speaker_dict(record.speaker(asked.speaker))
+        asker["label"] = asker_label(asker)
     return {
         "turn": turn_dict(turn),
         "speaker": speaker_dict(record.speaker(turn.speaker)),
+        "asker": asker,
         "conference": {name: getattr(conf, name) for name in CONFERENCE_FIELDS},
         "question": question,
         "score": score,
@@ -109,16 +115,22 @@ def _one_line(value: Any) -> str:
 def citation(hit: dict[str, Any]) -> str:
     """A ready citation line: speaker, title, organisation, conference, organiser, date, source, turn id."""
     sp = {k: _one_line(v) for k, v in (hit.get("speaker") or {}).items()}
+    if hit.get("asker"):
+        hit = {**hit, "asker": {k: _one_line(v) for k, v in hit["asker"].items()}}
     conf = {k: _one_line(v) for k, v in (hit.get("conference") or {}).items()}
     turn = hit["turn"]
     org = sp.get("organization") or sp.get("organization_zh")
     named = sp.get("name") or sp.get("name_zh")
     who = speaker_display(sp)
-    parts = [who]
-    if named and sp.get("title"):
-        parts.append(sp["title"])
-    if named and org:
-        parts.append(org)
+    asker = asker_label(hit.get("asker"))
+    if turn.get("kind") == "question":
+        parts = [f"Q ({asker})" if asker else "Q"]
+    else:
+        parts = [who]
+        if named and sp.get("title"):
+            parts.append(sp["title"])
+        if named and org:
+            parts.append(org)
     title = (conf.get("title") or conf.get("id") or "").replace('"', "'")  # one level of double quotes
     tail = f'"{title}"'
     for extra in (conf.get("organizer"), conf.get("date") or "undated", conf.get("source_url") or conf.get("source")):

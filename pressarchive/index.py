@@ -87,6 +87,8 @@ def schema():
         speaker=TEXT(analyzer=names, phrase=True, multitoken_query="phrase"),
         speaker_key=KEYWORD(analyzer=keys),
         speaker_label=KEYWORD(analyzer=labels),
+        speaker_ref=ID(),  # "<conference id>/<speaker id>": the people register's handle on a turn
+        asker_ref=ID(),  # the same for who asked (a question's speaker; an answer's question's)
         role=KEYWORD(analyzer=keys),
         title=TEXT(analyzer=names, phrase=True, multitoken_query="phrase"),
         org=TEXT(analyzer=names, phrase=True, multitoken_query="phrase"),
@@ -133,6 +135,7 @@ def documents(record: "Record") -> Iterator[dict[str, Any]]:
         sp = record.speaker(turn.speaker)
         question = record.turn(turn.question) if turn.kind == "answer" and turn.question else None
         asker = record.speaker(question.speaker) if question else (sp if turn.kind == "question" else None)
+        asked_by = asker
         text = "\n\n".join(turn.paragraphs)
         qtext = "\n\n".join(question.paragraphs) if question else ""
         names: set[str] = set()
@@ -168,6 +171,10 @@ def documents(record: "Record") -> Iterator[dict[str, Any]]:
             doc["org"] = _lines([sp.organization, sp.organization_zh])
             doc["region"] = sp.region or ""
             doc["region_label"] = sp.region or ""
+        if sp is not None:
+            doc["speaker_ref"] = f"{conf.id}/{sp.id}"
+        if asked_by is not None:
+            doc["asker_ref"] = f"{conf.id}/{asked_by.id}"
         if outlets:
             doc["outlet"] = _lines(outlets)
             doc["outlet_key"] = _lines(outlets)

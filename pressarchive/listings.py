@@ -60,36 +60,55 @@ def _check_value(value: str | None, known: Iterable[str], what: str, plural: str
     raise QueryError(f"no {what} {value!r} in the archive", hint=_hint(plural, known))
 
 
+def _entries(archive: "Archive", conference: str | None, since: str | None = None,
+             until: str | None = None) -> tuple[Any, dict[str, dict[str, Any]]]:
+    """(the catalog, its entries a listing covers): one conference (by id, former id or unique
+    prefix), or all, within dates; read from the catalog, not the records."""
+    from pressarchive import catalog as _catalog
+
+    since = _check_date(since, "--since") if since else None
+    until = _check_date(until, "--until") if until else None
+    known = _catalog.load(archive)
+    entries = known.entries
+    if conference:
+        cid = conference.strip()
+        found = known.resolve(cid)
+        if found is None:
+            matches = [i for i in sorted(entries) if i.startswith(cid)]
+            if len(matches) != 1:
+                what = "matches several conferences" if matches else "is not in the archive"
+                raise QueryError(f"conference {cid!r} {what}", hint=_hint("conferences", matches or sorted(entries)))
+            found = matches[0]
+        entries = {found: entries[found]}
+    out = {}
+    for cid, entry in entries.items():
+        date = entry.get("date") or ""
+        if since and (not date or date < since):
+            continue
+        if until and (not date or date[: len(until)] > until):
+            continue
+        out[cid] = entry
+    return known, out
+
+
 def list_speakers(archive: "Archive", region: str | None = None, conference: str | None = None,
                   role: str | None = None, since: str | None = None, until: str | None = None) -> list[dict[str, Any]]:
-    """Named speakers (reporters are listed by ``list_outlets``) with their turns, answers and
-    conferences, most turns first."""
-    records = _records(archive, conference, since, until)
-    region = _check_value(region, (s.region for r in records for s in r.speakers), "speaker from region", "regions",
+    """People (the archive's people register, people.py), not labels: one row per person with their
+    aliases, titles and organisations with dates, and their turns, answers and conferences (counts;
+    ``conference_ids``) in the conferences covered, most turns first. Officials and hosts; reporters
+    with ``role="reporter"`` (else ``list_outlets`` lists who asked)."""
+    from pressarchive import people
+
+    known, entries = _entries(archive, conference, since, until)
+    mentions = [m for e in entries.values() for m in e.get("mentions", [])]
+    region = _check_value(region, (m.get("region") for m in mentions), "speaker from region", "regions",
                           region=True)
-    if role and role.strip().lower() not in {s.role for r in records for s in r.speakers}:
-        raise QueryError(f"no speaker with role {role!r} in the archive",
-                         hint=_hint("roles", {s.role for r in records for s in r.speakers}))
-    rows: dict[str, dict[str, Any]] = {}
-    for r in records:
-        for s in r.speakers:
-            if not (s.name or s.name_zh) or s.role == "reporter":
-                continue
-            if region and s.region != region or role and s.role != role.strip().lower():
-                continue
-            ident = (s.name or s.name_zh or "").casefold()
-            row = rows.setdefault(ident, {
-                "name": s.name, "name_zh": s.name_zh, "role": s.role, "title": s.title,
-                "organization": s.organization, "region": s.region, "turns": 0, "answers": 0,
-                "conferences": [],
-            })
-            row["name_zh"] = row["name_zh"] or s.name_zh
-            turns = [t for t in r.turns if t.speaker == s.id]
-            row["turns"] += len(turns)
-            row["answers"] += sum(1 for t in turns if t.kind == "answer")
-            if r.conference.id not in row["conferences"]:
-                row["conferences"].append(r.conference.id)
-    return sorted(rows.values(), key=lambda x: (-x["turns"], (x["name"] or x["name_zh"] or "").casefold()))
+    roles = {m.get("role") for m in mentions}
+    role = role.strip().lower() if role else None
+    if role and role not in roles:
+        raise QueryError(f"no speaker with role {role!r} in the archive", hint=_hint("roles", roles - {None}))
+    kind = None if role == "reporter" else people.OFFICIAL
+    return people.listing(known.register(), entries, role=role, region=region, kind=kind)
 
 
 def list_outlets(archive: "Archive", conference: str | None = None, since: str | None = None,
@@ -146,6 +165,8 @@ def list_regions(archive: "Archive", conference: str | None = None, since: str |
 def list_conferences(archive: "Archive", region: str | None = None, since: str | None = None,
                      until: str | None = None) -> list[dict[str, Any]]:
     """Conferences, newest first, with their turns, questions and speakers."""
+    from pressarchive.catalog import sources_of
+
     records = _records(archive, None, since, until)
     region = _check_value(region, (s.region for r in records for s in r.speakers), "speaker from region", "regions",
                           region=True)
@@ -156,7 +177,8 @@ def list_conferences(archive: "Archive", region: str | None = None, since: str |
         c = r.conference
         rows.append({
             "id": c.id, "date": c.date, "title": c.title, "organizer": c.organizer, "source": c.source,
-            "source_url": c.source_url, "published": c.published, "tags": list(c.tags),
+            "source_url": c.source_url, "sources": sources_of(c), "aliases": list(c.aliases),
+            "published": c.published, "tags": list(c.tags),
             "languages": list(c.languages), "turns": len(r.turns),
             "questions": sum(1 for t in r.turns if t.kind == "question"),
             "speakers": sum(1 for s in r.speakers if s.role != "reporter"),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Iterable
 
 from pressarchive.errors import QueryError
@@ -52,12 +52,17 @@ class Filters:
     since: str | None = None  # YYYY, YYYY-MM or YYYY-MM-DD, inclusive
     until: str | None = None
     conference: str | None = None  # a conference id (or an unambiguous prefix of one)
+    asker: str | None = None  # who asked: a reporter's name or outlet (of a question, or an answer's question)
+    # the people register's speakers (``<conference id>/<speaker id>``) that ``speaker`` / ``asker``
+    # name, filled in by search.resolve_people; None: not resolved (the index's names are used)
+    speaker_refs: list[str] | None = field(default=None, repr=False)
+    asker_refs: list[str] | None = field(default=None, repr=False)
 
     def any(self) -> bool:
-        return any(v not in (None, "") for v in asdict(self).values())
+        return any(v not in (None, "") for v in self.as_dict().values())
 
     def as_dict(self) -> dict[str, str]:
-        return {k: v for k, v in asdict(self).items() if v not in (None, "")}
+        return {k: v for k, v in asdict(self).items() if v not in (None, "") and not k.endswith("_refs")}
 
 
 def _parser(schema, fields: dict[str, float] | None = None):
@@ -338,9 +343,15 @@ def filter_query(reader, filters: Filters | None):
             raise QueryError(f"no speaker from region {filters.region!r} in the archive",
                              hint=_nearest_hint("regions", filters.region, _lexicon(reader, "region_label"), region_both))
         parts.append(wq.Term("region", found[0]) if len(found) == 1 else wq.Or([wq.Term("region", k) for k in found]))
-    if filters.speaker:
+    if filters.speaker and filters.speaker_refs is not None:
+        parts.append(_refs("speaker_ref", filters.speaker_refs))
+    elif filters.speaker:
         parts.append(_resolve(reader, filters.speaker, "speaker_key", prefix=True, what="speaker",
                               labels="speaker_label", plural="speakers"))
+    if filters.asker and filters.asker_refs is not None:
+        parts.append(_refs("asker_ref", filters.asker_refs))
+    elif filters.asker:
+        raise QueryError(f"no asker {filters.asker!r} in the archive")
     if filters.outlet:
         from pressarchive.values import outlet_both, outlet_forms
 
@@ -364,6 +375,13 @@ def filter_query(reader, filters: Filters | None):
     if since or until:
         parts.append(wq.TermRange("date", since, (until + "\uffff") if until else None))
     return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+def _refs(fieldname: str, refs: list[str]):
+    from whoosh import query as wq
+
+    terms = [wq.Term(fieldname, r) for r in refs]
+    return terms[0] if len(terms) == 1 else wq.Or(terms)
 
 
 def _resolve(reader, value: str, fieldname: str, prefix: bool, what: str, labels: str, plural: str,

@@ -74,6 +74,8 @@ class Conference:
     source_url: str | None = None
     published: str | None = None  # when the source was published (ISO 8601), which may follow the event
     tags: list[str] = field(default_factory=list)  # the publisher's tags or categories
+    sources: list[str] = field(default_factory=list)  # every file name or URL it was added from
+    aliases: list[str] = field(default_factory=list)  # former ids that still resolve to it
     languages: list[str] = field(default_factory=list)
     content_hash: str | None = None  # sha256 of the raw bytes
     encoding: str | None = None
@@ -154,6 +156,18 @@ def speaker_display(sp: dict[str, Any] | None) -> str:
     if role in ("reporter", "host", "interpreter"):
         return {"reporter": "Reporter", "host": "Host", "interpreter": "Interpreter"}[role]
     return sp.get("title") or "Unidentified speaker"
+
+
+def asker_label(sp: dict[str, Any] | None) -> str | None:
+    """Who asked, as shown after ``Q``: ``Trevor Hunnicutt, Reuters``, ``Reuters``, ``Trevor Hunnicutt``;
+    None when the question's speaker is not named (an anonymous ``Q``)."""
+    sp = sp or {}
+    name, name_zh = sp.get("name"), sp.get("name_zh")
+    who = f"{name} ({name_zh})" if name and name_zh else (name or name_zh)
+    org = sp.get("organization") or sp.get("organization_zh")
+    if who and org:
+        return f"{who}, {org}"
+    return who or org or None
 
 
 def _build(cls, data: dict[str, Any]):

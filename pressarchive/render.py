@@ -231,6 +231,8 @@ def add_summary(outcomes: list, verbose_limit: int = 20) -> None:
         if o.status == "unchanged" and not show_unchanged:
             continue
         extra = f" (replaces {safe_line(o.replaced)})" if o.replaced else ""
+        if getattr(o, "note", None):
+            extra += f" ({safe_line(o.note)})"
         title = f"  {safe_line(o.title)}" if o.title else ""
         c.print(
             f"[{style}]{o.status:<9}[/{style}] [bold]{safe_line(o.conference_id)}[/bold]{title}"
@@ -436,6 +438,15 @@ def search_results(result, shown_query: str | None = None, sort: str = "relevanc
     c.print(f"[dim]{len(result.hits)}{more} turn{'s' if result.total != 1 else ''} · sorted by {safe(sort)}[/dim]")
 
 
+def _who(hit: dict) -> str:
+    """Markup for who speaks: ``Q (Trevor Hunnicutt, Reuters)`` for a named asker, else the speaker line."""
+    if hit["turn"].get("kind") == "question":
+        label = asker_label(hit.get("asker") or hit.get("speaker"))
+        if label:
+            return f"[bold]Q ({safe(label)})[/bold]"
+    return speaker_line(hit["speaker"])
+
+
 def _context_lines(c, turns: list[dict], width: int) -> None:
     for t in turns:
         who = (t.get("speaker") or {})
@@ -454,7 +465,7 @@ def _hit_block(c, n: int, hit: dict, width: int = 100) -> None:
     turn, q, answer = hit["turn"], hit.get("question"), hit.get("answer")
     context = hit.get("context") or {}
     _context_lines(c, context.get("before", []), width)
-    c.print(f"[cyan]{n:>2}.[/cyan] {speaker_line(hit['speaker'])}  [magenta]{safe(turn['kind'])}[/magenta]", soft_wrap=True)
+    c.print(f"[cyan]{n:>2}.[/cyan] {_who(hit)}  [magenta]{safe(turn['kind'])}[/magenta]", soft_wrap=True)
     if q:
         asker = asker_label(q.get("speaker"))
         sentence = question_sentence(q.get("paragraphs") or [])
@@ -488,13 +499,13 @@ def turn_view(context: dict) -> None:
         _neighbour(c, before, "before")
     q = hit.get("question")
     if q:
-        c.print(f"[yellow]Question[/yellow] [dim]{safe(q['id'])}[/dim] — {speaker_line(q.get('speaker') or {})}",
+        c.print(f"[yellow]Question[/yellow] [dim]{safe(q['id'])}[/dim] — {_who({'turn': {'kind': 'question'}, 'asker': hit.get('asker'), 'speaker': q.get('speaker') or {}})}",
                 soft_wrap=True)
         for para in q.get("paragraphs") or []:
             c.print(f"  {safe(para)}", soft_wrap=True)
         c.print()
     c.print(f"[bold cyan]{safe(turn['kind']).capitalize()}[/bold cyan] [dim]{safe(turn['id'])}[/dim] — "
-            f"{speaker_line(hit['speaker'])}", soft_wrap=True)
+            f"{_who(hit)}", soft_wrap=True)
     if turn.get("regions"):
         c.print(f"  [dim]mentions: {safe(', '.join(turn['regions']))}[/dim]")
     for para in turn.get("paragraphs") or []:

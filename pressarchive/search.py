@@ -15,7 +15,7 @@ from pressarchive.errors import QueryError
 from pressarchive.expand import DERIVED_SOURCES, _expansion_matched, expand_query
 from pressarchive.grouping import PER_CONFERENCE, choose, partners, settle_pairs
 from pressarchive.highlight import Wanted, highlight_spans, wanted_for
-from pressarchive.query import Filters, _prefer_words, _terms, filter_query, parse_query
+from pressarchive.query import Filters, _hint, _prefer_words, _terms, filter_query, parse_query
 
 if TYPE_CHECKING:  # pragma: no cover
     from pressarchive.archive import Archive
@@ -63,6 +63,7 @@ def search(
     all of them, a second pass over every match; by default COUNT_LIMIT)."""
     from pressarchive.index import open_for_reading
 
+    filters = resolve_people(archive, filters)
     ix = open_for_reading(archive, progress, lexicon=translate)
     try:
         return search_index(ix, lambda cid: _noted(archive, cid), query, filters, limit, sort, translate,
@@ -70,6 +71,32 @@ def search(
                             per_conference=per_conference, context=context, group=group)
     finally:
         ix.close()
+
+
+def resolve_people(archive: "Archive", filters: Filters | None) -> Filters | None:
+    """``filters`` with ``--speaker`` / ``--asker`` resolved through the people register (people.py):
+    any alias in any script names the person, and the filter keeps that person's turns in every
+    conference. A name the register does not hold is left to the index's names (speaker), or read
+    as an outlet (asker)."""
+    if filters is None or not (filters.speaker or filters.asker):
+        return filters
+    from dataclasses import replace
+
+    from pressarchive import catalog, people
+
+    register = catalog.load(archive).register()
+    out = replace(filters)
+    if filters.speaker:
+        out.speaker_refs = people.refs_for(register, filters.speaker)
+    if filters.asker:
+        refs = people.refs_for(register, filters.asker, kind=people.REPORTER) or people.refs_for(register, filters.asker)
+        if refs is None and not filters.outlet:
+            out.asker, out.outlet = None, filters.asker  # an outlet's reporter, known by the outlet only
+        elif refs is None:
+            raise QueryError(f"no asker {filters.asker!r} in the archive",
+                             hint=_hint("askers", register.labels(people.REPORTER)))
+        out.asker_refs = refs
+    return out
 
 
 def search_index(ix, get_record, query: str | None, filters: Filters | None = None, limit: int = 10,

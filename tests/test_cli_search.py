@@ -169,7 +169,8 @@ def test_speakers_table_and_json(archive):
     code, out = run("speakers", "--region", "shanghai", "--format", "json")
     data = json.loads(out)
     assert data["total"] == 1 and data["speakers"][0]["name"] == "Zhang Hongtao"
-    assert data["speakers"][0]["turns"] == 2 and data["speakers"][0]["conferences"] == [CONF_A]
+    assert data["speakers"][0]["turns"] == 2 and data["speakers"][0]["conference_ids"] == [CONF_A]
+    assert data["speakers"][0]["conferences"] == 1  # a count (issue 13); the ids are conference_ids
 
 
 def test_outlets_regions_conferences(archive):

@@ -85,3 +85,13 @@ def test_a_similar_but_different_surname_is_not_folded_as_a_typo():
     names = [s.name for s in rec.speakers if s.role != "reporter"]
     assert any(n and n.endswith("Stoneman") for n in names)
     assert any(n and n.endswith(" Stone") for n in names)
+
+
+def test_a_surname_only_host_takes_the_first_name_reporters_thank():
+    text = ("MR. VANCE:  Good morning.  Over to the doctor.\n\nDR. OKAFOR:  Thanks.  Cases are down.\n\n"
+            "MR. VANCE:  Questions.\n\nQ    Thanks, Reid.  Is the plan funded?\n\nMR. VANCE:  It is.\n\n"
+            "Q    Thank you, Reid.  And the states?\n\nMR. VANCE:  They are on board.\n\n"
+            "Q    Thanks, Dr.  Okafor, when will cases fall?\n\nDR. OKAFOR:  Soon.\n")
+    rec = ingest_bytes(text.encode(), "t.txt")
+    names = {s.name for s in rec.speakers if s.role != "reporter"}
+    assert "Reid Vance" in names and "Okafor" in names and not any(n and n.startswith("Dr ") for n in names)

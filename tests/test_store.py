@@ -148,10 +148,15 @@ def test_add_writes_raw_bytes_and_record(archive, spy):
 def test_same_content_twice_is_one_conference(archive, spy):
     first = add(archive, transcript())
     record_file = archive.corpus_dir / first.conference_id / "record.json"
+    copy = add(archive, transcript(), name="copy-of-brief.txt")  # the same bytes under another name
+    assert copy.status == "updated" and copy.conference_id == first.conference_id  # one conference...
+    assert archive.get(first.conference_id).conference.sources == ["brief.txt", "copy-of-brief.txt"]  # ...both sources
+    assert archive.ids() == [first.conference_id]
     before = record_file.stat().st_mtime_ns
     spy.calls.clear()
-    again = add(archive, transcript(), name="copy-of-brief.txt")
-    assert again.status == "unchanged" and again.conference_id == first.conference_id
+    for name in ("brief.txt", "copy-of-brief.txt"):
+        again = add(archive, transcript(), name=name)
+        assert again.status == "unchanged" and again.conference_id == first.conference_id
     assert record_file.stat().st_mtime_ns == before
     assert spy.calls == []  # nothing re-indexed
 
@@ -169,13 +174,15 @@ def test_changed_version_replaces_its_conference(archive, spy):
     assert not any(p.name.startswith(".") for p in archive.corpus_dir.iterdir())
 
 
-def test_same_bytes_under_a_new_title_replace_the_old_id(archive, spy):
+def test_same_bytes_under_a_new_title_keep_their_id(archive, spy):
+    """Ids stay stable when the title or metadata is corrected (issue 13): the conference is updated."""
     first = add(archive, transcript())
     out = add(archive, transcript(), title="Budget briefing (corrected)")
-    assert out.status == "updated" and out.replaced == first.conference_id
-    assert archive.ids() == [out.conference_id] != [first.conference_id]
-    assert spy.calls[-1] == ("update", [out.conference_id], [first.conference_id])
-    assert spy.turns(archive) == {out.conference_id: 2}
+    assert out.status == "updated" and out.conference_id == first.conference_id and out.replaced is None
+    assert archive.ids() == [first.conference_id]
+    assert archive.get(first.conference_id).conference.title == "Budget briefing (corrected)"
+    assert spy.calls[-1] == ("update", [first.conference_id], [first.conference_id])  # old turns leave
+    assert spy.turns(archive) == {first.conference_id: 2}
 
 
 def test_html_keeps_its_extension(archive):

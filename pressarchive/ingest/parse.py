@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pressarchive.errors import NoTranscriptError
 from pressarchive.ingest import meta, zhlayout
 from pressarchive.ingest.askers import OUTLET, introduced, name_askers
+from pressarchive.ingest.people import given_names_from_replies
 from pressarchive.ingest.labels import OUTLET_WORDS, Label, parse_label, to_simplified
 from pressarchive.ingest.names import name_key
 from pressarchive.ingest.read import Block, Document
@@ -233,6 +234,7 @@ def parse(doc: Document, source_name: str = "", overrides: dict | None = None) -
         else:
             merged.append(d)
     drafts = merged
+    given_names_from_replies(drafts)
 
     # 4. roles from cues in the text, then from behaviour
     intro = preamble_text + "\n" + "\n".join(drafts[0].paragraphs[:3])

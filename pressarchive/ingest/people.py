@@ -149,3 +149,36 @@ def typo_of(name_key: str, other_key: str) -> bool:
     if name_key[0] != other_key[0]:
         return False
     return edit_distance(name_key, other_key, limit) <= limit
+
+
+_THANKS = re.compile(r"^(?:(?i:thank you|thanks|thank you so much|thanks so much|hi|hey|hello|good (?:morning|afternoon)),?\s+)"
+                     r"(?P<n>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)[.,!;—]")
+
+
+_NOT_GIVEN = {"everyone", "everybody", "all", "guys", "folks", "sir", "mr", "ms", "mrs", "dr", "madam", "miss", "ma",
+              "both", "again", "so", "very", "much", "again", "you", "team", "doctor", "doctors", "both"}
+
+
+def given_names_from_replies(drafts) -> None:
+    """``MS. JEAN-PIERRE: …`` then ``Q  Thanks, Karine.``: a surname-only speaker whom the next speaker
+    thanks by a first name, consistently (at least twice, and at least two thirds of those thanks), takes
+    that first name. A name another speaker of the conference goes by is never taken."""
+    from collections import Counter
+
+    people = {id(d.person): d.person for d in drafts}
+    taken = {p.name.split()[0].lower() for p in people.values() if p.name and " " in p.name}
+    heard: dict[int, Counter] = {}
+    for a, b in zip(drafts, drafts[1:]):
+        p = a.person
+        if a.person is b.person or not p.name or " " in p.name or p.generic or p.role == "reporter" or not b.paragraphs:
+            continue
+        m = _THANKS.match(b.paragraphs[0])
+        if m:
+            heard.setdefault(id(p), Counter())[m.group("n")] += 1
+    for pid, counts in heard.items():
+        first, n = counts.most_common(1)[0]
+        if n >= 2 and n * 3 >= 2 * sum(counts.values()) and first.lower() not in taken \
+                and near(first, TITLE_WORDS) is None and first.lower() not in _NOT_GIVEN:
+            p = people[pid]
+            p.name = f"{first} {p.name}"
+            taken.add(first.lower())

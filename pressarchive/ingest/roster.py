@@ -213,6 +213,10 @@ class Roster:
                     titles.setdefault(first, title.split(" and ")[-1].strip())
             if not found:
                 continue
+            for form in [f for f in found if re.search(r"\s[A-Z]\.$", f.split("\x00")[0])]:
+                plain = re.sub(r"\s[A-Z]\.(?=$|\x00)", "", form)
+                if plain in found:  # "Vivek H." and "Vivek": one first name, told without the initial
+                    found[plain] += found.pop(form)
             first = max(found, key=lambda f: (found[f], "\x00" in f))
             first, _, suffix = first.partition("\x00")
             p.name = f"{first} {p.name}" + (f" {suffix}" if suffix else "")

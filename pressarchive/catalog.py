@@ -1,0 +1,221 @@
+"""The catalog: what the archive layer needs of every record without reading them all again.
+
+For each stored conference: its identity (date, title, sources, source URL, former ids, content hash)
+and its named speakers as the people register reads them (people.Mention). Derived from the
+records only, and cached in ``<home>/index/.catalog.json`` (the index folder holds caches). An entry
+is trusted while its record.json has the same modification time and size; any other record is read
+again, so the cache is never wrong for long and deleting it loses nothing.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pressarchive.people import Register
+    from pressarchive.records import Record
+
+CATALOG_FILE = ".catalog.json"
+CATALOG_FORMAT = 2
+RECORD_FILE = "record.json"
+
+
+def summary(record: "Record") -> dict[str, Any]:
+    """The catalog entry of one record (its stamp is added by the caller)."""
+    from pressarchive.people import mentions_of, text_names
+
+    c = record.conference
+    return {
+        "date": c.date,
+        "title": c.title,
+        "source": c.source,
+        "sources": sources_of(c),
+        "source_url": c.source_url,
+        "aliases": list(getattr(c, "aliases", []) or []),
+        "hash": c.content_hash,
+        "mentions": [asdict(m) for m in mentions_of(record)],
+        "names": text_names(p for t in record.turns for p in t.paragraphs),
+    }
+
+
+def sources_of(conf: Any) -> list[str]:
+    """Every source a conference was added from (file names or URLs): its ``sources``, else (a record
+    written before they were kept) its ``source``."""
+    out: list[str] = []
+    for s in [*(getattr(conf, "sources", None) or []), getattr(conf, "source", None)]:
+        if s and s not in out:
+            out.append(s)
+    return out
+
+
+class Catalog:
+    """Catalog entries by conference id, current with the corpus when it was loaded."""
+
+    def __init__(self, entries: dict[str, dict[str, Any]], mark: str | None = None):
+        self.entries = entries
+        self.mark = mark  # the corpus folder's mark the entries describe (None: not known)
+        self._register: "Register | None" = None
+        self._register_key: str | None = None
+
+    def __contains__(self, cid: str) -> bool:
+        return cid in self.entries
+
+    def resolve(self, cid: str) -> str | None:
+        """The current id of a conference known by ``cid`` (itself, or a former id it keeps)."""
+        if cid in self.entries:
+            return cid
+        for current, entry in sorted(self.entries.items()):
+            if cid in (entry.get("aliases") or []):
+                return current
+        return None
+
+    def by_source(self, name: str | None, url: str | None = None) -> list[str]:
+        """Ids of the conferences with this source file name (compared without its folder) or URL."""
+        want = {x for x in (_base(name), url) if x}
+        if not want:
+            return []
+        return sorted(cid for cid, e in self.entries.items()
+                      if want & ({_base(s) for s in e.get("sources") or []} | {e.get("source_url")} | {_base(e.get("source"))}))
+
+    def put(self, cid: str, record: "Record", mark: str | None = None) -> None:
+        """Note a record just written (its stamp is taken when the catalog is saved); ``mark``: the
+        corpus folder's mark after the write, when no other process can have written since."""
+        self.entries[cid] = {**summary(record), "stamp": None}
+        self._register = None
+        self.mark = mark
+
+    def save(self, archive: Any) -> None:
+        """Write the cache: the entries (stamped now), and the register when it is built."""
+        for cid, entry in self.entries.items():
+            if entry.get("stamp") is None:
+                entry["stamp"] = _stamp(Path(archive.corpus_dir) / cid / RECORD_FILE)
+        body: dict[str, Any] = {"format": CATALOG_FORMAT, "mark": self.mark, "conferences": self.entries}
+        if self._register is not None:
+            body["people"] = {"key": _key(self.entries), "people": [p.as_dict() for p in self._register.people],
+                              "conflicts": self._register.conflicts}
+        _save(Path(archive.index_dir) / CATALOG_FILE, body)
+
+    def register(self) -> "Register":
+        from pressarchive.people import Mention, build
+
+        if self._register is None:
+            mentions = [Mention(**m) for e in self.entries.values() for m in e.get("mentions", [])]
+            titles = [e.get("title") or "" for e in self.entries.values()]
+            names = [(*name.split(" ", 1), n) for e in self.entries.values()
+                     for name, n in (e.get("names") or {}).items() if " " in name]
+            self._register = build(mentions, titles, names)
+        return self._register
+
+
+def _base(name: str | None) -> str | None:
+    if not name:
+        return None
+    if "://" in name:
+        return name
+    return os.path.basename(name.replace("\\", "/")) or name
+
+
+def _stamp(path: Path) -> list[int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_mtime_ns, st.st_size]
+
+
+def load(archive: Any, save: bool = True) -> Catalog:
+    """The catalog of ``archive`` (an object with ``ids()``, ``get(id)``, ``corpus_dir``, ``index_dir``):
+    the cached entries whose record is unchanged, the others read again; saved back when it changed."""
+    from pressarchive.errors import PressArchiveError
+
+    path = Path(archive.index_dir) / CATALOG_FILE
+    mark = corpus_mark(archive)  # before anything is read: a write meanwhile leaves it stale
+    cached: dict[str, Any] = {}
+    people: dict[str, Any] | None = None
+    with contextlib.suppress(OSError, ValueError, TypeError, AttributeError):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") == CATALOG_FORMAT and isinstance(data.get("conferences"), dict):
+            cached = data["conferences"]
+            people = data.get("people")
+            if mark is not None and data.get("mark") == mark:  # no conference folder came or went
+                catalog = Catalog(cached, mark)
+                _reuse(catalog, people)
+                return catalog
+    entries: dict[str, dict[str, Any]] = {}
+    changed = False
+    for cid in archive.ids():
+        stamp = _stamp(Path(archive.corpus_dir) / cid / RECORD_FILE)
+        entry = cached.get(cid)
+        if entry is None or stamp is None or entry.get("stamp") != stamp:
+            try:
+                entry = summary(archive.get(cid))
+            except PressArchiveError:
+                continue  # an unreadable record: `check` reports it
+            entry["stamp"] = stamp
+            changed = True
+        entries[cid] = entry
+    changed = changed or set(cached) != set(entries)
+    catalog = Catalog(entries, mark)
+    _reuse(catalog, people)
+    if catalog._register is None:
+        changed = True
+    if changed and save:
+        catalog.register()
+        catalog.save(archive)
+    return catalog
+
+
+def _reuse(catalog: Catalog, people: dict[str, Any] | None) -> None:
+    """Take the cached register when it was built from exactly these entries."""
+    if people and people.get("key") == _key(catalog.entries):
+        with contextlib.suppress(TypeError, ValueError, KeyError):
+            from pressarchive.people import Person, Register
+
+            catalog._register = Register([Person(**p) for p in people["people"]], list(people.get("conflicts", [])))
+
+
+def corpus_mark(archive: Any) -> str | None:
+    """What changes whenever a conference folder is added, replaced or removed: the corpus folder's
+    inode, link count and modification time. None (never trusted) when the time is whole seconds,
+    as on file systems whose timestamps cannot tell two writes within a second apart."""
+    try:
+        st = os.stat(archive.corpus_dir)
+    except OSError:
+        return None
+    if st.st_mtime_ns % 1_000_000_000 == 0:
+        return None
+    return f"{st.st_ino}-{st.st_nlink}-{st.st_mtime_ns}"
+
+
+def _key(entries: dict[str, dict[str, Any]]) -> str:
+    from pressarchive.people import REGISTER_VERSION
+
+    h = hashlib.sha1(f"register {REGISTER_VERSION}\n".encode())
+    for cid in sorted(entries):
+        h.update(f"{cid}:{entries[cid].get('stamp')}\n".encode())
+    return h.hexdigest()
+
+
+def _save(path: Path, body: dict[str, Any]) -> None:
+    """Write the cache atomically, or not at all (a read-only home is searched without one)."""
+    from pressarchive.atomic import write_atomic
+
+    with contextlib.suppress(OSError):
+        if not path.parent.is_dir():
+            if not os.access(path.parent.parent, os.W_OK):
+                return
+            path.parent.mkdir(exist_ok=True)
+        if not os.access(path.parent, os.W_OK):
+            return
+        write_atomic(path, json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def forget(archive: Any) -> None:
+    """Drop the cache (after a write that the stamps could miss, e.g. within one clock tick)."""
+    with contextlib.suppress(OSError):
+        (Path(archive.index_dir) / CATALOG_FILE).unlink()
