@@ -27,12 +27,14 @@ def _too_big(what: str, size: int | None = None) -> InputError:
 def read_stream(stream, what: str = "the input", limit: int = MAX_BYTES) -> bytes:
     """At most ``limit`` bytes of a binary stream, read in chunks: InputError as soon as there are
     more, so memory stays bounded whatever the stream holds (a pipe, /dev/zero)."""
-    buffer = bytearray()
-    while len(buffer) <= limit:
-        chunk = stream.read(min(_CHUNK, limit + 1 - len(buffer)))
+    chunks: list[bytes] = []  # joined once at the end: a growing buffer may be copied as it grows
+    size = 0
+    while size <= limit:
+        chunk = stream.read(min(_CHUNK, limit + 1 - size))
         if not chunk:
-            return bytes(buffer)
-        buffer += chunk
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
     raise _too_big(what)
 
 
