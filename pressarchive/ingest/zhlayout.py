@@ -85,6 +85,9 @@ def introduced(text: str) -> list[tuple[str, object]]:
 # --- blocks ---------------------------------------------------------------------------------------
 def _header_field(text: str) -> tuple[str, str, str | None] | None:
     """(key, value, people-role) of a ``键：值`` metadata line, or None."""
+    head = text[:16]
+    if ":" not in head and "：" not in head:
+        return None
     if _EN_META.match(text):
         key, _, value = re.split(r"([:：])", text, maxsplit=1)
         return key.strip(), value.strip(), None
@@ -163,7 +166,7 @@ def prepare(blocks: list[Block]) -> Prepared:
             b = _bracket_label(b) or b
             if not seen_speech and parse_label(b.text) is not None:
                 seen_speech = True
-            if parse_label(b.text) is None and i + 1 < len(blocks):
+            elif i + 1 < len(blocks):  # (a line with no colon is no label: _standing_label checks that first)
                 standing = _standing_label(b, blocks[i - 1] if i else None, blocks[i + 1])
                 if standing is not None:
                     b, seen_speech = standing, True
