@@ -322,7 +322,7 @@ def w_ours_add_api(args: dict) -> dict:
     archive = Archive(Path(args["home"]))
     raw = Path(args["file"]).read_bytes()
     t0 = time.perf_counter()
-    outcome = archive.add(raw, Path(args["file"]).name, None)
+    outcome = archive.add_bytes(raw, Path(args["file"]).name, None)
     return {"seconds": time.perf_counter() - t0, "status": outcome.status}
 
 

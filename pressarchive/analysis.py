@@ -159,7 +159,7 @@ _open_compound_parts_lazily()
 from whoosh.analysis import Composable, Filter, LowercaseFilter, Token, Tokenizer  # noqa: E402
 
 # Han ideographs: CJK unified (+ extension A), compatibility ideographs, extensions B and later.
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+from pressarchive.text.cjk import HAN  # noqa: E402
 _HAN_RUN = re.compile(f"[{HAN}]+")
 _HAN_CHAR = re.compile(f"[{HAN}]")
 # Outside Han runs: numbers with separators ("1,134", "1.27"), then words that may hold an
@@ -198,24 +198,11 @@ def fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
     return text, offsets
 
 
-@lru_cache(maxsize=1)
-def _converter():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
 def _to_simplified(text: str) -> str:
     """OpenCC t2s, kept to the same length (per character when a phrase rule changes it)."""
-    cc = _converter()
-    out = cc.convert(text)
-    if len(out) == len(text):
-        return out
-    chars = []
-    for ch in text:
-        conv = cc.convert(ch)
-        chars.append(conv if len(conv) == 1 else ch)
-    return "".join(chars)
+    from pressarchive.text.script import to_simplified_same_length
+
+    return to_simplified_same_length(text)
 
 
 # --- Chinese segmentation -----------------------------------------------------------------------

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from pressarchive import catalog, identity, index
 from pressarchive.corpus import STAGING, Corpus, settle
-from pressarchive.errors import ArchiveError, NotFoundError, PressArchiveError
+from pressarchive.errors import ArchiveError, NoArchiveError, NotFoundError, PressArchiveError
 from pressarchive.records import Record, content_hash, is_safe_id, source_warnings
+from pressarchive.results import AddReport, ConferenceInfo, Hit, Person, Results
+from pressarchive.settings import Settings
 
 BATCH_SIZE = 32  # conferences stored (and indexed) per hold of the write lock
 _STAGING = STAGING
@@ -38,14 +42,52 @@ class AddOutcome:
     note: str | None = None  # e.g. "another source of <id>" (a republished copy)
 
 
+class Repair(str, Enum):
+    """How a problem ``check`` found is mended: by ``check(fix=True)`` itself, or by hand."""
+
+    CLEAN = "clean"  # remove a half-written folder (fix)
+    REPARSE = "reparse"  # parse the stored raw file again (fix)
+    REINDEX = "reindex"  # rebuild the index from the corpus (fix)
+    COMPACT = "compact"  # run the background work again (fix)
+    READD = "readd"  # add the original transcript again (by hand)
+    READD_CHANGED = "readd-changed"  # the raw file was changed: add the original or corrected one (by hand)
+    READD_OR_REMOVE = "readd-or-remove"  # re-parsing failed (by hand)
+    REMOVE_READD = "remove-readd"  # no raw file to re-parse: remove it and add the original (by hand)
+    MOVE_OUT = "move-out"  # a stray folder in corpus/ (by hand)
+    CORRECT_NAMES = "correct-names"  # two people claimed to be one: the transcripts must say who is who (by hand)
+
+    @property
+    def by_fix(self) -> bool:
+        return self in (Repair.CLEAN, Repair.REPARSE, Repair.REINDEX, Repair.COMPACT)
+
+
+MENDS = {
+    Repair.CLEAN: "run `pressarchive check --fix`",
+    Repair.REPARSE: "run `pressarchive check --fix` (re-parses the raw file)",
+    Repair.REINDEX: "run `pressarchive reindex`",
+    Repair.COMPACT: "run `pressarchive compact` (or `pressarchive check --fix`)",
+    Repair.READD: "add the original transcript again with `pressarchive add FILE`",
+    Repair.READD_CHANGED: "add the original (or corrected) transcript again with `pressarchive add FILE`",
+    Repair.READD_OR_REMOVE: "add the original transcript again with `pressarchive add FILE`, or remove it",
+    Repair.REMOVE_READD: "remove it with `pressarchive remove ID` and add the original again",
+    Repair.MOVE_OUT: "move it out of corpus/",
+    Repair.CORRECT_NAMES: "correct the speaker's name in the transcripts and add them again",
+}
+
+
 @dataclass
 class Problem:
-    """One disagreement found by ``Archive.check``: what is wrong, where, and how to mend it."""
+    """One disagreement found by ``Archive.check``: what is wrong, where, and how it is mended."""
 
     where: str
     what: str
-    mend: str
+    repair: Repair
     fixed: bool = False
+
+    @property
+    def mend(self) -> str:
+        """How to mend it, in words (the command line's)."""
+        return MENDS[self.repair]
 
 
 @dataclass
@@ -63,12 +105,52 @@ class CheckReport:
 
 
 
-class Archive:
-    """An archive home: ``corpus/`` (the truth) and ``index/`` (a cache of it)."""
+def open_archive(home: str | os.PathLike[str] | None = None, *, settings: Settings | None = None,
+                 create: bool = False, on_note: Callable[[str], None] | None = None) -> "Archive":
+    """The archive at ``home`` (else the settings' home, else the default home), opened.
 
-    def __init__(self, home: Path):
+    Opening never creates or changes an archive, except: ``create=True`` (what an add does) makes
+    the folder an empty archive when it is not one yet, and the default home, on first use, is filled
+    with the bundled sample (``on_note`` is told so, once; by default it goes to stderr). Any other
+    folder that holds no archive is a ``NoArchiveError``. A write a killed process left half-done is
+    finished or undone by the next write or `check` (``Archive.recover``), never by opening.
+    """
+    settings = settings if settings is not None else Settings.from_env()
+    path = settings.home_path(home)
+    archive = Archive(path, settings)
+    if not archive.corpus.exists():
+        if create:
+            archive.corpus.create()
+        elif not home and settings.home is None and settings.seed:  # the default home, first use
+            from pressarchive.home import bundled_corpus
+
+            seeded = archive.corpus.seed(bundled_corpus())
+            if seeded:
+                note = on_note or (lambda text: print(text, file=sys.stderr))
+                note(f"pressarchive: made a new archive at {path} with the bundled sample "
+                     f"({seeded} conference{'s' if seeded != 1 else ''}); add your own with `pressarchive add`")
+        if not archive.corpus.exists():
+            why = "the folder does not exist" if not path.exists() else "the folder holds no corpus/"
+            raise NoArchiveError(f"no archive at {path} ({why})",
+                                 hint=f"create one with `pressarchive init {path}`, "
+                                      "or add transcripts to it with `pressarchive add`")
+    # Opening repairs nothing (reads never write): each write recovers under the lock, as does `check`;
+    # a read answers from what was committed and says so (Archive.note_needs_repair).
+    archive.recovered = []
+    return archive
+
+
+class Archive:
+    """An archive home: ``corpus/`` (the truth) and ``index/`` (a cache of it).
+
+    ``Archive(home)`` opens whatever is there without a check (a missing home reads as empty);
+    ``open_archive`` is the checked way in, and ``pressarchive.open`` the library's.
+    """
+
+    def __init__(self, home: Path, settings: Settings | None = None):
         self.home = Path(home)
-        self.corpus = Corpus(self.home)
+        self.corpus = Corpus(self.home, settings)
+        self.recovered: list[str] = []
         self.corpus_dir = self.corpus.dir
         self.index_dir = self.home / "index"
         self.lock_path = self.corpus.lock_path
@@ -86,6 +168,14 @@ class Archive:
                 "`pressarchive check --fix` (or the next add or remove) repairs it")
         if line not in self.notices:
             self.notices.append(line)
+
+    @property
+    def settings(self) -> Settings:
+        return self.corpus.settings
+
+    @settings.setter
+    def settings(self, value: Settings) -> None:
+        self.corpus.settings = value
 
     # --- reading (the corpus's) -----------------------------------------------------------------
     def ids(self) -> list[str]:
@@ -170,7 +260,30 @@ class Archive:
         return notes
 
     # --- writing ----------------------------------------------------------------------------
-    def add(self, raw: bytes, source_name: str, overrides: dict[str, Any] | None = None) -> AddOutcome:
+    def add(self, sources: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | bytes,
+            source_name: str | None = None, overrides: dict[str, Any] | None = None, *, title: str | None = None,
+            date: str | None = None, organizer: str | None = None, source_url: str | None = None,
+            progress: Callable[[str], None] | None = None, on_wait: Callable[[], None] | None = None,
+            on_stored: Callable[[AddOutcome], None] | None = None):
+        """Add transcripts: files (txt, md, html), folders (recursively), ``"-"`` for stdin, http(s) URLs;
+        returns an ``AddReport``.
+
+        ``title`` / ``date`` / ``organizer`` / ``source_url`` stand in where a text lacks them. A source
+        that cannot be read or parsed is a failed outcome in the report; the others are stored.
+        (Raw bytes with their ``source_name``, the older form, add one transcript: ``add_bytes``.)
+        """
+        from pressarchive.fetch import expand
+
+        if isinstance(sources, (bytes, bytearray)):
+            return self.add_bytes(bytes(sources), source_name or "stdin", overrides)
+
+        if isinstance(sources, (str, os.PathLike)):
+            sources = [sources]
+        items = expand([os.fspath(s) for s in sources])
+        overrides = {"title": title, "date": date, "organizer": organizer, "source_url": source_url}
+        return AddReport(self.add_sources(items, overrides, progress=progress, on_wait=on_wait, on_stored=on_stored))
+
+    def add_bytes(self, raw: bytes, source_name: str, overrides: dict[str, Any] | None = None) -> AddOutcome:
         """Parse one transcript and store it (added / updated / unchanged); errors are raised."""
         from pressarchive.ingest import ingest_bytes
 
@@ -183,10 +296,13 @@ class Archive:
         overrides: dict[str, Any] | None = None,
         progress: Callable[[str], None] | None = None,
         on_wait: Callable[[], None] | None = None,
+        on_stored: Callable[[AddOutcome], None] | None = None,
     ) -> list[AddOutcome]:
         """Read, parse and store files / folders' files / ``-`` / URLs, in batches; one outcome each.
 
         A source that cannot be read or parsed becomes a "failed" outcome; the others are still stored.
+        ``on_stored(outcome)`` hears of each conference once it is safely in the corpus (an interrupted
+        add keeps those; adding the same sources again completes it).
         """
         given = {k: v for k, v in (overrides or {}).items() if v}
         outcomes: list[tuple[int, AddOutcome]] = []
@@ -203,10 +319,12 @@ class Archive:
             for (position, label), outcome in zip(labels, self.store(batch, on_wait=on_wait, index_now=not bulk)):
                 outcome.source = label
                 outcomes.append((position, outcome))
+                if on_stored is not None:
+                    on_stored(outcome)
             batch.clear()
             labels.clear()
 
-        with _parsed(sources, given) as results:
+        with _parsed(sources, given, self.settings) as results:
             for position, (source, result) in enumerate(zip(sources, results)):
                 if result[0] == "ok":
                     batch.append(result[1:])
@@ -220,7 +338,7 @@ class Archive:
             if batch:
                 flush()
         if bulk and any(o.status in ("added", "updated") for _, o in outcomes):
-                index.sync(self, progress=None)
+            index.sync(self, progress=None)
         return [outcome for _, outcome in sorted(outcomes, key=lambda pair: pair[0])]
 
     def store(
@@ -286,8 +404,20 @@ class Archive:
                 index.forget_mark(self)  # the next command compares the corpus with the index
         return outcomes
 
-    def remove(self, conference_id: str, on_wait: Callable[[], None] | None = None) -> Record:
-        """Remove one conference from the corpus and the index; returns its record."""
+    def remove(self, ids: str | Iterable[str], on_wait: Callable[[], None] | None = None):
+        """Remove conferences from the corpus and the index: one id (returns its record) or several
+        (returns their records, in order; all are checked before any is removed)."""
+        if isinstance(ids, str):
+            return self._remove_one(ids, on_wait)
+        ids = list(dict.fromkeys(ids))
+        known = set(self.ids())
+        for cid in ids:
+            if cid not in known:
+                raise NotFoundError(f"no conference {cid!r} in the archive",
+                                    hint="`pressarchive conferences` lists the conference ids")
+        return [self._remove_one(cid, on_wait) for cid in ids]
+
+    def _remove_one(self, conference_id: str, on_wait: Callable[[], None] | None = None) -> Record:
         if not is_safe_id(conference_id):
             raise NotFoundError(f"no conference {conference_id!r} in the archive")
         with self.write_lock(on_wait=on_wait):
@@ -319,6 +449,100 @@ class Archive:
             index.rebuild(self, progress=progress)
             self.corpus.clear_journal()
         return len(self.ids()) - len(self.corpus.skipped)  # a damaged record is left out (see check)
+
+    def compact(self) -> tuple[int, int, int] | None:
+        """Finish what adds leave to the background now: new terms into the lexicon, small index
+        segments merged. (segments before, after, conferences whose terms were added); None when
+        another process holds the index."""
+        return index.compact(self, merge_at=2)
+
+    # --- reading through the index: the library's verbs ------------------------------------------
+    def search(self, query: str | None = None, *, speaker: str | None = None, region: str | None = None,
+               outlet: str | None = None, kind: str | None = None, lang: str | None = None,
+               since: str | None = None, until: str | None = None, conference: str | None = None,
+               asker: str | None = None, limit: int = 10, sort: str = "relevance", translate: bool = True,
+               per_conference: int | None = None, context: int = 0,
+               progress: Callable[[int, int], None] | None = None) -> Results:
+        """Turns matching ``query`` (words, "phrases", AND/OR/NOT, -word, field:value) and the filters,
+        best first (``sort="date"``: newest first); at most ``limit`` hits, with the total matched.
+        ``per_conference``: at most so many hits from one conference while others match (None: the
+        command line's default, 0: no limit); ``context``: neighbouring turns with each hit."""
+        from pressarchive.query import Filters
+        from pressarchive.search import PER_CONFERENCE, search
+
+        filters = Filters(speaker=speaker, region=region, outlet=outlet, kind=kind, lang=lang, since=since,
+                          until=until, conference=conference, asker=asker)
+        cap = PER_CONFERENCE if per_conference is None else (per_conference or None)
+        found = search(self, query, filters, limit=limit, sort=(sort or "").strip().lower(), translate=translate,
+                       progress=progress, per_conference=cap, context=context)
+        return Results([Hit.from_dict(h) for h in found.hits], found.total, found.total_exact,
+                       list(found.query_terms), list(found.expansions), dict(getattr(found, "held_back", {}) or {}))
+
+    def show(self, turn_id: str, context: int = 1) -> dict[str, Any]:
+        """One turn in its context: ``{"hit", "answers", "before", "after"}`` as Hits."""
+        from pressarchive.hits import turn_context
+
+        found = turn_context(self, turn_id, context)
+        return {"hit": Hit.from_dict(found["hit"]),
+                **{k: [Hit.from_dict(h) for h in found[k]] for k in ("answers", "before", "after")}}
+
+    def hits(self, query: str | None = None, *, turns: Iterable[str] = (), sort: str = "relevance",
+             limit: int | None = None, **filters: str | None) -> list[Hit]:
+        """Every hit, not a page: of a search, of listed turn ids, of one conference (``conference=``
+        alone) or of the whole archive (nothing given), in order."""
+        from pressarchive import export
+        from pressarchive.query import Filters
+
+        given = {k: v for k, v in filters.items() if v not in (None, "")}
+        if turns:
+            found = export.turn_hits(self, list(turns))
+        elif not (query or "").strip() and set(given) <= {"conference"}:
+            found = export.conference_hits(self, given["conference"]) if given else export.archive_hits(self)
+        else:
+            found = export.search_all(self, query, Filters(**given), sort=sort, limit=limit)
+        found = found[:limit] if limit else found
+        return [Hit.from_dict(h) for h in found]
+
+    def export(self, hits: Iterable[Hit | dict[str, Any]], fmt: str = "md", file: Any = None) -> str | None:
+        """Write ``hits`` as ``fmt`` (md, json, jsonl, csv, html) with citations: to ``file`` (a path,
+        written atomically, or an open text stream), or returned as a string when ``file`` is None."""
+        import io
+
+        from pressarchive import export
+
+        data = [h.to_dict() if isinstance(h, Hit) else h for h in hits]
+        export.writer_for(fmt)
+        if file is None:
+            out = io.StringIO()
+            export.write(data, fmt, out)
+            return out.getvalue()
+        if hasattr(file, "write"):
+            export.write(data, fmt, file)
+            return None
+        export.write_file(data, fmt, file)
+        return None
+
+    def stats(self, query: str | None = None, by: str = "region", **filters: str | None) -> list[dict[str, Any]]:
+        """Matching turns counted by region, speaker, outlet, conference or month: ``[{label, count}]``."""
+        from pressarchive import export
+
+        export.check_by(by)
+        return export.tally([h.to_dict() for h in self.hits(query, **filters)], by)
+
+    def people(self, region: str | None = None, conference: str | None = None, role: str | None = None,
+               since: str | None = None, until: str | None = None) -> list[Person]:
+        """The archive's named speakers, most turns first (what `pressarchive speakers` lists)."""
+        from pressarchive.listings import list_speakers
+
+        rows = list_speakers(self, region=region, conference=conference, role=role, since=since, until=until)
+        return [Person.from_dict(row) for row in rows]
+
+    def conferences(self, region: str | None = None, since: str | None = None,
+                    until: str | None = None) -> list[ConferenceInfo]:
+        """The stored conferences, newest first."""
+        from pressarchive.listings import list_conferences
+
+        return [ConferenceInfo.from_dict(row) for row in list_conferences(self, region=region, since=since, until=until)]
 
     def reparse(self, progress: Callable[..., Any] | None = None,
                 on_wait: Callable[[], None] | None = None) -> dict[str, Any]:
@@ -381,11 +605,9 @@ class Archive:
         if self.corpus_dir.is_dir():
             for p in sorted(self.corpus_dir.iterdir()):
                 if p.name.startswith(".") and p.name.startswith(_STAGING):
-                    problems.append(Problem(p.name, "a half-written folder is left in corpus/",
-                                            "run `pressarchive check --fix`"))
+                    problems.append(Problem(p.name, "a half-written folder is left in corpus/", Repair.CLEAN))
                 elif p.is_dir() and not is_safe_id(p.name):
-                    problems.append(Problem(p.name, "a folder whose name is not a conference id",
-                                            "move it out of corpus/"))
+                    problems.append(Problem(p.name, "a folder whose name is not a conference id", Repair.MOVE_OUT))
         for cid in self.ids():
             states[cid] = None
             try:
@@ -394,24 +616,26 @@ class Archive:
                 problems.append(Problem(cid, err.message, _mend_record(self.raw_path(cid))))
                 continue
             if record.conference.id != cid:
-                problems.append(Problem(cid, f"record.json names another id ({record.conference.id})",
-                                        "run `pressarchive check --fix` (re-parses the raw file)"))
+                problems.append(Problem(cid, f"record.json names another id ({record.conference.id})", Repair.REPARSE))
             raw_file = self.raw_path(cid)
             if raw_file is None:
-                problems.append(Problem(cid, "the raw file is missing",
-                                        "add the original transcript again with `pressarchive add FILE`"))
+                problems.append(Problem(cid, "the raw file is missing", Repair.READD))
             else:
                 actual = content_hash(raw_file.read_bytes())
                 if actual != record.conference.content_hash:
                     problems.append(Problem(
                         cid, f"{raw_file.name} was changed after it was stored (its hash differs from record.json)",
-                        "add the original (or corrected) transcript again with `pressarchive add FILE`"))
+                        Repair.READD_CHANGED))
             states[cid] = (record.conference.content_hash, len(record.turns))
         if self.corpus_dir.is_dir():
             for p in sorted(self.corpus_dir.iterdir()):
                 if p.is_dir() and is_safe_id(p.name) and not self.corpus.record_path(p.name).is_file():
                     problems.append(Problem(p.name, "record.json is missing", _mend_record(self.raw_path(p.name))))
         indexed = self._index_problems(states, problems)
+        failure = index.background_failure(self.home)
+        if failure:
+            problems.append(Problem("background", f"the work an add left to the background failed ({failure})",
+                                    Repair.COMPACT))
         problems.extend(self._people_problems())
         if fix and any(not p.fixed for p in problems):
             self._fix(problems, on_wait)
@@ -426,7 +650,7 @@ class Archive:
             register = catalog.load(self).register()
         except PressArchiveError:
             return []
-        return [Problem(where, what, "correct the speaker's name in the transcripts and add them again")
+        return [Problem(where, what, Repair.CORRECT_NAMES)
                 for where, what in people.conflict_lines(register)]
 
     def _index_problems(self, states: dict[str, tuple[str | None, int] | None], problems: list[Problem]) -> int | None:
@@ -436,7 +660,7 @@ class Archive:
             built = self.index_dir.is_dir() and any(not p.name.startswith(".") for p in self.index_dir.iterdir())
             if built:  # never built is fine: the first search builds it
                 problems.append(Problem("index", "the index is unreadable or was built by another version",
-                                        "run `pressarchive reindex`"))
+                                        Repair.REINDEX))
             return None
         try:
             ix = index.open_index(self)
@@ -446,11 +670,11 @@ class Archive:
             finally:
                 ix.close()
         except PressArchiveError as err:
-            problems.append(Problem("index", err.message, "run `pressarchive reindex`"))
+            problems.append(Problem("index", err.message, Repair.REINDEX))
             return None
         except Exception as err:  # noqa: BLE001 - Whoosh raises many kinds for a damaged index
             problems.append(Problem("index", f"the index is unreadable ({type(err).__name__})",
-                                    "run `pressarchive reindex`"))
+                                    Repair.REINDEX))
             return None
         lexicon = self.index_dir / "lexicon.json"
         if lexicon.exists():
@@ -460,21 +684,21 @@ class Archive:
                 translate.load_lexicon(lexicon)
             except Exception:  # noqa: BLE001 - any damage: cross-language search would degrade silently
                 problems.append(Problem("index", "the cross-language lexicon (index/lexicon.json) is unreadable",
-                                        "run `pressarchive reindex`"))
+                                        Repair.REINDEX))
         indexed = {cid: (entry or {}).get("hash") for cid, entry in state["conferences"].items()}
         for cid in sorted(set(states) - set(indexed)):
-            problems.append(Problem(cid, "stored but not in the index", "run `pressarchive reindex`"))
+            problems.append(Problem(cid, "stored but not in the index", Repair.REINDEX))
         for cid in sorted((set(indexed) | {c for c in docs if c}) - set(states)):
-            problems.append(Problem(cid, "in the index but not in the corpus", "run `pressarchive reindex`"))
+            problems.append(Problem(cid, "in the index but not in the corpus", Repair.REINDEX))
         for cid in sorted(set(states) & set(indexed)):
             if states[cid] is None:
                 continue
             digest, turns = states[cid]
             if digest and indexed[cid] and digest != indexed[cid]:
-                problems.append(Problem(cid, "the index holds another version", "run `pressarchive reindex`"))
+                problems.append(Problem(cid, "the index holds another version", Repair.REINDEX))
             elif docs.get(cid, 0) != turns:
                 problems.append(Problem(cid, f"the index holds {docs.get(cid, 0)} of its {turns} turns",
-                                        "run `pressarchive reindex`"))
+                                        Repair.REINDEX))
         return len(indexed)
 
     def _fix(self, problems: list[Problem], on_wait: Callable[[], None] | None) -> None:
@@ -484,9 +708,9 @@ class Archive:
         with self.write_lock(on_wait=on_wait):
             self.corpus.clean_staging()
             for p in problems:
-                if p.where.startswith(_STAGING):
+                if p.repair is Repair.CLEAN:
                     p.fixed = True
-                elif "re-parses" in p.mend:
+                elif p.repair is Repair.REPARSE:
                     raw_file = self.raw_path(p.where)
                     old = self.corpus.old_record(p.where)
                     overrides = _overrides_of(old)
@@ -497,7 +721,7 @@ class Archive:
                         record = settle(ingest_bytes(raw, name, overrides), raw)
                     except (OSError, PressArchiveError) as err:
                         p.what += f"; re-parsing it failed: {getattr(err, 'message', err)}"
-                        p.mend = "add the original transcript again with `pressarchive add FILE`, or remove it"
+                        p.repair = Repair.READD_OR_REMOVE
                         continue
                     if record.conference.id != p.where:
                         record.with_ids(p.where)
@@ -505,15 +729,16 @@ class Archive:
                     self.corpus.write_conference(record, raw, name)
                     p.fixed = True
             self.corpus.write_journal("reindex")
-            index.rebuild(self)
+            index.rebuild(self)  # the lexicon too: what a failed background compact left is done
             self.corpus.clear_journal()
+            index.clear_background_failure(self.home)
             for p in problems:
-                if "reindex" in p.mend:
+                if p.repair in (Repair.REINDEX, Repair.COMPACT):
                     p.fixed = True
 
 
 # --- helpers ----------------------------------------------------------------------------------
-def read_and_parse(source: str, given: dict[str, Any]) -> tuple:
+def read_and_parse(source: str, given: dict[str, Any], debug: bool = False) -> tuple:
     """("ok", record, raw bytes, name) for one source, or ("failed", reason): one bad file never
     sinks a batch. Runs in a worker process for a bulk add (``_parsed``)."""
     from pressarchive.fetch import is_url, read_source
@@ -528,20 +753,19 @@ def read_and_parse(source: str, given: dict[str, Any]) -> tuple:
     except PressArchiveError as err:
         return ("failed", err.message)
     except Exception as err:  # noqa: BLE001 - one bad file must not sink a batch
-        if os.environ.get("PRESSARCHIVE_DEBUG"):
+        if debug:
             raise
         return ("failed", f"unexpected {type(err).__name__}: {err}")
 
 
 @contextlib.contextmanager
-def _parsed(sources: list[str], given: dict[str, Any]):
+def _parsed(sources: list[str], given: dict[str, Any], settings: Settings):
     """``read_and_parse`` of each source, in order: in this process, or, for more than a batch of
     files (no stdin) on a machine with several cores, in worker processes (index.build_procs)."""
-    from pressarchive.index import build_procs
-
-    procs = build_procs(len(sources)) if len(sources) > BATCH_SIZE and "-" not in sources else 1
+    many = len(sources) > BATCH_SIZE and "-" not in sources
+    procs = index.build_procs(len(sources), settings.build_procs) if many else 1
     if procs == 1:
-        yield (read_and_parse(source, given) for source in sources)
+        yield (read_and_parse(source, given, settings.debug) for source in sources)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -550,7 +774,7 @@ def _parsed(sources: list[str], given: dict[str, Any]):
 
     with ProcessPoolExecutor(procs, mp_context=multiprocessing.get_context("spawn")) as pool:
         try:
-            yield pool.map(partial(read_and_parse, given=given), sources, chunksize=4)
+            yield pool.map(partial(read_and_parse, given=given, debug=settings.debug), sources, chunksize=4)
         except BrokenProcessPool as err:  # a worker was killed (out of memory, a signal)
             pool.shutdown(wait=False, cancel_futures=True)
             raise ArchiveError("a process parsing the transcripts stopped; the batches stored before it are kept",
@@ -599,9 +823,7 @@ def _overrides_of(conf: dict[str, Any] | None) -> dict[str, Any] | None:
             if isinstance(conf.get(k), str) and conf[k].strip()} or None
 
 
-def _mend_record(raw_file: Path | None) -> str:
-    if raw_file is None:
-        return "remove it with `pressarchive remove ID` and add the original again"
-    return "run `pressarchive check --fix` (re-parses the raw file)"
+def _mend_record(raw_file: Path | None) -> Repair:
+    return Repair.REMOVE_READD if raw_file is None else Repair.REPARSE
 
 

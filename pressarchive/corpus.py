@@ -24,14 +24,12 @@ from typing import Any, Callable, Iterable, Iterator
 from pressarchive.atomic import fsync_dir, write_atomic
 from pressarchive.errors import ArchiveError, BusyError, InputError, NotFoundError
 from pressarchive.records import Record, conference_id, content_hash, is_safe_id
+from pressarchive.settings import Settings
 
 RECORD_FILE = "record.json"
 RAW_STEM = "raw"
 LOCK_FILE = ".lock"
 JOURNAL_FILE = ".journal.json"
-NO_SEED_ENV = "PRESSARCHIVE_NO_SEED"
-LOCK_TIMEOUT_ENV = "PRESSARCHIVE_LOCK_TIMEOUT"
-DEFAULT_LOCK_TIMEOUT = 120.0
 
 _EXT = re.compile(r"^\.[a-z0-9]{1,8}$")
 STAGING = (".new-", ".old-", ".trash-")  # prefixes of half-written folders in corpus/
@@ -53,21 +51,20 @@ def raw_extension(source_name: str, raw: bytes = b"") -> str:
 class Corpus:
     """The folder ``<home>/corpus/`` (the truth), its write lock and its journal."""
 
-    def __init__(self, home: Path):
+    def __init__(self, home: Path, settings: Settings | None = None):
         self.home = Path(home)
+        self.settings = settings if settings is not None else Settings.from_env()
         self.dir = self.home / "corpus"
         self.lock_path = self.home / LOCK_FILE
         self.journal_path = self.home / JOURNAL_FILE
         self._lock = None
-        self._seed_checked = False
         # conferences a read left out, with why: a damaged record (quarantined: kept as it is, out of
         # listings and the index, reported by check) or one removed meanwhile by another process
         self.skipped: dict[str, str] = {}
 
     # --- reading ----------------------------------------------------------------------------
     def ids(self) -> list[str]:
-        """Ids of the stored conferences, sorted (a fresh home is seeded first: see seed_if_new)."""
-        self.seed_if_new()
+        """Ids of the stored conferences, sorted."""
         if not self.dir.is_dir():
             return []
         return sorted(
@@ -141,29 +138,33 @@ class Corpus:
             return None
 
     # --- seeding ----------------------------------------------------------------------------
-    def seed_if_new(self) -> bool:
-        """Fill a home that has no ``corpus/`` yet with the bundled sample archive.
+    def exists(self) -> bool:
+        """Does the home hold an archive (a ``corpus/`` folder, empty or not)?"""
+        return self.dir.is_dir()
 
-        Only a home whose corpus folder does not exist is seeded (an emptied corpus stays empty),
-        never the checkout's own corpus, never when $PRESSARCHIVE_NO_SEED is set, and silently not
-        at all when the home cannot be written. Returns True when something was seeded.
+    def create(self) -> None:
+        """Make the home an (empty) archive; ArchiveError when the folder cannot be written."""
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise ArchiveError(f"cannot create an archive in {self.home} ({err.strerror or err})") from err
+
+    def seed(self, source: Path | None) -> int:
+        """Fill a home that has no ``corpus/`` yet with the conferences of the bundled sample archive
+        ``source``; returns how many (0: nothing was seeded).
+
+        Only a home whose corpus folder does not exist is seeded (an emptied corpus stays empty), never
+        from itself, and silently not at all when the home cannot be written. Opening the default home
+        for the first time calls it (``archive.open_archive``), no other.
         """
-        if self._seed_checked:
-            return False
-        self._seed_checked = True
-        if self.dir.exists() or os.environ.get(NO_SEED_ENV):
-            return False
-        from pressarchive.home import bundled_corpus
-
-        source = bundled_corpus()
-        if source is None or not source.is_dir():
-            return False
+        if self.dir.exists() or source is None or not source.is_dir():
+            return 0
         with contextlib.suppress(OSError):
             if source.resolve() == self.dir.resolve():
-                return False
+                return 0
         folders = _seed_folders(source)
         if not folders:
-            return False
+            return 0
         staging = None
         try:
             self.home.mkdir(parents=True, exist_ok=True)
@@ -174,9 +175,9 @@ class Corpus:
                     shutil.copyfile(f, staging / cid / f.name)
             os.rename(staging, self.dir)  # fails if another process seeded meanwhile
             staging = None
-            return True
+            return len(folders)
         except OSError:
-            return False
+            return 0
         finally:
             if staging is not None:
                 shutil.rmtree(staging, ignore_errors=True)
@@ -193,7 +194,7 @@ class Corpus:
         from filelock import FileLock, Timeout
 
         if timeout is None:
-            timeout = _lock_timeout()
+            timeout = self.settings.lock_timeout
         self._ensure_writable()
         if self._lock is None:
             self._lock = FileLock(str(self.lock_path))
@@ -243,7 +244,7 @@ class Corpus:
         detail = f" ({err.strerror})" if err is not None and err.strerror else ""
         return ArchiveError(
             f"the archive at {self.home} is read-only{detail}: it can be searched but not changed",
-            hint="use --home (or $PRESSARCHIVE_HOME) to choose a writable archive",
+            hint="choose a writable archive folder",
         )
 
     def write_journal(self, op: str, added: Iterable[str] = (), removed: Iterable[str] = ()) -> None:
@@ -481,13 +482,6 @@ def _has_staging(corpus_dir: Path) -> bool:
         return any(p.name.startswith(_STAGING) for p in corpus_dir.iterdir())
     except OSError:
         return False
-
-
-def _lock_timeout() -> float:
-    try:
-        return float(os.environ.get(LOCK_TIMEOUT_ENV, DEFAULT_LOCK_TIMEOUT))
-    except ValueError:
-        return DEFAULT_LOCK_TIMEOUT
 
 
 def _make_folder(prefix: str, parent: Path) -> Path:

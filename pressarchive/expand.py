@@ -231,8 +231,9 @@ def _checked(expansions: list, reader, translate) -> list:
     for typed, group in composed.items():
         scored = []
         for e in group:
-            forms = [e.target] + ([v for v in _variants(e.target, translate)[:1] if " " not in v]
-                                  if e.lang == "en" else [])
+            words = e.target.split()
+            joined = "".join(words).lower()  # cyber + security -> cybersecurity
+            forms = [e.target] + ([joined] if e.lang == "en" and len(words) == 2 and joined.isalpha() else [])
             for rank, form in enumerate(forms):
                 n = held(e.lang, form)
                 if n:

@@ -2,7 +2,7 @@
 
 One writer per format in ``WRITERS``; each takes a list of hits and a text stream. Selecting the
 hits (a query, a whole conference, listed turn ids) and tallying them for ``stats`` live here too,
-so that cli.py only parses options. Nothing here knows about the terminal.
+so that the command line only parses options. Nothing here knows about the terminal.
 """
 from __future__ import annotations
 

@@ -1,12 +1,10 @@
 """Highlighting: where in a turn's paragraphs a query matched (offsets into the text as written)."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from pressarchive.query import _positive_leaves, _text
-
-_HAN = re.compile(r"[\u3400-\u9fff]")
+from pressarchive.text.cjk import HAN_CHAR as _HAN
 
 
 @dataclass

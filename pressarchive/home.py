@@ -1,6 +1,9 @@
-"""Where the archive lives: ``--home``, else $PRESSARCHIVE_HOME, else a checkout's own folder, else a user folder.
+"""Where the archive lives and where the bundled sample is.
 
-A fresh user folder is seeded from the bundled sample archive, so that a search works right after install.
+The archive folder is ``--home``, else $PRESSARCHIVE_HOME, else the default home
+``$XDG_DATA_HOME/pressarchive`` (``~/.local/share/pressarchive``), however the package was installed
+(``Settings.home_path``). Only the default home is filled with the bundled sample, on first use
+(``archive.open_archive``).
 """
 from __future__ import annotations
 
@@ -8,12 +11,13 @@ import os
 import sys
 from pathlib import Path
 
-ENV_VAR = "PRESSARCHIVE_HOME"
+from pressarchive.settings import Settings
+
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def checkout_root() -> Path | None:
-    """The source checkout this package runs from (editable install), if any."""
+    """The source checkout this package runs from (editable install or a path), if any."""
     root = _PACKAGE_DIR.parent
     if (root / "setup.cfg").is_file() and (root / "corpus").is_dir():
         return root
@@ -32,19 +36,11 @@ def bundled_corpus() -> Path | None:
     return None
 
 
-def user_home() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share")
-    return Path(base) / "pressarchive"
+def user_home(settings: Settings | None = None) -> Path:
+    """The default home."""
+    return (settings or Settings.from_env()).default_home
 
 
-def resolve_home(explicit: str | os.PathLike[str] | None = None) -> Path:
+def resolve_home(explicit: str | os.PathLike[str] | None = None, settings: Settings | None = None) -> Path:
     """The archive home folder (not created here)."""
-    if explicit:
-        return Path(explicit).expanduser()
-    env = os.environ.get(ENV_VAR)
-    if env:
-        return Path(env).expanduser()
-    root = checkout_root()
-    if root is not None:
-        return root
-    return user_home()
+    return (settings or Settings.from_env()).home_path(explicit)

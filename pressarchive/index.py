@@ -54,7 +54,8 @@ SMALL_SHARE = 0.05
 MERGE_AT = 6
 PENDING_FILE = "lexicon-pending.json"  # ids of conferences indexed whose terms the lexicon lacks yet
 PENDING_MAX = 64  # more pending than this (the background `compact` never ran): an update merges them
-MERGE_ENV = "PRESSARCHIVE_MERGE"  # "background" (default), "inline" (in the update itself) or "off"
+# settings.merge ($PRESSARCHIVE_MERGE): "background" (default), "inline" (in the update itself) or "off"
+BACKGROUND_LOG = ".background.log"  # in the home: what a background compact wrote to stderr when it failed
 # ("off": no segment merge is started; the lexicon is then merged in the update, as with "inline")
 
 Progress = Callable[[int, int], None]  # progress(done, total), called once per conference
@@ -558,14 +559,13 @@ def build_in(storage, records: Iterable["Record"], progress: Progress | None = N
 # order, so document numbers, and with them the order of equal scores, are those of a one-process build.
 PARALLEL_MIN = 64
 MAX_BUILD_PROCS = 4
-PROCS_ENV = "PRESSARCHIVE_BUILD_PROCS"
 LEXICON_CHUNK = 4000  # paragraphs counted for the lexicon at a time (bounded memory)
 
 
-def build_procs(total: int) -> int:
-    """Worker processes for a full build of ``total`` conferences (1: build in this process)."""
-    wanted = os.environ.get(PROCS_ENV, "").strip()
-    n = int(wanted) if wanted.isdigit() else (os.cpu_count() or 1)
+def build_procs(total: int, wanted: int | None = None) -> int:
+    """Worker processes for a full build of ``total`` conferences (1: build in this process);
+    ``wanted``: settings.build_procs (None: the machine's cores)."""
+    n = wanted if wanted else (os.cpu_count() or 1)
     n = max(1, min(n, MAX_BUILD_PROCS))
     return n if total >= max(PARALLEL_MIN, 2 * n) else 1
 
@@ -723,9 +723,9 @@ def _rebuild(archive: "Archive", progress: Progress | None = None, only_if_stale
             tmp = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.building-", dir=index_dir.parent))
         except OSError as err:
             raise IndexError_(f"cannot build the search index in {index_dir.parent}: {err.strerror or err}",
-                              hint="check that the archive folder is writable, or pass --home") from err
+                              hint="check that the archive folder is writable, or choose another") from err
         try:
-            procs = build_procs(len(ids))
+            procs = build_procs(len(ids), archive.settings.build_procs)
             if procs > 1:
                 built = _build_parallel(archive, tmp, ids, procs, progress)
                 entries = built["entries"]
@@ -834,7 +834,7 @@ def update(archive: "Archive", added: list["Record | str"] = (), removed: list[s
         writer.commit(merge=False)  # small segments are merged by compact(), started below
         for cid in set(removed) - set(added_ids):
             conferences.pop(cid, None)
-        background = _merge_mode() == "background"
+        background = archive.settings.merge == "background"
         if added and background:  # compact merges their terms, in the background
             if _add_pending(index_dir, added_ids) > PENDING_MAX:  # no background run got through
                 _merge_pending(archive)
@@ -928,11 +928,6 @@ def compact(archive: "Archive", timeout: float | None = None, merge_at: int = 2,
         return None
 
 
-def _merge_mode() -> str:
-    mode = os.environ.get(MERGE_ENV, "background").strip().lower()
-    return mode if mode in ("inline", "off") else "background"
-
-
 def _pending(index_dir: Path) -> list[str]:
     try:
         ids = json.loads((Path(index_dir) / PENDING_FILE).read_text(encoding="utf-8"))
@@ -966,9 +961,13 @@ def _merge_pending(archive: "Archive") -> int:
 
 
 def start_merge(archive: "Archive") -> None:
-    """Run `compact` as MERGE_ENV says: in a detached `pressarchive compact` process that outlives
-    this one (the default), here and now ("inline"), or not at all ("off")."""
-    mode = _merge_mode()
+    """Run `compact` as ``archive.settings.merge`` says: in a detached process that outlives this one
+    (the default, ``pressarchive.background``), here and now ("inline"), or not at all ("off").
+
+    The process runs this interpreter with this package's own folder first on PYTHONPATH, so it
+    imports the same code however this process imported it (installed, editable or from a path);
+    its stderr goes to ``<home>/.background.log``, which `check` reports when anything is in it."""
+    mode = archive.settings.merge
     if mode == "off":
         return
     if mode == "inline":
@@ -977,14 +976,32 @@ def start_merge(archive: "Archive") -> None:
     import subprocess
     import sys
 
+    package_parent = str(Path(__file__).resolve().parent.parent)
+    env = dict(os.environ, **archive.settings.to_env())
+    env["PYTHONPATH"] = os.pathsep.join([package_parent, *[p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]])
     try:
-        subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "pressarchive", "--home", str(archive.home), "compact", "--quiet", "--if-due"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True, close_fds=True,
-        )
+        with open(Path(archive.home) / BACKGROUND_LOG, "ab") as log:
+            subprocess.Popen(  # noqa: S603 - our own interpreter and module
+                [sys.executable, "-m", "pressarchive.background", str(archive.home)],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
+                start_new_session=True, close_fds=True, env=env, cwd=str(archive.home),
+            )
     except OSError:  # no process to spare: merge here, the add takes longer once
         compact(archive, merge_at=MERGE_AT)
+
+
+def background_failure(home: Path) -> str | None:
+    """The last line a failed background compact left in ``<home>/.background.log``, if any."""
+    try:
+        text = (Path(home) / BACKGROUND_LOG).read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:
+        return None
+    return text.splitlines()[-1].strip() if text else None
+
+
+def clear_background_failure(home: Path) -> None:
+    with suppress(OSError):
+        (Path(home) / BACKGROUND_LOG).unlink(missing_ok=True)
 
 
 # --- cross-language lexicon (translate.py) ------------------------------------------------------

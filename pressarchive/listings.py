@@ -12,8 +12,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def _records(archive: "Archive", conference: str | None, since: str | None = None, until: str | None = None):
     """The records a listing covers: one conference (by id or unique prefix), or all, within dates."""
-    since = _check_date(since, "--since") if since else None
-    until = _check_date(until, "--until") if until else None
+    since = _check_date(since, "since") if since else None
+    until = _check_date(until, "until") if until else None
     if conference:
         ids = archive.ids()
         cid = conference.strip()

@@ -18,6 +18,7 @@ from typing import Iterable
 
 from pressarchive.errors import QueryError
 from pressarchive.records import KINDS
+from pressarchive.text.cjk import HAN_RUN
 
 MAX_QUERY_CHARS = 1000
 # fields searched by words without a field name, with their weights
@@ -30,7 +31,7 @@ FIELDS = {
     "conference": "conference", "date": "date", "id": "id",
 }
 MAX_HINT_VALUES = 30
-_HAN_WORD = re.compile(r"[\u3400-\u9fff]+")
+_HAN_WORD = HAN_RUN
 _QUOTES = str.maketrans({c: '"' for c in "“”„‟〝〞＂「」『』"} | {"（": "(", "）": ")"})
 _FIELD_REF = re.compile(r"(?<![\w.\-:])([A-Za-z_][A-Za-z_]*):")
 _QUOTED = re.compile(r'"[^"]*"')
@@ -303,15 +304,16 @@ def _hint(kind: str, values: Iterable[str]) -> str:
     return f"known {kind}: {shown}{more}"
 
 
-def _check_date(value: str, option: str) -> str:
+def _check_date(value: str, param: str) -> str:
     value = value.strip()
     if not _DATE.match(value):
-        raise QueryError(f"{option} {value!r} is not a date", hint="use YYYY, YYYY-MM or YYYY-MM-DD")
+        raise QueryError(f"{param} {value!r} is not a date", hint="use YYYY, YYYY-MM or YYYY-MM-DD", params=(param,))
     parts = [int(p) for p in value.split("-")] + [1, 1]
     try:
         _dt.date(parts[0], parts[1], parts[2])
     except ValueError as err:
-        raise QueryError(f"{option} {value!r} is not a date ({err})", hint="use YYYY, YYYY-MM or YYYY-MM-DD") from err
+        raise QueryError(f"{param} {value!r} is not a date ({err})", hint="use YYYY, YYYY-MM or YYYY-MM-DD",
+                         params=(param,)) from err
     return value
 
 
@@ -368,10 +370,10 @@ def filter_query(reader, filters: Filters | None):
                 what = "matches several conferences" if matches else "is not in the archive"
                 raise QueryError(f"conference {cid!r} {what}", hint=_hint("conferences", matches or ids))
             parts.append(wq.Term("conference", matches[0]))
-    since = _check_date(filters.since, "--since") if filters.since else None
-    until = _check_date(filters.until, "--until") if filters.until else None
+    since = _check_date(filters.since, "since") if filters.since else None
+    until = _check_date(filters.until, "until") if filters.until else None
     if since and until and since > until[: len(since)]:
-        raise QueryError(f"--since {since} is after --until {until}")
+        raise QueryError(f"since {since} is after until {until}", params=("since", "until"))
     if since or until:
         parts.append(wq.TermRange("date", since, (until + "\uffff") if until else None))
     return parts[0] if len(parts) == 1 else wq.And(parts)

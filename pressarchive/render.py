@@ -1,4 +1,4 @@
-"""Rich views. With cli.py, the only module that imports click or rich.
+"""Rich views. With the command line (cli/), the only module that imports click or rich.
 
 Consoles are built lazily on injectable streams (``set_streams``), so tests can capture them.
 """
@@ -14,6 +14,31 @@ _console = None
 _err_console = None
 _console_for: TextIO | None = None
 _err_console_for: TextIO | None = None
+
+
+_color = "auto"  # --color: auto, always or never
+
+
+def set_color(mode: str) -> None:
+    """Colour and styles: "auto" (on a terminal, unless $NO_COLOR), "always" or "never"."""
+    global _color, _console, _err_console
+    _color, _console, _err_console = mode, None, None
+
+
+def _console_options() -> dict[str, Any]:
+    if _color == "always":
+        return {"force_terminal": True}
+    if _color == "never":
+        return {"no_color": True, "color_system": None}
+    return {}
+
+
+def stdout_is_terminal() -> bool:
+    stream = _out or sys.stdout
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
 
 
 def set_streams(out: TextIO | None = None, err: TextIO | None = None) -> None:
@@ -62,7 +87,7 @@ def _make_console(stream: TextIO, **options):
     typed), no highlighting of numbers or URLs; transcript text reaches it through ``safe``."""
     from rich.console import Console
 
-    return Console(file=_printable(stream), highlight=False, emoji=False, **options)
+    return Console(file=_printable(stream), highlight=False, emoji=False, **options, **_console_options())
 
 
 # Characters that change how a terminal shows what follows them: bidi overrides, embeddings and
@@ -217,11 +242,13 @@ def batch_progress(total: int, description: str = "Adding") -> _Batch:
 _STATUS_STYLE = {"added": "green", "updated": "cyan", "unchanged": "dim", "failed": "red"}
 
 
-def add_summary(outcomes: list, verbose_limit: int = 20) -> None:
-    """One line per source (unchanged ones only for small batches), then the counts."""
+def add_summary(outcomes: list, verbose_limit: int = 20, quiet: bool = False) -> None:
+    """One line per source (unchanged ones only for small batches; ``quiet``: failures only), then the counts."""
     c, e = console(), err_console()
     show_unchanged = len(outcomes) <= verbose_limit
     for o in outcomes:
+        if quiet and o.status != "failed":
+            continue
         style = _STATUS_STYLE.get(o.status, "")
         if o.status == "failed":
             reason = o.reason or ""
@@ -243,6 +270,15 @@ def add_summary(outcomes: list, verbose_limit: int = 20) -> None:
             e.print(f"[yellow]warning[/yellow]   {safe_line(o.source)}: {safe_line(w)}", soft_wrap=True)
     counts = {s: sum(1 for o in outcomes if o.status == s) for s in _STATUS_STYLE}
     c.print(", ".join(f"{n} {s}" for s, n in counts.items()))
+
+
+def interrupted_add(stored: list, total: int) -> None:
+    """What an interrupted add had stored, and how to finish it."""
+    done = sum(1 for o in stored if o.status in ("added", "updated"))
+    kept = len(stored)
+    err_console().print(
+        f"Interrupted: {kept} of {total} conference{'s' if total != 1 else ''} stored ({done} added or updated). "
+        "Run the same command again to add the rest (stored ones are skipped as unchanged).", soft_wrap=True)
 
 
 def check_report(report) -> None:
@@ -553,6 +589,35 @@ def listing_table(title: str, columns: list[tuple[str, str]], rows: list[dict]) 
             cells.append(safe("" if value is None else value))
         table.add_row(*cells)
     c.print(table)
+
+
+def listing_delimited(columns: list[tuple[str, str]], rows: list[dict], delimiter: str = "\t") -> None:
+    """A listing for programs: a header of the keys, then one line per row (TSV or CSV); lists are
+    joined with "; " ("#" columns: their length), tabs and newlines inside values become spaces, and a
+    value a spreadsheet would run as a formula gets a leading ``'`` (export.neutralise)."""
+    import csv
+
+    from pressarchive.export import neutralise
+
+    def cell(row: dict, key: str) -> str:
+        value = row.get(key.lstrip("#"))
+        if key.startswith("#") and isinstance(value, list):
+            value = len(value)
+        elif isinstance(value, list):
+            value = "; ".join(str(v) for v in value)
+        return neutralise(" ".join(strip_controls("" if value is None else str(value)).split()))
+
+    def write(stream) -> None:
+        if delimiter == "\t":
+            stream.write("\t".join(key.lstrip("#") for _, key in columns) + "\n")
+            for row in rows:
+                stream.write("\t".join(cell(row, key) for _, key in columns) + "\n")
+        else:
+            out = csv.writer(stream, lineterminator="\n")
+            out.writerow([key.lstrip("#") for _, key in columns])
+            out.writerows([cell(row, key) for _, key in columns] for row in rows)
+
+    write_text_out(write)
 
 
 # --- export views (stats bar chart) ------------------------------------------------------------

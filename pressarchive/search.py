@@ -118,10 +118,10 @@ def search_index(ix, get_record, query: str | None, filters: Filters | None = No
     if sort not in SORTS:
         raise QueryError(f"unknown sort {sort!r}", hint="sorts: " + ", ".join(SORTS))
     if limit is None or limit < 1:
-        raise QueryError(f"--limit must be 1 or more, not {limit}")
+        raise QueryError(f"limit must be 1 or more, not {limit}", params=("limit",))
     text = (query or "").strip()
     if not text and not (filters and filters.any()):
-        raise QueryError("give a query or a filter", hint="e.g. pressarchive search 集成电路, or --speaker \"Li Feng\"")
+        raise QueryError("give a query or a filter", hint="e.g. the query 集成电路, or the filter speaker=\"Li Feng\"", params=("query",))
     expansions: list[dict[str, Any]] = []
     if text:
         q = parse_query(text, ix.schema)  # malformed queries fail before the index is opened

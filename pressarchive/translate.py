@@ -355,7 +355,9 @@ def _cedict_cache_path() -> Path | None:
     if source is None:
         return None
     stat = source.stat()
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+    from pressarchive.settings import Settings
+
+    base = Settings.from_env().cache_home  # settings.md: cache_home ($XDG_CACHE_HOME)
     key = f"{CEDICT_CACHE_VERSION}-{stat.st_size}-{int(stat.st_mtime)}-{Path(__file__).stat().st_size}"
     return Path(base) / "pressarchive" / f"cedict-{key}.marshal"
 
@@ -1168,10 +1170,8 @@ def target_found(target: str, text: str) -> bool:
 
 # --- names -------------------------------------------------------------------------------------------
 
-_COMPOUND_SURNAMES = frozenset(
-    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 司空 夏侯 轩辕 令狐 钟离 端木 南宫 西门 澹台 "
-    "公冶 申屠 太史 万俟 闻人 赫连 独孤 呼延 拓跋 百里 东郭 濮阳 淳于 单于 第五".split()
-)
+from pressarchive.text.names import COMPOUND_SURNAMES as _COMPOUND_SURNAMES  # noqa: E402
+from pressarchive.text.names import fold_name  # noqa: E402
 # surnames read differently from the common reading of the character
 _SURNAME_READINGS = {
     "单": "shan", "曾": "zeng", "仇": "qiu", "解": "xie", "朴": "piao", "区": "ou", "查": "zha", "盖": "ge",
@@ -1188,9 +1188,9 @@ def _pinyin(text: str) -> str:
 
 
 def name_key(text: str) -> str:
-    """A name folded for comparison: lower case, accents, spaces, hyphens, dots and apostrophes gone (ü -> u)."""
-    folded = _ascii_fold(text.replace("ü", "u").replace("Ü", "U"))
-    return _rx("name_junk").sub("", folded)
+    """A name folded for comparison (``text.names.fold_name``: lower case, ü -> u, accents gone), spaces,
+    hyphens, dots and apostrophes gone; any script."""
+    return _rx("name_junk").sub("", fold_name(text))
 
 
 def name_forms(name_en: str | None, name_zh: str | None) -> set[str]:

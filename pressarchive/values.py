@@ -10,7 +10,7 @@ import re
 import unicodedata
 from typing import Iterable
 
-_HAN = re.compile(r"[\u3400-\u9fff]")
+from pressarchive.text.cjk import HAN_CHAR as _HAN  # noqa: E402 - the package's one range
 MAX_NEAREST = 8
 
 

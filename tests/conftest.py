@@ -28,16 +28,34 @@ def sample_path() -> Path:
     return SHARED / "corpus" / SAMPLE_NAME
 
 
+TEST_ENV = {
+    "PRESSARCHIVE_NO_SEED": "1",  # tests that want the sample seeded delete this
+    "PRESSARCHIVE_MERGE": "inline",  # no background merges outliving a test (test_compact.py)
+}
+
+
 @pytest.fixture(autouse=True)
 def archive_home(tmp_path, monkeypatch) -> Path:
-    """Point PRESSARCHIVE_HOME at an empty temporary folder for every test."""
+    """An empty archive of its own for every test: PRESSARCHIVE_HOME for the command line (in-process
+    or a child process), and the ``settings`` fixture for the library. The default home
+    ($XDG_DATA_HOME/pressarchive) is a temporary folder too, never the user's."""
     home = tmp_path / "home"
-    home.mkdir()
+    (home / "corpus").mkdir(parents=True)  # what `pressarchive init` makes
     monkeypatch.setenv("PRESSARCHIVE_HOME", str(home))
-    monkeypatch.setenv("PRESSARCHIVE_NO_SEED", "1")  # tests that want the sample seeded delete this
-    monkeypatch.setenv("PRESSARCHIVE_MERGE", "inline")  # no background merges outliving a test (test_compact.py)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    for name, value in TEST_ENV.items():
+        monkeypatch.setenv(name, value)
     monkeypatch.delenv("PRESSARCHIVE_DEBUG", raising=False)
     return home
+
+
+@pytest.fixture
+def settings(archive_home, tmp_path):
+    """The settings a test's library calls pass: the test's home, no seeding, merges inline."""
+    from pressarchive.settings import Settings
+
+    return Settings(home=archive_home, data_home=tmp_path / "xdg-data", cache_home=tmp_path / "xdg-cache",
+                    seed=False, merge="inline")
 
 
 @pytest.fixture

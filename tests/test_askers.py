@@ -78,3 +78,19 @@ def test_askers_in_a_briefing():
         ("Kayla", None, "reporter"),
     ]
     assert [t.kind for t in rec.turns] == ["statement"] + ["question", "answer"] * 5
+
+
+def test_a_speaker_tagged_by_name_whom_the_moderator_calls_on_is_a_reporter():
+    text = ("<NAME>CHAIR STONE</NAME>.  Good afternoon.  We raised rates today.\n"
+            "<NAME>DANA ORTIZ</NAME>.  Thanks.  We'll go to Howard at the Daily Planet.\n"
+            "<NAME>HOWARD LIEBMAN</NAME>.  Thank you.  Will you raise rates again in June?\n"
+            "<NAME>CHAIR STONE</NAME>.  We will decide meeting by meeting.\n"
+            "<NAME>DANA ORTIZ</NAME>.  Next, Greta.\n"
+            "<NAME>GRETA HOLM</NAME>.  Thanks.  And the balance sheet?\n"
+            "<NAME>CHAIR STONE</NAME>.  It is shrinking as planned.\n")
+    rec = ingest_bytes(text.encode(), "FOMCpresconf20230614.txt")
+    sp = {s.name: s for s in rec.speakers}
+    assert sp["Howard Liebman"].role == "reporter" and sp["Howard Liebman"].organization == "Daily Planet"
+    assert sp["Greta Holm"].role == "reporter"
+    assert [t.kind for t in rec.turns] == ["statement", "statement", "question", "answer", "statement", "question", "answer"]
+    assert rec.conference.date == "2023-06-14"

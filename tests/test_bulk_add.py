@@ -8,6 +8,7 @@ from pressarchive import archive as archive_mod
 from pressarchive import index
 from pressarchive.search import search
 from pressarchive.archive import Archive
+from pressarchive.settings import Settings
 from test_concurrency import transcripts
 
 
@@ -78,8 +79,7 @@ def test_bulk_add_parses_in_worker_processes_with_the_same_outcomes(archive_home
     seen: list[str] = []
 
     def outcomes(home, procs):
-        monkeypatch.setenv(index.PROCS_ENV, procs)
-        got = Archive(home).add_sources(sources, progress=seen.append)
+        got = Archive(home, Settings.from_env(build_procs=int(procs))).add_sources(sources, progress=seen.append)
         return [(o.status, o.source, o.conference_id, o.reason) for o in got]
 
     serial = outcomes(tmp_path / "one", "1")
@@ -101,7 +101,6 @@ def test_a_parsing_worker_that_dies_is_one_error_and_stored_batches_stay(archive
     monkeypatch.setattr(archive_mod, "BATCH_SIZE", 3)
     monkeypatch.setattr(index, "PARALLEL_MIN", 4)
     monkeypatch.setattr(index, "BUILD_LEXICON", False)
-    monkeypatch.setenv(index.PROCS_ENV, "2")
     real_map = ProcessPoolExecutor.map
 
     def dying_map(self, fn, *iterables, **kwargs):
@@ -111,7 +110,7 @@ def test_a_parsing_worker_that_dies_is_one_error_and_stored_batches_stay(archive
             yield result
 
     monkeypatch.setattr(ProcessPoolExecutor, "map", dying_map)
-    archive = Archive(archive_home)
+    archive = Archive(archive_home, Settings.from_env(build_procs=2))
     files = [str(f) for f in transcripts(tmp_path / "t", "dying", 8)]
     with pytest.raises(ArchiveError) as err:
         archive.add_sources(files)

@@ -223,14 +223,19 @@ def test_a_fresh_home_is_seeded_from_the_bundled_sample_on_first_search(real, tm
     run("--home", str(bundle_home), "add", str(sample))
     monkeypatch.setattr("pressarchive.home.bundled_corpus", lambda: bundle_home / "corpus")
     monkeypatch.delenv("PRESSARCHIVE_NO_SEED")
-    fresh = tmp_path / "fresh-user-home"
-    found = run("--home", str(fresh), "search", "集成电路")
+    monkeypatch.delenv("PRESSARCHIVE_HOME")  # the default home: the only one seeded
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    fresh = tmp_path / "data" / "pressarchive"
+    found = run("search", "集成电路")
     assert "集成电路" in found.stdout
     assert stored(fresh) == stored(bundle_home)
     (cid,) = stored(fresh)
-    run("--home", str(fresh), "remove", cid)
-    run("--home", str(fresh), "check")  # an emptied corpus is not seeded again
+    run("remove", cid)
+    run("check")  # an emptied corpus is not seeded again
     assert stored(fresh) == {}
+    other = tmp_path / "other-home"  # any other home is never seeded: reading it is an error
+    assert run("--home", str(other), "search", "集成电路", code=2).stderr.startswith(f"Error: no archive at {other}")
+    assert not other.exists()
     from test_concurrency import transcripts
 
     writer = tmp_path / "first-use-is-a-write"  # the first add makes an archive of only what was added
@@ -253,7 +258,7 @@ def test_read_only_archive_writes_fail_in_one_line_searches_work(real, archive_h
     monkeypatch.setattr(os, "access", lambda p, mode, **k: False if str(p).startswith(home) and mode & os.W_OK
                         else real_access(p, mode, **k))  # what a read-only mount answers (root ignores chmod)
     for args in (["add", str(sample)], ["remove", cid], ["reindex"]):
-        result = run(*args, code=1)
+        result = run(*args, code=2)
         assert result.stderr.splitlines()[0] == (
             f"Error: the archive at {archive_home} is read-only: it can be searched but not changed")
         assert "Traceback" not in result.output

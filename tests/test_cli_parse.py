@@ -65,7 +65,7 @@ def test_bad_input_is_one_line_and_non_zero(tmp_path, content, message):
         [sys.executable, "-m", "pressarchive", "parse", str(f)], capture_output=True, text=True,
         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(sample_path().parents[2])},
     )
-    assert proc.returncode == 1
+    assert proc.returncode == 2  # an error (errors.py: exit codes)
     assert proc.stderr.startswith(message) and "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
 
@@ -73,7 +73,7 @@ def test_bad_input_is_one_line_and_non_zero(tmp_path, content, message):
 def test_missing_file_and_folder(tmp_path):
     runner = CliRunner()
     missing = runner.invoke(cli, ["parse", str(tmp_path / "nope.txt")])
-    assert missing.exit_code == 1
+    assert missing.exit_code == 2
     folder = runner.invoke(cli, ["parse", str(tmp_path)])
     assert folder.exit_code != 0
 
@@ -82,5 +82,5 @@ def test_errors_read_the_same_under_clirunner(tmp_path):
     f = tmp_path / "empty.txt"
     f.write_bytes(b"")
     result = CliRunner().invoke(cli, ["parse", str(f)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == "Error: the file is empty\n"

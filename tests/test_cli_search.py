@@ -100,11 +100,15 @@ def test_search_sort_date_and_limit(archive):
     assert hits[1]["also_matched"] == [turn_id(CONF_B, 2)]
 
 
-def test_no_matches_is_not_an_error(archive):
-    code, out = run("search", "zeppelin")
-    assert code == 0 and "No turns matched." in out
+def test_no_matches_exits_1_as_grep_does_and_is_not_an_error(archive):
+    code, out, err = run_split("search", "zeppelin")
+    assert code == 1 and "No turns matched." in out and "Error" not in err
     code, out = run("search", "zeppelin", "--format", "json")
-    assert json.loads(out)["hits"] == [] and json.loads(out)["total"] == 0
+    assert code == 1 and json.loads(out)["hits"] == [] and json.loads(out)["total"] == 0
+    code, out = run("search", "zeppelin", "--json")  # --json: the shortcut
+    assert code == 1 and json.loads(out)["total"] == 0
+    code, out = run("search", "集成电路", "--json", "--no-translate")
+    assert code == 0 and json.loads(out)["total"] > 0
 
 
 @pytest.mark.parametrize("args, first_line, hint", [
@@ -164,7 +168,7 @@ def test_show_a_question_lists_its_answers_json(archive):
 
 
 def test_speakers_table_and_json(archive):
-    code, out = run("speakers")
+    code, out = run("speakers", "--format", "table")
     assert code == 0 and "Speakers (4)" in out and "Zhang Hongtao" in out and "张宏韬" in out
     code, out = run("speakers", "--region", "shanghai", "--format", "json")
     data = json.loads(out)
@@ -176,14 +180,14 @@ def test_speakers_table_and_json(archive):
 def test_outlets_regions_conferences(archive):
     code, out = run("outlets", "--conference", CONF_A, "--format", "json")
     assert code == 0 and {o["outlet"] for o in json.loads(out)["outlets"]} == {"Jiefang Daily", "上海电视台"}
-    code, out = run("regions")
+    code, out = run("regions", "--format", "table")
     assert code == 0 and "Regions" in out and "Chongqing" in out and "Jiangsu" in out
     code, out = run("regions", "--format", "json")
     shanghai = next(r for r in json.loads(out)["regions"] if r["region"] == "Shanghai")
     assert shanghai["turns"] == 2 and shanghai["mentions"] == 1
     code, out = run("conferences", "--format", "json")
     assert [c["id"] for c in json.loads(out)["conferences"]] == [CONF_A, CONF_B]
-    code, out = run("conferences", "--region", "Jiangsu")
+    code, out = run("conferences", "--region", "Jiangsu", "--format", "table")
     assert code == 0 and CONF_B in out and CONF_A not in out
 
 
@@ -208,18 +212,61 @@ def test_fresh_process_json_is_clean(archive, archive_home):
     assert "Traceback" not in proc.stderr
 
 
-def test_embedded_default_searches_the_bundled_sample(archive_home, monkeypatch):
-    """An empty home is seeded with the bundled sample; the first search builds the index."""
+def test_embedded_default_searches_the_bundled_sample(archive_home, monkeypatch, tmp_path):
+    """The default home is seeded with the bundled sample on first use, and says so once; the first
+    search builds the index."""
     from pressarchive.home import bundled_corpus
 
     monkeypatch.delenv("PRESSARCHIVE_NO_SEED", raising=False)
+    monkeypatch.delenv("PRESSARCHIVE_HOME")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
 
     bundled = bundled_corpus()
     if bundled is None or not any(bundled.glob("*/record.json")):
         pytest.skip("no bundled sample archive")
-    code, out = run("search", "集成电路", "--format", "json", "--no-translate")
-    assert code == 0
+    code, out, err = run_split("search", "集成电路", "--format", "json", "--no-translate")
+    assert code == 0 and (tmp_path / "data" / "pressarchive" / "corpus").is_dir()
+    assert "with the bundled sample" in err and str(tmp_path / "data" / "pressarchive") in err
+    code, out, err = run_split("search", "集成电路", "--format", "json", "--no-translate")
+    assert code == 0 and "bundled sample" not in err  # said once
     top = [" ".join(h["turn"]["paragraphs"]) for h in json.loads(out)["hits"][:3]]
     assert any("三大先导产业规模达到1.27万亿元" in t for t in top)
     code, out = run("search", "--speaker", "zhang hongtao", "--kind", "answer", "--format", "json")
     assert code == 0 and {h["speaker"]["name_zh"] for h in json.loads(out)["hits"]} == {"张宏韬"}
+
+
+# --- conventions of the tools people know (rg, gh, sqlite-utils) --------------------------------
+def test_listings_are_tsv_when_piped_and_take_every_format(archive):
+    code, out = run("speakers")  # CliRunner's stdout is not a terminal: TSV
+    lines = out.splitlines()
+    assert code == 0 and lines[0].split("\t")[:3] == ["name", "name_zh", "role"]
+    assert "┃" not in out and "│" not in out and all(len(line.split("\t")) == 9 for line in lines)
+    code, out = run("speakers", "--format", "csv")
+    assert out.splitlines()[0].startswith("name,name_zh,role,")
+    code, out = run("conferences", "--format", "table")
+    assert "┃" in out or "│" in out
+    code, out = run("conferences", "--json")
+    assert {c["id"] for c in json.loads(out)["conferences"]} >= {CONF_A}
+    code, out = run("outlets", "--format", "tsv")
+    assert out.splitlines()[0] == "outlet\toutlet_zh\tquestions\tconferences"
+    code, out, err = run_split("regions", "--format", "xml")
+    assert code == 2 and "table, tsv, csv, json" in err
+
+
+def test_color_option(archive):
+    code, out = run("--color", "always", "search", "集成电路", "--no-translate")
+    assert code == 0 and "\x1b[" in out
+    code, out = run("--color", "never", "search", "集成电路", "--no-translate")
+    assert code == 0 and "\x1b[" not in out
+    code, out, err = run_split("--color", "sometimes", "search", "x")
+    assert code == 2
+
+
+def test_completion_script(archive):
+    code, out = run("completion", "bash")
+    assert code == 0 and "_PRESSARCHIVE_COMPLETE" in out and "complete" in out
+
+
+def test_show_json_shortcut(archive):
+    code, out = run("show", f"{CONF_A}:4", "--json", "--context", "0")
+    assert code == 0 and json.loads(out)["hit"]["turn"]["id"] == f"{CONF_A}:004"

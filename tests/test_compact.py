@@ -46,17 +46,17 @@ def archive(archive_home, monkeypatch) -> Archive:
 
 def add_each(archive: Archive, files) -> None:
     for f in files:
-        assert archive.add(f.read_bytes(), f.name, None).status == "added"
+        assert archive.add_bytes(f.read_bytes(), f.name, None).status == "added"
 
 
 def test_an_update_merges_no_segment(archive, tmp_path, monkeypatch):
-    monkeypatch.setenv("PRESSARCHIVE_MERGE", "off")
+    archive.settings = archive.settings.with_(merge="off")
     add_each(archive, transcripts(tmp_path, "one", 5))
     assert segments(archive) == 5
 
 
 def test_compact_merges_the_small_segments_and_changes_no_result(archive, tmp_path, monkeypatch):
-    monkeypatch.setenv("PRESSARCHIVE_MERGE", "off")
+    archive.settings = archive.settings.with_(merge="off")
     archive.add_sources([str(f) for f in transcripts(tmp_path / "bulk", "bulk", 40)])  # one big segment
     add_each(archive, transcripts(tmp_path / "one", "one", 4))
     assert segments(archive) == 5
@@ -86,11 +86,11 @@ def test_merges_start_once_enough_segments_are_small(archive, tmp_path, monkeypa
 
 
 def test_an_update_starts_the_merge_in_the_background(archive, tmp_path, monkeypatch):
-    monkeypatch.setenv("PRESSARCHIVE_MERGE", "off")
+    archive.settings = archive.settings.with_(merge="off")
     archive.add_sources([str(f) for f in transcripts(tmp_path / "bulk", "bulk", 40)])
     add_each(archive, transcripts(tmp_path / "one", "one", index.MERGE_AT - 1))
     expected = found(archive, "trade")
-    monkeypatch.setenv("PRESSARCHIVE_MERGE", "background")
+    archive.settings = archive.settings.with_(merge="background")
     last = transcripts(tmp_path / "last", "last", 1)[0]
     add_each(archive, [last])  # MERGE_AT small segments now: a detached `pressarchive compact` merges them
     deadline = time.monotonic() + 60
@@ -106,7 +106,7 @@ def test_an_update_starts_the_merge_in_the_background(archive, tmp_path, monkeyp
 
 
 def test_compact_gives_way_to_a_writer(archive, tmp_path, monkeypatch):
-    monkeypatch.setenv("PRESSARCHIVE_MERGE", "off")
+    archive.settings = archive.settings.with_(merge="off")
     add_each(archive, transcripts(tmp_path, "one", 3))
     lock = index._lock(archive, 1)
     lock.acquire()
@@ -131,12 +131,12 @@ def lexicon_has(archive: Archive, direction: str, key: str) -> bool:
 
 def test_an_added_conferences_terms_reach_the_lexicon_through_compact(archive_home, tmp_path, monkeypatch):
     archive = Archive(archive_home)
-    monkeypatch.setenv("PRESSARCHIVE_MERGE", "background")
+    archive.settings = archive.settings.with_(merge="background")
     started = []
     monkeypatch.setattr(index, "start_merge", lambda a: started.append(a))  # no process: compact by hand
     add_each(archive, transcripts(tmp_path / "a", "first", 2))  # the first add builds the index whole
     new = transcripts(tmp_path / "b", "chips", 1, extra="Li Hong: Semiconductor output grew. 半导体产量增长。\n")[0]
-    conference = archive.add(new.read_bytes(), new.name, None).conference_id
+    conference = archive.add_bytes(new.read_bytes(), new.name, None).conference_id
     pending = index._pending(archive.index_dir)
     assert len(pending) == 2 and pending[-1] == conference and len(started) == 2
     assert not lexicon_has(archive, "en", "semiconductor")  # not yet: the add left it to compact
@@ -156,7 +156,7 @@ def test_inline_merges_the_lexicon_in_the_update(archive_home, tmp_path):
 
 def test_a_rebuilt_lexicon_clears_the_pending_list(archive_home, tmp_path, monkeypatch):
     archive = Archive(archive_home)
-    monkeypatch.setenv("PRESSARCHIVE_MERGE", "background")
+    archive.settings = archive.settings.with_(merge="background")
     monkeypatch.setattr(index, "start_merge", lambda a: None)
     add_each(archive, transcripts(tmp_path, "chips", 2, extra="Li Hong: Semiconductor output grew. 半导体产量增长。\n"))
     assert index._pending(archive.index_dir)
@@ -166,7 +166,7 @@ def test_a_rebuilt_lexicon_clears_the_pending_list(archive_home, tmp_path, monke
 
 
 def test_a_background_merge_gives_way_to_a_waiting_writer(archive, tmp_path, monkeypatch):
-    monkeypatch.setenv("PRESSARCHIVE_MERGE", "off")
+    archive.settings = archive.settings.with_(merge="off")
     archive.add_sources([str(f) for f in transcripts(tmp_path / "bulk", "bulk", 40)])
     add_each(archive, transcripts(tmp_path / "one", "one", 4))
     wanted = wanted_file(archive)
@@ -181,7 +181,7 @@ def test_a_background_merge_gives_way_to_a_waiting_writer(archive, tmp_path, mon
 
 
 def test_a_pile_of_small_segments_is_merged_whoever_waits(archive, tmp_path, monkeypatch):
-    monkeypatch.setenv("PRESSARCHIVE_MERGE", "off")
+    archive.settings = archive.settings.with_(merge="off")
     monkeypatch.setattr(index, "MERGE_AT", 1)  # four small segments are a pile
     archive.add_sources([str(f) for f in transcripts(tmp_path / "bulk", "bulk", 40)])
     add_each(archive, transcripts(tmp_path / "one", "one", 4))
@@ -192,7 +192,7 @@ def test_a_pile_of_small_segments_is_merged_whoever_waits(archive, tmp_path, mon
 def test_a_waiting_writer_says_so_and_tidies_up(archive, tmp_path, monkeypatch):
     import threading
 
-    monkeypatch.setenv("PRESSARCHIVE_MERGE", "off")
+    archive.settings = archive.settings.with_(merge="off")
     add_each(archive, transcripts(tmp_path, "one", 1))
     holder = index._lock(archive, 1)
     holder.acquire()
@@ -221,7 +221,7 @@ def test_pending_terms_stay_pending_when_the_lexicon_cannot_be_saved(archive_hom
     from pressarchive import translate
 
     archive = Archive(archive_home)
-    monkeypatch.setenv("PRESSARCHIVE_MERGE", "background")
+    archive.settings = archive.settings.with_(merge="background")
     monkeypatch.setattr(index, "start_merge", lambda a: None)
     add_each(archive, transcripts(tmp_path, "chips", 2, extra="Li Hong: Semiconductor output grew. 半导体产量增长。\n"))
     real = translate.save_lexicon
@@ -238,7 +238,7 @@ def test_pending_terms_stay_pending_when_the_lexicon_cannot_be_saved(archive_hom
 
 def test_an_update_merges_the_pending_terms_when_no_background_run_got_through(archive_home, tmp_path, monkeypatch):
     archive = Archive(archive_home)
-    monkeypatch.setenv("PRESSARCHIVE_MERGE", "background")
+    archive.settings = archive.settings.with_(merge="background")
     monkeypatch.setattr(index, "start_merge", lambda a: None)  # the detached process never runs
     monkeypatch.setattr(index, "PENDING_MAX", 2)
     add_each(archive, transcripts(tmp_path, "one", 3))

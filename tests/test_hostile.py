@@ -93,13 +93,15 @@ def assert_terminal_safe(text: str, what: str) -> None:
 
 
 def _colours_are_on(home: Path) -> None:
-    _, out, _ = pa(home, "conferences")
+    _, out, _ = pa(home, "conferences", "--format", "table")  # piped, a listing is TSV: the table asked for
     assert "\x1b[" in out, "FORCE_COLOR did not give a colour console: the check would prove nothing"
 
 
 VIEWS = [
     ["search", "industry"], ["search", "industry", "--kind", "answer"], ["search", "Shanghai"],
-    ["speakers"], ["outlets"], ["regions"], ["conferences"], ["stats", "industry"],
+    ["speakers"], ["outlets"], ["regions"], ["conferences"],  # TSV (piped)
+    ["speakers", "--format", "table"], ["outlets", "--format", "table"], ["regions", "--format", "table"],
+    ["conferences", "--format", "table"], ["conferences", "--format", "csv"], ["stats", "industry"],
     ["stats", "industry", "--by", "speaker"], ["stats", "industry", "--by", "outlet"],
     ["stats", "industry", "--by", "conference"], ["check"],
 ]

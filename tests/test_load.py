@@ -1,5 +1,6 @@
 """Load (issue 8, part 4): many ``pressarchive search`` processes at once while an ``add`` of several
-files runs. Every search answers (exit 0, hits or "No turns matched"), none fails or waits forever,
+files runs. Every search answers (exit 0 with hits, or exit 1 with "No turns matched"), none fails or
+waits forever,
 and the add completes with the archive consistent (``check`` clean).
 
 The searches are the real command (``python -m pressarchive``); the add is the real command with a
@@ -104,8 +105,8 @@ def test_parallel_searches_while_adding(archive_home, tmp_path):
     out, err = adder.communicate(timeout=max(5.0, DEADLINE - (time.monotonic() - start)))
     add_end = add_end or time.monotonic() - start
 
-    failed = [r for r in results if r["code"] != 0 or "Error" in r["err"] or "Traceback" in r["err"]
-              or not r["out"].strip()]
+    failed = [r for r in results if r["code"] not in (0, 1) or "Error" in r["err"] or "Traceback" in r["err"]
+              or not r["out"].strip() or (r["code"] == 1 and "No turns matched" not in r["out"])]
     assert not failed, json.dumps(failed[:3], ensure_ascii=False, indent=1)
     overlapped = [r for r in results if r["began"] < add_end]
     assert len(overlapped) >= PARALLEL, "no search ran while the add was running: the test proves nothing"

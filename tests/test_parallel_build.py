@@ -40,19 +40,19 @@ def dump(archive) -> dict:
 def archive(archive_home, tmp_path, monkeypatch):
     monkeypatch.setattr(index, "PARALLEL_MIN", 4)
     a = Archive(archive_home)
-    monkeypatch.setenv(index.PROCS_ENV, "1")
+    a.settings = a.settings.with_(build_procs=1)
     a.add_sources([str(f) for f in transcripts(tmp_path / "t", "par", 9)])
     return a
 
 
 def test_two_processes_build_the_same_index(archive, monkeypatch):
-    monkeypatch.setenv(index.PROCS_ENV, "1")
+    archive.settings = archive.settings.with_(build_procs=1)
     index.rebuild(archive).close()
     one = dump(archive)
     state_one = json.loads((archive.index_dir / index.STATE_FILE).read_text(encoding="utf-8"))
     lexicon_one = (archive.index_dir / "lexicon.json").read_bytes() if (archive.index_dir / "lexicon.json").exists() else None
-    monkeypatch.setenv(index.PROCS_ENV, "2")
-    assert index.build_procs(9) == 2
+    archive.settings = archive.settings.with_(build_procs=2)
+    assert index.build_procs(9, archive.settings.build_procs) == 2
     seen = []
     index.rebuild(archive, progress=lambda done, total: seen.append((done, total))).close()
     assert seen and seen[-1] == (9, 9)
@@ -76,12 +76,12 @@ def _dying_part(home, folder, ids, part, procs, queue, lexicon):
 
 
 def test_a_worker_failure_is_one_error_and_the_old_index_stays(archive, monkeypatch):
-    monkeypatch.setenv(index.PROCS_ENV, "1")
+    archive.settings = archive.settings.with_(build_procs=1)
     index.rebuild(archive).close()
     before = dump(archive)
     # a damaged record no longer fails a worker (it is left out: the next test), so a worker dies
     monkeypatch.setattr(index, "_build_part", _dying_part)
-    monkeypatch.setenv(index.PROCS_ENV, "2")
+    archive.settings = archive.settings.with_(build_procs=2)
     with pytest.raises(PressArchiveError) as err:
         index.rebuild(archive)
     assert "\n" not in err.value.message
@@ -92,7 +92,7 @@ def test_a_worker_failure_is_one_error_and_the_old_index_stays(archive, monkeypa
 def test_a_damaged_record_is_left_out_of_a_parallel_build(archive, monkeypatch):
     damaged = archive.ids()[-1]
     (archive.corpus_dir / damaged / "record.json").write_text("{not json", encoding="utf-8")
-    monkeypatch.setenv(index.PROCS_ENV, "2")
+    archive.settings = archive.settings.with_(build_procs=2)
     index.rebuild(archive).close()
     conferences = {d["conference"] for d in dump(archive)["docs"]}
     assert conferences == set(archive.ids()) - {damaged}

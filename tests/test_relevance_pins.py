@@ -82,7 +82,7 @@ def archives(tmp_path_factory):
                 sources += [wh / f for f in WH_FILES]
             archive = Archive(tmp_path_factory.mktemp("pins"))
             for path in sources:
-                archive.add(path.read_bytes(), path.name)
+                archive.add_bytes(path.read_bytes(), path.name)
             built[part] = archive
         return built[part]
 

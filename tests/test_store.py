@@ -120,7 +120,7 @@ def transcript(title="Budget briefing", date="2023-03-01", body="Host: Welcome.\
 
 
 def add(archive: Archive, raw: bytes, name="brief.txt", **overrides):
-    return archive.add(raw, name, overrides or None)
+    return archive.add_bytes(raw, name, overrides or None)
 
 
 # --- layout and dedupe ------------------------------------------------------------------------
@@ -336,8 +336,17 @@ def bundled(tmp_path, monkeypatch) -> Path:
     return src
 
 
-def test_a_fresh_home_is_seeded_on_first_read(tmp_path, bundled):
-    archive = Archive(tmp_path / "fresh")
+def default_home(tmp_path: Path, seed: bool = True) -> Archive:
+    """The default home ($XDG_DATA_HOME/pressarchive), opened: the only one seeded, on first use."""
+    from pressarchive.archive import open_archive
+    from pressarchive.settings import Settings
+
+    return open_archive(settings=Settings(data_home=tmp_path / "data", seed=seed), on_note=lambda text: None)
+
+
+def test_a_fresh_default_home_is_seeded_on_first_open(tmp_path, bundled):
+    archive = default_home(tmp_path)
+    assert archive.home == tmp_path / "data" / "pressarchive"
     assert archive.ids() == ["2022-01-01-conf-aaaaaa"]
     assert (archive.corpus_dir / "2022-01-01-conf-aaaaaa" / "raw.txt").read_text() == "x"
     mask = os.umask(0)
@@ -346,13 +355,17 @@ def test_a_fresh_home_is_seeded_on_first_read(tmp_path, bundled):
 
 
 def test_an_emptied_corpus_is_not_reseeded(tmp_path, bundled):
-    (tmp_path / "h" / "corpus").mkdir(parents=True)
-    assert Archive(tmp_path / "h").ids() == []
+    (tmp_path / "data" / "pressarchive" / "corpus").mkdir(parents=True)
+    assert default_home(tmp_path).ids() == []
 
 
-def test_no_seed_variable(tmp_path, bundled, monkeypatch):
-    monkeypatch.setenv("PRESSARCHIVE_NO_SEED", "1")
-    assert Archive(tmp_path / "h").ids() == [] and not (tmp_path / "h").exists()
+def test_no_seed_setting(tmp_path, bundled, monkeypatch):
+    from pressarchive.errors import NoArchiveError
+
+    with pytest.raises(NoArchiveError):
+        default_home(tmp_path, seed=False)
+    assert not (tmp_path / "data").exists()
+    assert Archive(tmp_path / "h").ids() == [] and not (tmp_path / "h").exists()  # reading never seeds
 
 
 def test_seed_from_a_flattened_install(tmp_path, monkeypatch):
@@ -362,7 +375,7 @@ def test_seed_from_a_flattened_install(tmp_path, monkeypatch):
     (src / "raw.txt").write_text("y")
     monkeypatch.setattr("pressarchive.home.bundled_corpus", lambda: src)
     monkeypatch.delenv("PRESSARCHIVE_NO_SEED", raising=False)
-    archive = Archive(tmp_path / "h")
+    archive = default_home(tmp_path)
     assert archive.ids() == ["2022-01-01-conf-bbbbbb"]
     assert sorted(p.name for p in (archive.corpus_dir / "2022-01-01-conf-bbbbbb").iterdir()) == ["raw.txt", "record.json"]
 

@@ -89,7 +89,7 @@ def test_twin_added_by_another_process(archive, tmp_path):
         "import pressarchive.ingest as ingest\n"
         "from test_store import fake_ingest\n"
         "ingest.ingest_bytes = fake_ingest\n"
-        "print(Archive(Path(sys.argv[1])).add(Path(sys.argv[2]).read_bytes(), 'two.txt').conference_id)\n"
+        "print(Archive(Path(sys.argv[1])).add_bytes(Path(sys.argv[2]).read_bytes(), 'two.txt').conference_id)\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
     done = subprocess.run([sys.executable, "-c", driver, str(archive.home), str(source), str(Path(__file__).parent)],
@@ -213,7 +213,7 @@ def fsyncs(monkeypatch) -> list[str]:
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="names fds through /proc")
 def test_a_new_conference_folder_costs_both_files_its_folder_and_corpus(archive, fsyncs):
     record = fake_ingest(conf(1), "one.txt")
-    archive.corpus_dir.mkdir(parents=True)
+    archive.corpus_dir.mkdir(parents=True, exist_ok=True)  # conftest made the home an empty archive
     archive.corpus.write_conference(record, conf(1), "one.txt")
     assert sorted(fsyncs) == sorted(["raw.txt", "record.json", fsyncs[2], "corpus/"])
     assert fsyncs[2].startswith(".new-") and fsyncs[2].endswith("/")  # the staging folder, before the rename
@@ -222,7 +222,7 @@ def test_a_new_conference_folder_costs_both_files_its_folder_and_corpus(archive,
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="names fds through /proc")
 def test_new_folders_can_share_one_corpus_fsync(archive, fsyncs):
-    archive.corpus_dir.mkdir(parents=True)
+    archive.corpus_dir.mkdir(parents=True, exist_ok=True)
     for n in range(5):
         archive.corpus.write_conference(fake_ingest(conf(n), f"{n}.txt"), conf(n), f"{n}.txt", sync_corpus=False)
     assert "corpus/" not in fsyncs and len(fsyncs) == 5 * 3

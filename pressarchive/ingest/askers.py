@@ -163,6 +163,17 @@ def name_askers(drafts, roster) -> None:
             known.update(w.lower() for w in form.split())
     for i, d in enumerate(drafts):
         p = d.person
+        if i > 0 and p.role is None and p.name and " " in p.name and not p.generic and drafts[i - 1].paragraphs \
+                and drafts[i - 1].person is not p:
+            # <NAME>HOWARD LIEBMAN</NAME> right after "We'll go to Howard at Reuters.", asking in every turn:
+            # a reporter, not a presenter
+            asks = all("?" in " ".join(x.paragraphs) for x in drafts if x.person is p)  # every turn asks
+            call = called(drafts[i - 1].paragraphs[-1], set(), context) if asks else None
+            if call and call[0] and call[0].split()[0].lower() == p.name.split()[0].lower() and \
+                    all(w.lower() in p.name.lower().split() for w in call[0].split()):
+                p.role = "reporter"
+                p.outlet = p.outlet or call[1]
+            continue
         if not _anonymous_reporter(p) or not d.paragraphs:
             continue
         found = introduced(d.paragraphs[0], known)

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from functools import lru_cache
 
-CJK_NAME = re.compile(r"[\u3400-\u9fff·]{2,5}")
+from pressarchive.text.cjk import HAN_BASIC
+from pressarchive.text.names import COMPOUND_SURNAMES, name_key  # noqa: F401 - name_key: imported from here
+
+CJK_NAME = re.compile(f"[{HAN_BASIC}·]{{2,5}}")
 
 # The common single-character surnames (the large majority of people) and the compound ones.
 _SURNAMES_1 = set(
@@ -22,10 +24,7 @@ _SURNAMES_1 = set(
     "巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛"
     "宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由寿伏黎邝庹衣蔚逄訾綦巢"
 )
-_SURNAMES_2 = {
-    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "轩辕", "令狐",
-    "端木", "南宫", "西门", "独孤", "呼延", "万俟", "闻人", "申屠", "澹台", "太史", "钟离", "赫连", "第五",
-}
+_SURNAMES_2 = COMPOUND_SURNAMES  # pressarchive.text.names: the one list
 
 
 def chinese_surname(name: str) -> str | None:
@@ -81,13 +80,6 @@ def pinyin_keys(name_zh: str) -> set[str]:
         for combo in itertools.islice(itertools.product(*options), 64):
             keys.add(("".join(combo[cut:]) + "".join(combo[:cut])).lower())
     return keys
-
-
-def name_key(name: str) -> str:
-    """Comparable form of a romanised name: letters only, lower case, accents folded."""
-    folded = unicodedata.normalize("NFKD", name)
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    return re.sub(r"[^a-z]", "", folded.lower().replace("ü", "v"))
 
 
 def tidy_name(name: str) -> str:

@@ -30,7 +30,7 @@ class Outlet:
         return tuple(dict.fromkeys(s for s in (self.english, self.chinese, *self.aliases) if s))
 
 
-_HAN = re.compile(r"[\u3400-\u9fff]")
+from pressarchive.text.cjk import HAN_CHAR as _HAN  # noqa: E402 - the package's one range
 # A place written before an outlet's name (台湾TVBS, 香港中通社, 日本共同社): tried without it.
 _PLACE_PREFIX = re.compile(r"^(?:中国|台湾|臺灣|香港|澳门|澳門|美国|日本|英国|法国|德国|韩国|俄罗斯|新加坡|西班牙|意大利|土耳其|"
                            r"印度|越南|巴西|加拿大|澳大利亚|卡塔尔|葡萄牙|马来西亚|泰国|菲律宾|印尼|印度尼西亚|埃及|南非|阿根廷|墨西哥)")

@@ -24,7 +24,7 @@ from pressarchive.ingest.read import Block
 from pressarchive.ingest.script import to_simplified
 from pressarchive.ingest.zhtitles import _HONOUR, ZH_TITLES_LONGEST, _clean, describe, people_in, person_of
 
-_HAN = re.compile(r"[\u3400-\u9fff]")
+from pressarchive.text.cjk import HAN_CHAR as _HAN  # noqa: E402 - the package's one range
 
 # Header keys: metadata about the conference. People keys name who speaks (and seed the roster).
 _META_KEYS = (
