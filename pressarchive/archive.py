@@ -279,7 +279,10 @@ class Archive:
 
         if isinstance(sources, (str, os.PathLike)):
             sources = [sources]
-        items = expand([os.fspath(s) for s in sources])
+        expanded = expand([os.fspath(s) for s in sources])  # regular files, inside each folder
+        for path, why in expanded.skipped:
+            self.notices.append(f"skipped {path}: {why}")
+        items = expanded.sources
         overrides = {"title": title, "date": date, "organizer": organizer, "source_url": source_url}
         return AddReport(self.add_sources(items, overrides, progress=progress, on_wait=on_wait, on_stored=on_stored))
 
