@@ -503,7 +503,7 @@ def _hit_block(c, n: int, hit: dict, width: int = 100) -> None:
     _context_lines(c, context.get("before", []), width)
     c.print(f"[cyan]{n:>2}.[/cyan] {_who(hit)}  [magenta]{safe(turn['kind'])}[/magenta]", soft_wrap=True)
     if q:
-        asker = asker_label(q.get("speaker"))
+        asker = (hit.get("asker") or {}).get("label") or asker_label(q.get("speaker"))
         sentence = question_sentence(q.get("paragraphs") or [])
         c.print(f"    [yellow]Q[/yellow]{' (' + safe(asker) + ')' if asker else ''}: {safe(sentence)}", soft_wrap=True)
     if hit.get("translated_from"):

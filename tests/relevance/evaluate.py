@@ -188,8 +188,9 @@ really right today yesterday question questions follow sorry president""".split(
 
 
 def qa_pairs(home: str, n: int = 30, seed: int = 15) -> list[dict]:
-    """``n`` question-answer pairs of the archive at ``home`` (a fixed seed), each with a query of the
-    three rarest words (fewest turns of the archive hold them) of the question that its answer lacks."""
+    """``n`` question-answer pairs of the archive at ``home`` (a fixed seed; answers of five words or
+    more), each with a query of the three rarest words (fewest turns of the archive hold them) of the
+    question that its answer lacks."""
     import random
     from collections import Counter
 
@@ -201,13 +202,13 @@ def qa_pairs(home: str, n: int = 30, seed: int = 15) -> list[dict]:
         turns = {t["id"]: t for t in data["turns"]}
         for t in data["turns"]:
             q = turns.get(t.get("question") or "")
-            if t["kind"] != "answer" or q is None or t.get("lang") != "en":
-                continue
+            if t["kind"] != "answer" or q is None or t.get("lang") != "en" or words(t["paragraphs"]) < 5:
+                continue  # "Mm-hmm.", "Yeah.": a turn the parser calls an answer, not one to look for
             answer_words = tokens(t)
-            words = [w for w in sorted(tokens(q)) if len(w) >= 5 and w not in STOP and w not in answer_words]
-            if len(words) >= 3:
+            only = [w for w in sorted(tokens(q)) if len(w) >= 5 and w not in STOP and w not in answer_words]
+            if len(only) >= 3:
                 pairs.append({"answer": t["id"], "question": q["id"],
-                              "query": " ".join(sorted(words, key=lambda w: (df[w], w))[:3])})
+                              "query": " ".join(sorted(only, key=lambda w: (df[w], w))[:3])})
     random.Random(seed).shuffle(pairs)
     return pairs[:n]
 
@@ -222,7 +223,9 @@ def check_pairs(cmd: str, home: str, pairs: list[dict], within: int = 3) -> int:
         hits = json.loads(proc.stdout)["hits"] if proc.returncode == 0 else []
         # an answer to that question (a question answered in several turns, by several officials, has
         # several; the one sampled may be a hand-over: "Dr. Walensky, do you want to take that?")
-        found += any((h.get("question") or {}).get("id") == p["question"] or h["turn"]["id"] == p["answer"] for h in hits)
+        # (or a republished copy of that answer, folded into a hit of its original)
+        found += any((h.get("question") or {}).get("id") == p["question"] or h["turn"]["id"] == p["answer"]
+                     or p["answer"] in [c.get("turn") for c in h.get("copies") or []] for h in hits)
     return found
 
 
