@@ -19,7 +19,7 @@ from pressarchive.errors import InputError
 
 TRANSCRIPT_EXTENSIONS = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml")
 FETCH_TIMEOUT = 20.0  # seconds without an answer before a URL fails
-FETCH_DEADLINE = 90.0  # seconds for the whole request (PRESSARCHIVE_FETCH_DEADLINE overrides it)
+FETCH_DEADLINE = 90.0  # seconds for the whole request
 MAX_FETCH_BYTES = 20 * 1024 * 1024
 
 _NAME_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -115,12 +115,8 @@ def read_source(source: str) -> tuple[bytes, str]:
 
 
 def fetch_deadline() -> float:
-    """Seconds a whole download may take: $PRESSARCHIVE_FETCH_DEADLINE, else FETCH_DEADLINE."""
-    try:
-        value = float(os.environ.get("PRESSARCHIVE_FETCH_DEADLINE", "") or FETCH_DEADLINE)
-    except ValueError:
-        return FETCH_DEADLINE
-    return value if 0 < value < float("inf") else FETCH_DEADLINE
+    """Seconds a whole download may take (FETCH_DEADLINE, read at each call)."""
+    return FETCH_DEADLINE
 
 
 def fetch_url(
