@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pressarchive import evaluate
 from pressarchive.errors import QueryError
 from pressarchive.expand import DERIVED_SOURCES, _expansion_matched, expand_query
 from pressarchive.grouping import PER_CONFERENCE, choose, partners, settle_pairs
@@ -68,7 +69,8 @@ def search(
     try:
         return search_index(ix, lambda cid: _noted(archive, cid), query, filters, limit, sort, translate,
                             index_dir=Path(archive.index_dir), count_limit=count_limit,
-                            per_conference=per_conference, context=context, group=group)
+                            per_conference=per_conference, context=context, group=group,
+                            evaluator=getattr(getattr(archive, "settings", None), "evaluator", "auto"))
     finally:
         ix.close()
 
@@ -102,8 +104,9 @@ def resolve_people(archive: "Archive", filters: Filters | None) -> Filters | Non
 def search_index(ix, get_record, query: str | None, filters: Filters | None = None, limit: int = 10,
                  sort: str = "relevance", translate: bool = True, index_dir: Path | None = None,
                  count_limit: Any = COUNT_DEFAULT, per_conference: int | None = PER_CONFERENCE,
-                 context: int = 0, group: bool = True) -> SearchResult:
+                 context: int = 0, group: bool = True, evaluator: str = "auto") -> SearchResult:
     """Search an open Whoosh index; ``get_record(conference id)`` supplies the records for hits.
+    ``evaluator``: the setting of that name (evaluate.py scores relevance searches: auto, numpy, whoosh).
     A question and its answer are one hit, republished copies of a passage one hit, and at most
     ``per_conference`` hits come from one conference while others have matches (None: no cap;
     relevance order only). Turns are ranked by ranking.PriorBM25F. ``context``: that many neighbouring
@@ -123,8 +126,9 @@ def search_index(ix, get_record, query: str | None, filters: Filters | None = No
     if not text and not (filters and filters.any()):
         raise QueryError("give a query or a filter", hint="e.g. the query 集成电路, or the filter speaker=\"Li Feng\"", params=("query",))
     expansions: list[dict[str, Any]] = []
+    schema = ix.schema  # one read of the table of contents (Whoosh reads it on every access)
     if text:
-        q = parse_query(text, ix.schema)  # malformed queries fail before the index is opened
+        q = parse_query(text, schema)  # malformed queries fail before the index is opened
     by_date = sorting.MultiFacet([
         sorting.FieldFacet("date", reverse=True), sorting.FieldFacet("conference"), sorting.FieldFacet("seq"),
     ])
@@ -146,7 +150,7 @@ def search_index(ix, get_record, query: str | None, filters: Filters | None = No
         if text:
             q = _prefer_words(q, searcher.reader())
         if text and translate and index_dir is not None:
-            q, expansions = expand_query(q, text, ix.schema, index_dir, reader=searcher.reader())
+            q, expansions = expand_query(q, text, schema, index_dir, reader=searcher.reader())
         elif not text:
             q = wq.Every()
         fq = filter_query(searcher.reader(), filters)
@@ -165,17 +169,23 @@ def search_index(ix, get_record, query: str | None, filters: Filters | None = No
                 records[conf_id] = _record_or_none(get_record, conf_id)
             return records[conf_id]
 
+        matches = None  # relevance order: every match scored at once with NumPy (evaluate.py), same scores
+        if sortedby is None and evaluate.enabled(searcher.doc_count_all(), evaluator):
+            matches = evaluate.matches(searcher, q, fq)
         while True:
-            # No term records (terms=True visits every match and defeats Whoosh's block skipping): the
-            # terms each hit matched are looked up in the postings for the page only (_matched_terms).
-            results = searcher.search(q, limit=fetch, filter=fq, sortedby=sortedby)
-            complete = results.scored_length() < fetch or fetch >= MAX_FETCH
-            matched_by_doc = _matched_terms(searcher.reader(), [h.docnum for h in results], terms) if text else {}
+            if matches is not None:
+                top = [(d, score, searcher.stored_fields(d)) for d, score in matches.top(fetch)]
+            else:
+                # No term records (terms=True visits every match and defeats Whoosh's block skipping):
+                # the terms each hit matched are looked up in the postings for the page only (_matched_terms).
+                results = searcher.search(q, limit=fetch, filter=fq, sortedby=sortedby)
+                top = [(hit.docnum, hit.score if sortedby is None else None, hit.fields()) for hit in results]
+            complete = len(top) < fetch or fetch >= MAX_FETCH
+            matched_by_doc = _matched_terms(searcher.reader(), [t[0] for t in top], terms) if text else {}
             # (conference id, turn id, score, matched terms, the turn's language): the re-rank reads the
             # language stored in the index; records are loaded by grouping.choose, as far as the page goes
-            found = [(hit.get("conference") or hit["id"].rsplit(":", 1)[0], hit["id"],
-                      hit.score if sortedby is None else None, matched_by_doc.get(hit.docnum) or terms,
-                      hit.get("tlang")) for hit in results]
+            found = [(fields.get("conference") or fields["id"].rsplit(":", 1)[0], fields["id"], score,
+                      matched_by_doc.get(docnum) or terms, fields.get("tlang")) for docnum, score, fields in top]
             if rerank:
                 found = _prefer_typed_language(found, text, expansions)
             chosen, held_back, full = choose(found, get, limit, cap, complete, group=group)
@@ -184,7 +194,10 @@ def search_index(ix, get_record, query: str | None, filters: Filters | None = No
             fetch *= 4
         if group:
             settle_pairs(chosen, _matching(searcher, q, fq, [i for item in chosen for i in partners(item)]))
-        total, exact = _count(searcher, results, q, fq, fetch, count_limit, page=limit)
+        if matches is not None:
+            total, exact = _capped(matches.total, fetch, count_limit, page=limit)
+        else:
+            total, exact = _count(searcher, results, q, fq, fetch, count_limit, page=limit)
     hits = []
     for item in chosen:
         _, _, score, matched, _ = item.row
@@ -229,6 +242,14 @@ def _record_or_none(get_record, conf_id: str):
         return get_record(conf_id)
     except (NotFoundError, ArchiveError):
         return None
+
+
+def _capped(matches: int, fetch: int, count_limit: Any, page: int | None = None) -> tuple[int, bool]:
+    """(total, exact) of ``matches`` counted exactly (evaluate.py), capped as ``_count`` caps its count."""
+    if count_limit is COUNT_DEFAULT:
+        count_limit = COUNT_LIMIT
+    cap = None if count_limit is None else max(int(count_limit), page or fetch)
+    return (matches, True) if cap is None or matches <= cap else (cap, False)
 
 
 def _count(searcher, results, q, fq, fetch: int, count_limit: int | None, page: int | None = None) -> tuple[int, bool]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Mapping
 
 MERGE_MODES = ("background", "inline", "off")
+EVALUATORS = ("auto", "numpy", "whoosh")
 DEFAULT_LOCK_TIMEOUT = 120.0
 
 # setting -> the environment variable it is read from
@@ -25,6 +26,7 @@ ENV = {
     "build_procs": "PRESSARCHIVE_BUILD_PROCS",
     "merge": "PRESSARCHIVE_MERGE",
     "debug": "PRESSARCHIVE_DEBUG",
+    "evaluator": "PRESSARCHIVE_EVALUATOR",
 }
 
 
@@ -45,6 +47,7 @@ class Settings:
     build_procs: int | None = None  # worker processes for a full build or bulk add; None: the machine's cores
     merge: str = "background"  # what an add leaves to `compact`: background, inline or off
     debug: bool = False  # unexpected errors show their traceback
+    evaluator: str = "auto"  # relevance searches scored by evaluate.py (numpy), Whoosh's matchers, or by size
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **given) -> "Settings":
@@ -57,6 +60,7 @@ class Settings:
             timeout = DEFAULT_LOCK_TIMEOUT
         procs = env.get(ENV["build_procs"], "").strip()
         merge = env.get(ENV["merge"], "").strip().lower()
+        evaluator = env.get(ENV["evaluator"], "").strip().lower()
         values = dict(
             home=Path(home).expanduser() if home else None,
             data_home=_user_dir(env, ENV["data_home"], "~/.local/share"),
@@ -66,6 +70,7 @@ class Settings:
             build_procs=int(procs) if procs.isdigit() and int(procs) > 0 else None,
             merge=merge if merge in MERGE_MODES else "background",
             debug=bool(env.get(ENV["debug"])),
+            evaluator=evaluator if evaluator in EVALUATORS else "auto",
         )
         values.update(given)
         return cls(**values)
@@ -101,4 +106,6 @@ class Settings:
             env[ENV["build_procs"]] = str(self.build_procs)
         if self.debug:
             env[ENV["debug"]] = "1"
+        if self.evaluator != "auto":
+            env[ENV["evaluator"]] = self.evaluator
         return env

@@ -51,7 +51,7 @@ def test_smoke_run_reports_every_row(tmp_path):
     proc = subprocess.run(
         [sys.executable, str(BENCH / "run.py"), "--smoke", "--work", str(tmp_path / "work"), "--json", str(out),
          "--quiet"],
-        capture_output=True, text=True, timeout=120, cwd=str(ROOT),
+        capture_output=True, text=True, timeout=300, cwd=str(ROOT),  # 120 s timed out at load 14
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     report = proc.stdout
@@ -70,3 +70,53 @@ def test_smoke_run_reports_every_row(tmp_path):
     assert size["ours_cold"]["median_s"] is not None, size["ours_cold"]
     assert size["ours_queries"]["first_hits"] > 0
     assert size["base_build"]["conferences"] == size["ours_build"]["conferences"]
+
+
+def test_scale_smoke_reports_every_query_type_against_fts5(tmp_path):
+    """benchmarks/scale.py (issue 17): real turns sampled into new conferences, our figures and
+    SQLite FTS5's on the same turns, every query type of the mix."""
+    pytest.importorskip("whoosh")
+    pytest.importorskip("jieba")
+    import realgen
+
+    try:
+        realgen.default_whitehouse()
+    except SystemExit:
+        pytest.skip("../shared/real-archives/whitehouse is not beside the checkout")
+    out = tmp_path / "scale.json"
+    proc = subprocess.run(
+        [sys.executable, str(BENCH / "scale.py"), "--smoke", "--work", str(tmp_path / "work"), "--json", str(out),
+         "--quiet"],
+        capture_output=True, text=True, timeout=600, cwd=str(ROOT),  # ~45 s; minutes at load 14
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    data = json.loads(out.read_text(encoding="utf-8"))
+    (size,) = data["sizes"]
+    build = size["builds"]["2"]
+    assert build["statuses"].get("failed", 0) == 0, build["failed"]
+    assert build["turns"] >= 700  # the generator's turns are turns of ours
+    assert size["fts_build"]["turns"] == build["turns"]  # FTS5 indexes the very same turns
+    for qtype in realgen.QUERY_TYPES:
+        assert qtype in size["ours_queries"]["types"] and qtype in size["fts_queries"]["types"], qtype
+        assert f"warm {qtype} p50 / p95 / max (ms)" in proc.stdout
+    # the English queries were drawn by frequency band: rare ones match fewer turns than common ones
+    first = size["ours_queries"]["first"]
+    rare = [v for k, v in first.items() if k.startswith("english_rare")]
+    common = [v for k, v in first.items() if k.startswith("english_common")]
+    assert max(common) > 0 and sum(rare) <= sum(common)
+    assert all(a["rc"] == 0 for a in size["ours_adds"])
+    for row in ["cold CLI search", "add one conference", "build, 2 process(es)", "peak memory (MB)", "ours ÷ FTS5"]:
+        assert row in proc.stdout, row
+
+
+def test_real_turns_are_parsed_back_from_a_briefing(tmp_path):
+    import realgen
+
+    src = tmp_path / "b.md"
+    src.write_text("---\ndate: '2022-04-01'\ntitle: \"Press Briefing by X, April 1,\\_2022\"\n---\n\n"
+                   "Room\n\nMS. PSAKI:\u00a0 Hi, everyone.\nA wrapped\nline.  \n  \n\u00a0 \nSecond paragraph.\n\n"
+                   "Q\u00a0 \u00a0 A question?\n\nMS. PSAKI:\u00a0 An answer.\n", encoding="utf-8")
+    title, turns = realgen.read_turns(src)
+    assert title.startswith("Press Briefing by X")
+    assert turns == [("MS. PSAKI", ["Hi, everyone. A wrapped line.", "Second paragraph."]),
+                     ("Q", ["A question?"]), ("MS. PSAKI", ["An answer."])]

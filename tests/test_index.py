@@ -320,3 +320,37 @@ def test_a_rebuild_keeps_hidden_files_that_are_not_the_index(archive):
     index.rebuild(archive).close()
     assert (archive.index_dir / ".gitkeep").is_file()
     assert index.stale_conferences(archive, index.read_state(archive.index_dir)) == ([], [])
+
+
+def test_a_segment_whose_turns_are_all_deleted_is_dropped(archive_home):
+    """Re-adding or removing every turn of a segment leaves no empty segment in the index (Whoosh
+    kept it: every search read its postings and its deletion set)."""
+    a, b = make_records()
+    archive = seed(archive_home, [a])
+    index.ensure_index(archive).close()  # segment 1: A
+    write_record(archive_home, b)
+    index.update(archive, added=[b], removed=[]).close()  # segment 2: B
+    ix = index.update(archive, added=[], removed=[CONF_A])  # every turn of segment 1 deleted
+    segments = ix._segments()
+    assert all(seg.doc_count() > 0 for seg in segments) and len(segments) == 1
+    assert doc_ids(ix) == [turn_id(CONF_B, n) for n in (1, 2, 3)]
+    ix.close()
+    files = {p.name for p in Path(archive.index_dir).iterdir()}
+    assert sum(name.endswith(".seg") for name in files) == 1  # the empty segment's file went too
+
+
+def test_the_schema_is_unpickled_once_per_table_of_contents(archive, monkeypatch):
+    """index._open hands Whoosh the schema it unpickled from the same .toc file before."""
+    import pickle
+
+    index.ensure_index(archive).close()
+    index._open(Path(archive.index_dir)).close()
+    loads = []
+    real = pickle.loads
+    monkeypatch.setattr(pickle, "loads", lambda b, *a, **k: loads.append(len(b)) or real(b, *a, **k))
+    ix = index._open(Path(archive.index_dir))
+    assert ix.schema is index._SCHEMAS[index._toc_key(Path(archive.index_dir))]
+    with ix.searcher() as s:
+        assert s.doc_count() == 9
+    assert not loads  # neither open_dir, the reader nor ix.schema unpickled the schema again
+    ix.close()

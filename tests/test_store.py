@@ -417,3 +417,16 @@ def test_an_index_never_built_is_not_a_problem(archive, spy):
     assert report.ok and report.indexed is None and report.conferences == 1
     spy.index.ensure_index(archive)  # what the first search does
     assert spy.turns(archive) == {a: 2} and archive.check().indexed == 1
+
+
+def test_record_fields_are_type_checked_on_read():
+    """records._build checks each value against the field's declared type (compiled once per class)."""
+    from pressarchive.records import Turn, _build
+
+    ok = {"id": "c:001", "seq": 1, "speaker": "s1", "kind": "answer", "lang": "en", "paragraphs": ["a", "b"],
+          "lines": [1, 2], "question": None}
+    assert _build(Turn, ok).paragraphs == ["a", "b"]
+    for field_name, bad in [("seq", "1"), ("seq", True), ("paragraphs", ["a", 1]), ("paragraphs", "ab"),
+                            ("lines", [1, True]), ("lines", [1, "2"]), ("question", 3), ("speaker", None)]:
+        with pytest.raises(ValueError, match=f"turn.{field_name} should be"):
+            _build(Turn, {**ok, field_name: bad})

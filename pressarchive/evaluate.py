@@ -1,0 +1,357 @@
+"""Vectorised evaluation of a search's query over Whoosh's own postings (issue 17).
+
+Whoosh's matchers walk the postings one at a time in Python: ``id()``, ``weight()``, the field
+length, the BM25F formula and the union/intersection bookkeeping cost 2-3 µs a posting per field,
+and a common word of a 300,000-turn archive has tens of thousands of postings in each of the
+``text`` and ``question`` fields. Here each term's posting blocks are unpickled as Whoosh stores
+them and turned into arrays (document numbers, term frequencies), the field lengths of a segment
+are one array (cached per segment), BM25F is computed for a whole posting list at once, and the
+query tree is combined with array operations: a union adds the scores of a document, an
+intersection keeps the documents every part has, a boost multiplies. The exact match count comes
+for free.
+
+The numbers are Whoosh's own: the same scorer object gives the idf, the average field length, B and
+K1, and the formula is evaluated in the same order in double precision, so the scores equal
+Whoosh's to the last bit or two (a union's sum may be added in another order) and the top hits are
+the same, ties going to the lower document number as in Whoosh's collector. Leaves other than
+terms (phrases, prefixes, ranges) are scored by their own Whoosh matcher, enumerated into arrays;
+a node this module does not know (a NOT, a coordination scale, sorting) leaves the whole query to
+Whoosh (``matches`` returns None). It runs from MIN_DOCS documents on; the ``evaluator`` setting
+(``PRESSARCHIVE_EVALUATOR=whoosh`` or ``numpy``) decides instead.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+_LENGTHS: dict[tuple, Any] = {}  # (segment id, field, doc count) -> float64 array of field lengths
+_LENGTHS_MAX = 256
+
+
+class _Unsupported(Exception):
+    """A node or scorer this evaluator does not reproduce: Whoosh evaluates the query."""
+
+
+# Below this many documents Whoosh's own matchers answer in a few milliseconds, and a one-off
+# search (the CLI) would pay NumPy's import (~0.08 s) for nothing.
+MIN_DOCS = 20_000
+
+
+def enabled(doc_count: int, mode: str = "auto") -> bool:
+    """Evaluate here? ``mode`` is the ``evaluator`` setting: ``numpy``, ``whoosh``, or ``auto``
+    (from MIN_DOCS documents on)."""
+    if mode in ("whoosh", "numpy"):
+        return mode == "numpy"
+    return doc_count >= MIN_DOCS
+
+
+class Matches:
+    """Every document a query matched (global docnums) with its score; ``top(n)`` in Whoosh's order."""
+
+    def __init__(self, ids, scores):
+        self.ids, self.scores = ids, scores
+        self.total = len(ids)
+        self._order = None
+
+    def top(self, limit: int) -> list[tuple[int, float]]:
+        import numpy as np
+
+        ids, scores, total = self.ids, self.scores, self.total
+        if self._order is not None and len(self._order) >= min(limit, total):
+            order = self._order[:limit]
+        else:
+            if total > limit:  # the k-th best score, then only the candidates at or above it are sorted
+                kth = np.partition(scores, total - limit)[total - limit]
+                cand = np.nonzero(scores >= kth)[0]
+            else:
+                cand = np.arange(total)
+            # best score first; a tie: the lower docnum first, as Whoosh's collector
+            order = cand[np.lexsort((ids[cand], -scores[cand]))][:limit]
+            self._order = order
+        return [(int(ids[i]), float(scores[i])) for i in order]
+
+
+def matches(searcher, q, fq) -> Matches | None:
+    """The documents ``q`` matches among those of the filter query ``fq``, scored as Whoosh scores
+    them; None when Whoosh must evaluate ``q`` (a node or scorer this module does not reproduce)."""
+    import numpy as np
+
+    try:
+        allow = None
+        if fq is not None:
+            allow = _doc_array(searcher._filter_to_comb(fq))
+        subs = [(searcher, 0)] if searcher.is_atomic() else list(searcher.subsearchers)
+        all_ids, all_scores = [], []
+        for sub, offset in subs:
+            ids, scores = _eval(q, sub)
+            if not len(ids):
+                continue
+            reader = sub.reader()
+            if reader.has_deletions():
+                keep = ~np.isin(ids, np.fromiter(reader.deleted_docs_set, dtype=np.int64))
+                ids, scores = ids[keep], scores[keep]
+            ids = ids + offset
+            if allow is not None:
+                keep = np.isin(ids, allow, assume_unique=True)
+                ids, scores = ids[keep], scores[keep]
+            all_ids.append(ids)
+            all_scores.append(scores)
+    except _Unsupported:
+        return None
+    if not all_ids:
+        return Matches(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+    return Matches(np.concatenate(all_ids), np.concatenate(all_scores))
+
+
+def top_docs(searcher, q, fq, limit: int) -> tuple[list[tuple[int, float]], int] | None:
+    """([(global docnum, score)] best first, at most ``limit``; number of matches), or None."""
+    found = matches(searcher, q, fq)
+    return None if found is None else (found.top(limit), found.total)
+
+
+def _doc_array(docs):
+    import numpy as np
+
+    return np.unique(np.fromiter(iter(docs), dtype=np.int64))
+
+
+def _empty():
+    import numpy as np
+
+    return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+
+
+def _eval(node, s):
+    """(sorted unique docnums, scores) of ``node`` in the segment searcher ``s``."""
+    from whoosh import query as wq
+
+    cls = type(node)
+    if cls is wq.Term:
+        return _term(node, s)
+    if cls is wq.Or:
+        if node.scale or node.minmatch:
+            raise _Unsupported("coordination")
+        return _boost(_union([_eval(sub, s) for sub in node.subqueries]), node.boost)
+    if cls is wq.And:
+        return _boost(_intersection([_eval(sub, s) for sub in node.subqueries]), node.boost)
+    if cls is wq.AndNot:  # the first part's matches and scores, less the second part's documents
+        ids, scores = _eval(node.a, s)
+        if len(ids):
+            import numpy as np
+
+            not_ids, _ = _eval(node.b, s)
+            if len(not_ids):
+                keep = ~np.isin(ids, not_ids, assume_unique=True)
+                ids, scores = ids[keep], scores[keep]
+        return ids, scores
+    if node is wq.NullQuery or cls is type(wq.NullQuery):
+        return _empty()
+    if node.is_leaf() or cls is wq.Phrase:
+        return _by_matcher(node, s)
+    raise _Unsupported(cls.__name__)
+
+
+def _boost(res, boost: float):
+    if boost != 1.0:
+        return res[0], res[1] * boost
+    return res
+
+
+def _union(parts):
+    import numpy as np
+
+    parts = [p for p in parts if len(p[0])]
+    if not parts:
+        return _empty()
+    if len(parts) == 1:
+        return parts[0]
+    ids = np.concatenate([p[0] for p in parts])
+    scores = np.concatenate([p[1] for p in parts])
+    uniq, inverse = np.unique(ids, return_inverse=True)
+    return uniq, np.bincount(inverse, weights=scores, minlength=len(uniq))
+
+
+def _intersection(parts):
+    import numpy as np
+
+    if not parts or any(not len(p[0]) for p in parts):
+        return _empty()
+    ids, scores = parts[0]
+    for other_ids, other_scores in sorted(parts[1:], key=lambda p: len(p[0])):
+        ids, a, b = np.intersect1d(ids, other_ids, assume_unique=True, return_indices=True)
+        scores = scores[a] + other_scores[b]
+        if not len(ids):
+            return _empty()
+    return ids, scores
+
+
+def _term(node, s):
+    import numpy as np
+
+    fieldname = node.fieldname
+    if fieldname not in s.schema:
+        return _empty()
+    try:
+        btext = s.schema[fieldname].to_bytes(node.text)
+    except ValueError:
+        return _empty()
+    reader = s.reader()
+    if (fieldname, btext) not in reader:
+        return _empty()
+    scorer = s.weighting.scorer(s, fieldname, btext)
+    ids, weights, first = _postings(reader, fieldname, btext)
+    scores = _scores(scorer, reader, fieldname, ids, weights)
+    # the first posting scored by Whoosh's own scorer must give the same number: a scorer this
+    # module reads wrongly (a weighting changed elsewhere) leaves the query to Whoosh, never a
+    # different ranking
+    if first is not None and len(ids):
+        expected = scorer.score(first)
+        if not (abs(expected - scores[0]) <= 1e-9 * max(1.0, abs(expected))):
+            raise _Unsupported("scorer disagrees")
+    if node.boost != 1.0:
+        scores = scores * node.boost
+    return ids, np.asarray(scores, dtype=np.float64)
+
+
+def _scores(scorer, reader, fieldname: str, ids, weights):
+    """Whoosh's scorer (BM25F, term weight, or either times a per-turn prior column) for all postings."""
+    from whoosh.scoring import BM25FScorer, WeightScorer
+
+    inner, priors = scorer, None
+    if hasattr(scorer, "inner") and hasattr(scorer, "priors"):  # ranking.PriorBM25F's scorer
+        inner, priors = scorer.inner, scorer.priors
+    if type(inner) is BM25FScorer:
+        fl = _lengths(reader, fieldname)[ids]
+        idf, avgfl, B, K1 = inner.idf, inner.avgfl, inner.B, inner.K1
+        scores = idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * fl / avgfl)))
+    elif type(inner) is WeightScorer:
+        scores = weights
+    else:
+        raise _Unsupported(type(inner).__name__)
+    if priors is not None:
+        scores = scores * _priors(reader, priors)[ids]
+    return scores
+
+
+def _priors(reader, column):
+    """ranking.prior_of of every document of the segment, from the scorer's column reader."""
+    import numpy as np
+
+    from pressarchive.ranking import prior_of
+
+    raw = getattr(column, "_reader", column)  # whoosh's TranslatingColumnReader wraps the numbers
+    translate = getattr(column, "_translate", None)
+    key = (reader._segment.segment_id(), "prior codes", reader.doc_count_all())
+    cached = _LENGTHS.get(key)
+    if cached is None:
+        doccount = reader.doc_count_all()
+        codes = _column_values(raw, doccount)
+        uniq, inverse = np.unique(codes, return_inverse=True)
+        cached = _LENGTHS[key] = (uniq, inverse)
+    uniq, inverse = cached
+    values = [int(u) for u in uniq]
+    if translate is not None:
+        values = [translate(v) for v in values]
+    return np.array([prior_of(v) for v in values], dtype=np.float64)[inverse]
+
+
+_NUMPY_CODES = {"b": "i1", "B": "u1", "h": ">i2", "H": ">u2", "i": ">i4", "I": ">u4", "l": ">i4", "L": ">u4",
+                "q": ">i8", "Q": ">u8"}
+
+
+def _column_values(col, doccount: int):
+    """A numeric column's values for every document of the segment (Whoosh's default past its end)."""
+    import numpy as np
+
+    dtype = _NUMPY_CODES.get(getattr(col, "_typecode", None))
+    if dtype is None:
+        return np.array([col[d] for d in range(doccount)], dtype=np.int64)
+    out = np.full(doccount, col._default, dtype=np.int64)
+    n = min(col._count, doccount)
+    if n:
+        out[:n] = np.frombuffer(bytes(col._dbfile.get(col._basepos, n * col._fixedlen)), dtype=dtype)
+    return out
+
+
+def _postings(reader, fieldname: str, btext: bytes):
+    """(docnums, term frequencies, a matcher on the first posting) of one term in one segment,
+    deleted documents included."""
+    import numpy as np
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+
+    fmt = reader.schema[fieldname].format
+    first = reader._terms.matcher(fieldname, btext, fmt)
+    m = reader._terms.matcher(fieldname, btext, fmt)
+    if type(m) is not W3LeafMatcher:  # a term's postings inlined in the term dictionary
+        ids, weights = [], []
+        while m.is_active():
+            ids.append(m.id())
+            weights.append(m.weight())
+            m.next()
+        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64), first
+    id_parts, w_parts = [], []
+    while True:
+        m._read_data()
+        delta, w, _values = m._data
+        ids = np.array(delta, dtype=np.int64)
+        np.cumsum(ids, out=ids)
+        id_parts.append(ids)
+        if w is None:
+            w_parts.append(np.ones(len(ids)))
+        elif isinstance(w, float):
+            w_parts.append(np.full(len(ids), w))
+        else:
+            w_parts.append(np.array(w, dtype=np.float64))
+        if m._lastblock:
+            break
+        m._goto(m._nextoffset)
+    if len(id_parts) == 1:
+        return id_parts[0], w_parts[0], first
+    return np.concatenate(id_parts), np.concatenate(w_parts), first
+
+
+def _lengths(reader, fieldname: str):
+    """The segment's field lengths (Whoosh's length byte, decoded) as one float64 array."""
+    import numpy as np
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+    from whoosh.util.numeric import byte_to_length
+
+    segment = reader._segment
+    key = (segment.segment_id(), fieldname, reader.doc_count_all())
+    arr = _LENGTHS.get(key)
+    if arr is not None:
+        return arr
+    doccount = reader.doc_count_all()
+    codes = np.zeros(doccount, dtype=np.uint8)
+    col = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    if col is not None:
+        n = min(col._count, doccount)
+        if n:
+            codes[:n] = np.frombuffer(bytes(col._dbfile.get(col._basepos, n)), dtype=np.uint8)
+    table = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+    arr = table[codes]
+    if len(_LENGTHS) >= _LENGTHS_MAX:
+        _LENGTHS.clear()
+    _LENGTHS[key] = arr
+    return arr
+
+
+def _by_matcher(node, s):
+    """Any other leaf (a phrase, a prefix...) scored by its own Whoosh matcher."""
+    import numpy as np
+
+    m = node.matcher(s, s.context(needs_current=False))
+    ids, scores = [], []
+    while m.is_active():
+        ids.append(m.id())
+        scores.append(m.score())
+        m.next()
+    if not ids:
+        return _empty()
+    ids_a = np.array(ids, dtype=np.int64)
+    scores_a = np.array(scores, dtype=np.float64)
+    if len(ids_a) > 1 and not np.all(ids_a[1:] > ids_a[:-1]):
+        order = np.argsort(ids_a, kind="stable")
+        ids_a, scores_a = ids_a[order], scores_a[order]
+        uniq, inverse = np.unique(ids_a, return_inverse=True)
+        return uniq, np.bincount(inverse, weights=scores_a, minlength=len(uniq))
+    return ids_a, scores_a
