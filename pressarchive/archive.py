@@ -113,7 +113,7 @@ def open_archive(home: str | os.PathLike[str] | None = None, *, settings: Settin
     the folder an empty archive when it is not one yet, and the default home, on first use, is filled
     with the bundled sample (``on_note`` is told so, once; by default it goes to stderr). Any other
     folder that holds no archive is a ``NoArchiveError``. A write a killed process left half-done is
-    finished or undone (``Archive.recover``).
+    finished or undone by the next write or `check` (``Archive.recover``), never by opening.
     """
     settings = settings if settings is not None else Settings.from_env()
     path = settings.home_path(home)
@@ -134,7 +134,9 @@ def open_archive(home: str | os.PathLike[str] | None = None, *, settings: Settin
             raise NoArchiveError(f"no archive at {path} ({why})",
                                  hint=f"create one with `pressarchive init {path}`, "
                                       "or add transcripts to it with `pressarchive add`")
-    archive.recovered = archive.recover()  # cheap, never waits
+    # Opening repairs nothing (reads never write): each write recovers under the lock, as does `check`;
+    # a read answers from what was committed and says so (Archive.note_needs_repair).
+    archive.recovered = []
     return archive
 
 
@@ -153,6 +155,19 @@ class Archive:
         self.index_dir = self.home / "index"
         self.lock_path = self.corpus.lock_path
         self.journal_path = self.corpus.journal_path
+        self.notices: list[str] = []  # what a reader should be told (one line each): see note_needs_repair
+
+    def note_needs_repair(self) -> None:
+        """Tell the reader, once, that a write was left unfinished and what answers meanwhile."""
+        if not self.corpus.needs_recovery():
+            return
+        journal = self.corpus.pending()
+        what = f"an interrupted {journal.get('op')}" if journal and isinstance(journal.get("op"), str) else \
+            "a half-written conference folder"
+        line = (f"the archive needs repair ({what}): answering from what was committed; "
+                "`pressarchive check --fix` (or the next add or remove) repairs it")
+        if line not in self.notices:
+            self.notices.append(line)
 
     @property
     def settings(self) -> Settings:
@@ -216,19 +231,31 @@ class Archive:
         return []
 
     def _recover_locked(self) -> list[str]:
+        """Under the write lock: clean half-written folders, then finish the journal's operation in
+        the index. One that cannot finish (a disk still full, an index that cannot be written) is
+        rolled back instead: the corpus is complete as it stands (every conference folder is renamed
+        in whole or not at all), so the journal is dropped and the index left to compare itself with
+        the corpus on its next use (``index.forget_mark``). No command ever loops on a journal."""
         notes = self.corpus.clean_staging()
+        notes += index.clean_builds(self)
         journal = self.corpus.pending()
         if journal is None:
             return notes
-        op = journal.get("op")
-        if op in ("add", "remove"):
-            touched = [i for i in (*journal.get("added", []), *journal.get("removed", [])) if is_safe_id(i)]
-            present = [i for i in dict.fromkeys(touched) if self.corpus.record_path(i).is_file()]
-            index.update(self, added=[self.get(i) for i in present], removed=list(dict.fromkeys(touched)))
-            notes.append(f"finished an interrupted {op}: re-indexed {len(set(touched))} conference(s)")
-        else:
-            index.rebuild(self)
-            notes.append(f"finished an interrupted {op}: rebuilt the index")
+        op = journal.get("op") if isinstance(journal.get("op"), str) else "unknown"
+        try:
+            if op in ("add", "remove"):
+                touched = list(dict.fromkeys([*_ids(journal.get("added")), *_ids(journal.get("removed"))]))
+                present = [i for i in touched if self.corpus.record_path(i).is_file()]
+                index.update(self, added=present, removed=touched)
+                notes.append(f"finished an interrupted {op}: re-indexed {len(set(touched))} conference(s)")
+            else:
+                index.rebuild(self)
+                notes.append(f"finished an interrupted {op}: rebuilt the index")
+        except (PressArchiveError, OSError) as err:
+            reason = getattr(err, "message", None) or getattr(err, "strerror", None) or str(err)
+            index.forget_mark(self)
+            notes.append(f"could not finish an interrupted {op} ({reason}): rolled back; the index catches "
+                         "up with the corpus on the next search, or run `pressarchive reindex`")
         self.corpus.clear_journal()
         return notes
 
@@ -252,7 +279,10 @@ class Archive:
 
         if isinstance(sources, (str, os.PathLike)):
             sources = [sources]
-        items = expand([os.fspath(s) for s in sources])
+        expanded = expand([os.fspath(s) for s in sources])  # regular files, inside each folder
+        for path, why in expanded.skipped:
+            self.notices.append(f"skipped {path}: {why}")
+        items = expanded.sources
         overrides = {"title": title, "date": date, "organizer": organizer, "source_url": source_url}
         return AddReport(self.add_sources(items, overrides, progress=progress, on_wait=on_wait, on_stored=on_stored))
 
@@ -421,7 +451,7 @@ class Archive:
             self.corpus.write_journal("reindex")
             index.rebuild(self, progress=progress)
             self.corpus.clear_journal()
-        return len(self.ids())
+        return len(self.ids()) - len(self.corpus.skipped)  # a damaged record is left out (see check)
 
     def compact(self) -> tuple[int, int, int] | None:
         """Finish what adds leave to the background now: new terms into the lexicon, small index
@@ -689,7 +719,8 @@ class Archive:
                     overrides = _overrides_of(old)
                     try:
                         raw = raw_file.read_bytes()
-                        name = (old or {}).get("source") or raw_file.name
+                        name = (old or {}).get("source")
+                        name = name if isinstance(name, str) and name else raw_file.name
                         record = settle(ingest_bytes(raw, name, overrides), raw)
                     except (OSError, PressArchiveError) as err:
                         p.what += f"; re-parsing it failed: {getattr(err, 'message', err)}"
@@ -757,6 +788,11 @@ def _parsed(sources: list[str], given: dict[str, Any], settings: Settings):
             raise
 
 
+def _ids(value: Any) -> list[str]:
+    """The safe conference ids of a journal's list (a damaged journal's odd values left out)."""
+    return [i for i in value if isinstance(i, str) and is_safe_id(i)] if isinstance(value, list) else []
+
+
 def _fold_copies(parsed: dict[str, tuple[Record, bytes, str]]) -> list[tuple[str, str]]:
     """(kept id, folded id) for conferences that are near-identical copies of one event (same date):
     the kept one (the first id) lists the other's sources and keeps its ids as former ids."""
@@ -786,7 +822,8 @@ def _fold_copies(parsed: dict[str, tuple[Record, bytes, str]]) -> list[tuple[str
 def _overrides_of(conf: dict[str, Any] | None) -> dict[str, Any] | None:
     if not conf or not isinstance(conf, dict):
         return None
-    return {k: conf.get(k) for k in ("title", "date", "organizer", "source_url") if conf.get(k)}
+    return {k: conf[k] for k in ("title", "date", "organizer", "source_url")  # a damaged record's odd values
+            if isinstance(conf.get(k), str) and conf[k].strip()} or None
 
 
 def _mend_record(raw_file: Path | None) -> Repair:

@@ -58,6 +58,9 @@ class Corpus:
         self.lock_path = self.home / LOCK_FILE
         self.journal_path = self.home / JOURNAL_FILE
         self._lock = None
+        # conferences a read left out, with why: a damaged record (quarantined: kept as it is, out of
+        # listings and the index, reported by check) or one removed meanwhile by another process
+        self.skipped: dict[str, str] = {}
 
     # --- reading ----------------------------------------------------------------------------
     def ids(self) -> list[str]:
@@ -89,8 +92,22 @@ class Corpus:
         return record
 
     def records(self) -> Iterator[Record]:
+        """The readable records, by id. A damaged record is left out (never a blocker for the rest)
+        and named in ``skipped``, as is one another process removed since the ids were listed."""
         for cid in self.ids():
-            yield self.get(cid)
+            record = self.readable(cid)
+            if record is not None:
+                yield record
+
+    def readable(self, conference_id: str) -> Record | None:
+        """The record of a listed conference, or None (noted in ``skipped``) when it is damaged or gone."""
+        try:
+            return self.get(conference_id)
+        except NotFoundError:
+            self.skipped[conference_id] = "removed while it was being read"
+        except ArchiveError as err:
+            self.skipped[conference_id] = err.message
+        return None
 
     def raw_path(self, conference_id: str) -> Path | None:
         """The raw file of a conference as received, or None when it is missing."""

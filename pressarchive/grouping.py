@@ -87,8 +87,8 @@ def choose(rows: list[tuple], get_record: Callable[[str], Any], limit: int, per_
         if conf_id not in records:
             records[conf_id] = get_record(conf_id)
         record = records[conf_id]
-        turn = record.turn(turn_id)
-        if turn is None:  # the index is behind its record: skip the turn
+        turn = record.turn(turn_id) if record is not None else None
+        if turn is None:  # the index is behind its record, or the record is gone or damaged: skip the turn
             continue
         # a question and its answer are one hit (two answers to one question are two hits)
         if group and turn.kind == "answer" and turn.question:

@@ -340,6 +340,35 @@ def _close(ix) -> None:
     ix.close()
 
 
+def open_for_reading(archive: "Archive", progress: Progress | None = None, lexicon: bool = True):
+    """The index for a search, which never needs to write: ``ensure_index`` as a rule; but while a
+    write is left unfinished (a journal: a disk that filled, a killed process) the index is opened as
+    it was last committed, and when bringing it up to date fails to write (a full disk, a read-only
+    folder) the committed index answers too. Either way a line goes to ``archive.notices``; the
+    repair is left to `check --fix` or the next write. Without a readable index, the error stands."""
+    index_dir = Path(archive.index_dir)
+    if archive.corpus.needs_recovery():
+        try:
+            ix = _open(index_dir)
+            _check_readable(ix, index_dir, keep=True)
+        except IndexError_:
+            pass  # nothing committed to answer from: try to build it
+        else:
+            archive.note_needs_repair()
+            return ix
+    try:
+        return ensure_index(archive, progress, lexicon)
+    except (IndexError_, OSError) as err:
+        try:
+            ix = _open(index_dir)
+            _check_readable(ix, index_dir, keep=True)
+        except IndexError_:
+            raise err from None
+        reason = getattr(err, "message", None) or getattr(err, "strerror", None) or str(err)
+        archive.notices.append(f"searched the index as last written: it could not be brought up to date ({reason})")
+        return ix
+
+
 def ensure_index(archive: "Archive", progress: Progress | None = None, lexicon: bool = True):
     """The archive's index, up to date: built when missing, unreadable or of another format,
     and updated for the conferences added, changed or removed since it was written; with
@@ -746,6 +775,32 @@ def _rebuild(archive: "Archive", progress: Progress | None = None, only_if_stale
     return _open(index_dir)
 
 
+def clean_builds(archive: "Archive") -> list[str]:
+    """Remove the side folders of index builds a killed or failed process left (``.index.building-*``,
+    ``.index.old-*``). Only when the index lock is free at once: a live build is never touched."""
+    from filelock import Timeout
+
+    index_dir = Path(archive.index_dir)
+    prefixes = (f".{index_dir.name}.building-", f".{index_dir.name}.old-")
+    try:
+        left = [p for p in index_dir.parent.iterdir() if p.name.startswith(prefixes) and p.is_dir()]
+    except OSError:
+        return []
+    if not left:
+        return []
+    lock = _lock(archive, 0)
+    try:
+        lock.acquire(timeout=0)
+    except (Timeout, OSError):
+        return []
+    try:
+        for p in left:
+            shutil.rmtree(p, ignore_errors=True)
+    finally:
+        lock.release()
+    return [f"removed {len(left)} unfinished index build folder{'s' if len(left) != 1 else ''}"]
+
+
 def _swap(new: Path, index_dir: Path) -> None:
     """Put the freshly built folder ``new`` in place of ``index_dir`` (renames, then clean-up).
 
@@ -999,7 +1054,15 @@ def _loaded(corpus: "Corpus", items: Iterable["Record | str"], entries: dict[str
     """The records of ``items`` (records, or ids loaded one at a time), each one's state-file entry
     put in ``entries`` and its paragraphs and speaker names in ``texts`` / ``names`` (for the lexicon)."""
     for item in items:
-        record = corpus.get(item) if isinstance(item, str) else item
+        if isinstance(item, str):
+            record = corpus.readable(item)
+            if record is None:  # damaged (kept out, reported by check) or removed meanwhile
+                if item in corpus.skipped and corpus.record_stat(item) is not None:
+                    # its state entry names the damaged file, so it is not retried until it changes
+                    entries[item] = {"hash": None, "stat": corpus.record_stat(item), "damaged": True}
+                continue
+        else:
+            record = item
         entries[record.conference.id] = _entry(corpus, record)
         _collect_terms(record, texts, names)
         yield record

@@ -36,6 +36,8 @@ _QUOTES = str.maketrans({c: '"' for c in "“”„‟〝〞＂「」『』"} | 
 _FIELD_REF = re.compile(r"(?<![\w.\-:])([A-Za-z_][A-Za-z_]*):")
 _QUOTED = re.compile(r'"[^"]*"')
 _OPERATOR = re.compile(r"^(?:AND|OR|NOT|ANDNOT|ANDMAYBE)$")
+_BOOST_MARK = re.compile(r"\^([^\s()\"^]*)")  # what follows a caret, up to a space or bracket
+_BOOST_NUMBER = re.compile(r"^[0-9]*(?:\.[0-9]+)?$")  # as Whoosh's boost plugin reads one
 _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
 
@@ -103,11 +105,17 @@ def check_syntax(text: str) -> None:
             break
     if depth != 0:
         raise QueryError("unbalanced parenthesis in the query", hint="close every ( with a )")
+    for m in _BOOST_MARK.finditer(bare):
+        value = m.group(1)
+        if value and not (_BOOST_NUMBER.match(value) and 0 < float(value) < float("inf")):
+            raise QueryError(f"the boost ^{value} is not a positive number",
+                             hint='boost a word with a positive number, e.g. clusters^2 (quote a caret: "a^b")')
     for m in _FIELD_REF.finditer(bare):
         if m.group(1).lower() not in FIELDS:
             raise QueryError(f"unknown field {m.group(1)!r} in the query",
                              hint="fields: " + ", ".join(sorted(FIELDS)) + ' (quote a colon: "a:b")')
-    words = bare.replace("(", " ( ").replace(")", " ) ").split()
+    phrased = _QUOTED.sub(' "" ', text)  # a phrase is a term an operator can join
+    words = phrased.replace("(", " ( ").replace(")", " ) ").split()
     for i, w in enumerate(words):
         if not _OPERATOR.match(w):
             continue

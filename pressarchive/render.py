@@ -68,9 +68,7 @@ def console():
     global _console, _console_for
     stream = _out or sys.stdout
     if _console is None or _console_for is not stream:
-        from rich.console import Console
-
-        _console = Console(file=_printable(stream), highlight=False, soft_wrap=False, **_console_options())
+        _console = _make_console(stream, soft_wrap=False)
         _console_for = stream
     return _console
 
@@ -79,31 +77,62 @@ def err_console():
     global _err_console, _err_console_for
     stream = _err or sys.stderr
     if _err_console is None or _err_console_for is not stream:
-        from rich.console import Console
-
-        _err_console = Console(file=_printable(stream), highlight=False, **_console_options())
+        _err_console = _make_console(stream)
         _err_console_for = stream
     return _err_console
 
 
+def _make_console(stream: TextIO, **options):
+    """A console that renders only this module's own markup: no emoji codes (``:x:`` stays as
+    typed), no highlighting of numbers or URLs; transcript text reaches it through ``safe``."""
+    from rich.console import Console
+
+    return Console(file=_printable(stream), highlight=False, emoji=False, **options, **_console_options())
+
+
+# Characters that change how a terminal shows what follows them: bidi overrides, embeddings and
+# isolates, and the invisible direction marks. Shown as <U+XXXX>, so a file name cannot hide its end.
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def terminal_text(text: Any, one_line: bool = False) -> str:
+    """THE place text from a transcript, a file name or a URL becomes terminal text: C0/C1 control
+    characters (escape sequences included) dropped, bidi controls made visible, and with
+    ``one_line`` every line break a space. Not markup-escaped: ``safe`` does that for Rich."""
+    out = []
+    for ch in str(text if text is not None else ""):
+        if ch in _BIDI:
+            out.append(f"<U+{ord(ch):04X}>")
+        elif ch in "\n\t" and not one_line:
+            out.append(ch)
+        elif ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 or ch in "\u2028\u2029":
+            if one_line:
+                out.append(" ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def safe(text: Any) -> str:
-    """Text from a transcript made safe for a terminal: control characters and escapes removed,
-    Rich markup escaped."""
+    """Text from a transcript made safe for a Rich console: ``terminal_text``, then Rich markup
+    escaped (the consoles read no emoji codes, see ``_make_console``). Every transcript string
+    printed through a console passes here."""
     from rich.markup import escape
 
-    return escape(strip_controls(str(text if text is not None else "")))
+    return escape(terminal_text(text))
 
 
 def safe_line(text: Any) -> str:
-    """Like safe(), for text that must stay on one line (file names): newlines become spaces."""
-    return safe(" ".join(str(text if text is not None else "").splitlines()))
+    """Like safe(), for text that must stay on one line (file names): line breaks become spaces."""
+    from rich.markup import escape
+
+    return escape(terminal_text(text, one_line=True))
 
 
 def strip_controls(text: str) -> str:
-    """Drop C0/C1 control characters (ESC sequences included) except newline and tab."""
-    return "".join(
-        ch for ch in text if ch in "\n\t" or not (ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0)
-    )
+    """Drop C0/C1 control characters (ESC sequences included) except newline and tab; bidi
+    controls made visible (``terminal_text``)."""
+    return terminal_text(text)
 
 
 def print_json(data: Any) -> None:
@@ -116,6 +145,11 @@ def print_json(data: Any) -> None:
 
 def warn(message: str) -> None:
     err_console().print(f"[yellow]Warning:[/yellow] {safe(message)}")
+
+
+def skipped(path: str, why: str) -> None:
+    """A file a folder walk left out, and why (one line on stderr)."""
+    err_console().print(f"[yellow]skipped[/yellow]   {safe_line(path)}: {safe_line(why)}", soft_wrap=True)
 
 
 def record_preview(record) -> None:
@@ -193,7 +227,7 @@ class _Batch:
 
     def advance(self, label: str = "") -> None:
         if self._progress is not None:
-            self._progress.update(self._task, advance=1, label=strip_controls(str(label))[-50:])
+            self._progress.update(self._task, advance=1, label=safe_line(str(label)[-50:]))
 
     def __exit__(self, *exc) -> None:
         if self._progress is not None:
@@ -251,7 +285,7 @@ def check_report(report) -> None:
     """What check found: repairs made, each problem with its mend, and a verdict line."""
     c = console()
     for note in report.recovered:
-        c.print(f"[cyan]repaired[/cyan]  {safe(note)}")
+        c.print(f"[cyan]repaired[/cyan]  {safe(note)}", soft_wrap=True)
     for p in report.problems:
         mark = "[green]fixed[/green]   " if p.fixed else "[red]problem[/red] "
         c.print(f"{mark} {safe(p.where)}: {safe(p.what)}" + ("" if p.fixed else f" [dim]→ {safe(p.mend)}[/dim]"),

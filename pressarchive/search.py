@@ -43,6 +43,7 @@ class SearchResult:
     expansions: list[dict[str, Any]] = field(default_factory=list)
     total_exact: bool = True  # False: at least ``total`` turns matched (counting stopped there)
     held_back: dict[str, int] = field(default_factory=dict)  # conference id -> matches beyond per_conference
+    skipped: int = 0  # conferences left out: removed meanwhile (by another process), or their record is damaged
 
 
 def search(
@@ -61,12 +62,12 @@ def search(
     """Search the archive (building or refreshing its index first when needed, reporting to
     ``progress(done, total)`` while it does). Matches are counted up to ``count_limit`` (None:
     all of them, a second pass over every match; by default COUNT_LIMIT)."""
-    from pressarchive.index import ensure_index
+    from pressarchive.index import open_for_reading
 
     filters = resolve_people(archive, filters)
-    ix = ensure_index(archive, progress, lexicon=translate)
+    ix = open_for_reading(archive, progress, lexicon=translate)
     try:
-        return search_index(ix, archive.get, query, filters, limit, sort, translate,
+        return search_index(ix, lambda cid: _noted(archive, cid), query, filters, limit, sort, translate,
                             index_dir=Path(archive.index_dir), count_limit=count_limit,
                             per_conference=per_conference, context=context, group=group,
                             evaluator=getattr(getattr(archive, "settings", None), "evaluator", "auto"))
@@ -161,11 +162,11 @@ def search_index(ix, get_record, query: str | None, filters: Filters | None = No
         # hit, republished copies and the per-conference cap; more is fetched while the page is short
         fetch = limit * 3 + 20
         terms = _terms(q) if text else set()
-        records: dict[str, "Record"] = {}
+        records: dict[str, "Record | None"] = {}
 
-        def get(conf_id: str) -> "Record":
-            if conf_id not in records:
-                records[conf_id] = get_record(conf_id)
+        def get(conf_id: str) -> "Record | None":
+            if conf_id not in records:  # None: gone or damaged, its matches skipped and counted
+                records[conf_id] = _record_or_none(get_record, conf_id)
             return records[conf_id]
 
         matches = None  # relevance order: every match scored at once with NumPy (evaluate.py), same scores
@@ -214,7 +215,33 @@ def search_index(ix, get_record, query: str | None, filters: Filters | None = No
     query_terms = sorted(everything.words | {" ".join(p) for p in everything.phrases} | set(everything.strings))
     expansions = [{k: v for k, v in e.items() if not k.startswith("_")} for e in expansions]
     return SearchResult(hits=hits, total=total, query_terms=query_terms, expansions=expansions, total_exact=exact,
-                        held_back=held_back)
+                        held_back=held_back, skipped=sum(1 for r in records.values() if r is None))
+
+
+def _noted(archive: "Archive", conf_id: str) -> "Record":
+    """``archive.get(conf_id)``; a conference gone or damaged is noted in ``archive.corpus.skipped``
+    (the command names it in one line) before the error goes on to ``_record_or_none``."""
+    from pressarchive.errors import ArchiveError, NotFoundError
+
+    try:
+        return archive.get(conf_id)
+    except NotFoundError:
+        archive.corpus.skipped[conf_id] = "removed while it was being read"
+        raise
+    except ArchiveError as err:
+        archive.corpus.skipped[conf_id] = err.message
+        raise
+
+
+def _record_or_none(get_record, conf_id: str):
+    """``get_record(conf_id)``, or None for a conference removed (by another process, since the index
+    was read) or damaged: its matches are skipped and counted, never an error."""
+    from pressarchive.errors import ArchiveError, NotFoundError
+
+    try:
+        return get_record(conf_id)
+    except (NotFoundError, ArchiveError):
+        return None
 
 
 def _capped(matches: int, fetch: int, count_limit: Any, page: int | None = None) -> tuple[int, bool]:

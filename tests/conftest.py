@@ -12,10 +12,19 @@ SAMPLE_NAME = "miit-2022-09-27-regional-manufacturing.txt"
 
 
 def sample_path() -> Path:
-    """The bundled sample transcript (the copy in corpus/, which CI always has)."""
-    found = sorted((ROOT / "corpus").glob(f"*/{SAMPLE_NAME}")) + sorted((ROOT / "corpus").glob(SAMPLE_NAME))
-    if found:
-        return found[0]
+    """The bundled sample transcript: the raw file of the conference in corpus/ whose record names
+    SAMPLE_NAME as its source (CI always has it); ../shared's copy only if the checkout lacks it."""
+    import json
+
+    for record in sorted((ROOT / "corpus").glob("*/record.json")):
+        try:
+            source = json.loads(record.read_text(encoding="utf-8"))["conference"]["source"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if source == SAMPLE_NAME:
+            raw = sorted(record.parent.glob("raw.*"))
+            if raw:
+                return raw[0]
     return SHARED / "corpus" / SAMPLE_NAME
 
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT, sample_path
+from conftest import ROOT, SAMPLE_NAME, sample_path
 
 DRIVER = r"""
 import doctest, json, pathlib, re, sys
@@ -27,8 +27,10 @@ print(json.dumps({"failed": runner.failures, "tried": runner.tries, "from": pres
 
 def test_the_notebook_session_in_docs_api_md_runs(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    sample = tmp_path / SAMPLE_NAME  # the bundled copy is corpus/<id>/raw.txt: the session adds it by its own name
+    sample.write_bytes(sample_path().read_bytes())
     proc = subprocess.run([sys.executable, "-I", "-c", DRIVER, str(ROOT), str(ROOT / "docs" / "api.md"),
-                           str(tmp_path / "archive"), str(sample_path())],
+                           str(tmp_path / "archive"), str(sample)],
                           capture_output=True, text=True, env=env, cwd=str(tmp_path), timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     import json

@@ -15,7 +15,6 @@ import io
 import json
 import os
 import sys
-import time
 import unicodedata
 from collections import Counter
 from pathlib import Path
@@ -311,25 +310,23 @@ def test_deeply_nested_html(tag, depth, closed):
     outcome(encode(page, "utf-8"), "deep.html")
 
 
+@pytest.mark.timeout(120)  # a hang; the speed is benchmarks/hostile.py's
 def test_nesting_far_beyond_the_recursion_limit():
-    """Thousands of unclosed inline tags (no block container to score): a one-line outcome, quickly."""
+    """Thousands of unclosed inline tags (no block container to score): a one-line outcome."""
     CASES["nesting beyond the recursion limit"] += 1
     inner = "\n".join(SAMPLE_LINES[5:30])
     for tag in ("span", "b", "i"):
-        start = time.monotonic()
         outcome(("<html><body><p>" + f"<{tag}>" * 5000 + inner).encode("utf-8"), "deep.html")
-        assert time.monotonic() - start < 15
 
 
-def test_deeply_nested_divs_are_read_in_linear_time():
+@pytest.mark.timeout(60)  # the quadratic walk took minutes; the speed is benchmarks/hostile.py's
+def test_deeply_nested_divs_are_read():
     """Regression: ingest/html.py _main_container was quadratic in the nesting depth (2,000 nested
-    divs took ~4 s, 50,000 over 5 minutes; fixed in 6564d89). 10,000 levels must stay quick."""
+    divs took ~4 s, 50,000 over 5 minutes; fixed in 6564d89). 10,000 levels: an outcome."""
     CASES["deeply nested divs (10,000)"] += 1
     inner = "\n".join(SAMPLE_LINES[5:30])
     page = "<html><body>" + "<div>" * 10_000 + inner + "</div>" * 10_000 + "</body></html>"
-    start = time.monotonic()
     outcome(page.encode("utf-8"), "deep.html")
-    assert time.monotonic() - start < 5.0  # linear: ~0.4 s; the quadratic walk took minutes
 
 
 # --- huge lines ---------------------------------------------------------------------------------
@@ -344,11 +341,10 @@ HUGE = 3 * 1024 * 1024
     ("the sample, then one 3 MB line", lambda: SAMPLE_TEXT + "\n\nLi Hong: " + "growth, " * (HUGE // 8)),
     ("0.5 MB of label-like lines", lambda: "\n".join(f"Speaker {i}: word." for i in range(HUGE // 108))),
 ])
+@pytest.mark.timeout(300)  # a hang; the speed is benchmarks/hostile.py's
 def test_huge_lines(what, make):
     CASES["huge lines (3 MB)"] += 1
-    start = time.monotonic()
     outcome(make().encode("utf-8"), "huge.txt")
-    assert time.monotonic() - start < 60, f"{what}: {time.monotonic() - start:.1f}s"
 
 
 def test_over_the_size_limit_is_one_line():

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -90,21 +89,30 @@ query_text = st.builds(
 )
 
 
-_BOOST = re.compile(r"\^([-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?)")
+searchable = query_text  # every generated query, boosts of any value and brackets included
 
-
-def zero_boost(text: str) -> bool:
-    """KNOWN BUG (test_a_zero_boost_is_a_query_error): a ``^0`` boost crashes the search."""
-    for m in _BOOST.finditer(text or ""):
-        try:
-            if float(m.group(1)) == 0:
-                return True
-        except ValueError:
-            continue
-    return False
-
-
-searchable = query_text.filter(lambda q: not zero_boost(q))
+# Queries that must answer (no QueryError), so that the result check runs on them: content words
+# (no stop word alone), phrases, prefixes, positive boosts, fuzzy marks, known fields, AND/OR/NOT
+# between two terms, brackets around a group.
+CONTENT_EN = [w for w in EN if w.lower() not in {"the", "and", "of", "a", "is", "to", "in", "it", "new", "10"}]
+CONTENT_ZH = [w for w in ZH if w not in {"的", "了", "和", "是", "中"}]
+content = st.one_of(st.sampled_from(CONTENT_EN), st.sampled_from(CONTENT_ZH))
+term = st.one_of(
+    content,
+    st.builds(lambda w, b: f"{w}^{b}", content, st.sampled_from(["2", "0.5", "1.5", "10", ".3"])),
+    st.builds(lambda w: f"{w}*", st.sampled_from([w for w in CONTENT_EN if w.isalpha() and len(w) > 3])),
+    st.builds(lambda w: f"{w}~", st.sampled_from([w for w in CONTENT_EN if w.isalpha()])),
+    st.builds(lambda ws: '"' + " ".join(ws) + '"', st.lists(content, min_size=1, max_size=3)),
+    st.builds(lambda f, w: f"{f}:{w}", st.sampled_from(["text", "speaker", "question"]), content),
+)
+valid_query = st.recursive(
+    term,
+    lambda inner: st.one_of(
+        st.builds(lambda a, op, b: f"{a} {op} {b}", inner, st.sampled_from(["AND", "OR", "", "AND NOT", "-"]), inner),
+        st.builds(lambda a: f"({a})", inner),
+    ),
+    max_leaves=5,
+).map(lambda q: q.replace(" - ", " -"))
 
 
 def check_result(result) -> None:
@@ -171,6 +179,21 @@ def known(name: str):
     return st.one_of(st.none(), st.sampled_from(GOOD[name]))
 
 
+@st.composite
+def _one_odd(draw):
+    """Known values (or none) in every filter but one, which gets an odd value."""
+    odd = draw(st.sampled_from(sorted(GOOD)))
+    return Filters(**{name: draw(filter_value if name == odd else known(name)) for name in GOOD})
+
+
+mixed_filters = st.one_of(
+    st.builds(Filters, **{name: known(name) for name in GOOD}),
+    st.builds(Filters, **{name: known(name) for name in GOOD}),
+    _one_odd(),
+    st.builds(Filters, **{name: filter_value for name in GOOD}),
+)
+
+
 @examples(80)
 @given(st.one_of(st.none(), st.sampled_from(["industry", "集成电路", "development", "产业 OR industry"])),
        st.builds(Filters, **{name: known(name) for name in GOOD}))
@@ -187,16 +210,39 @@ def test_search_with_known_filters(archive, text, filters):
 
 
 @examples(80)
-@given(st.one_of(st.none(), searchable), st.builds(Filters, **{name: filter_value for name in GOOD}))
+@given(st.one_of(st.none(), valid_query, valid_query, searchable), mixed_filters)
 def test_search_with_odd_filters(archive, text, filters):
+    """Odd and known values mixed (odd values in all eight filters end nearly every example in a
+    QueryError before the result check): a third or more of the examples answer."""
     CASES["search with random odd filters"] += 1
     try:
         result = search(archive, text, filters, limit=5)
     except QueryError as err:
         query_error_is_one_line(err)
+        CASES["search with random odd filters: QueryError"] += 1
         return
     check_result(result)
     CASES["search with random odd filters: answered"] += 1
+
+
+@examples(80)
+@given(valid_query, st.booleans(), st.sampled_from(["relevance", "date"]))
+def test_valid_queries_answer(archive, text, translate, sort):
+    """A well-formed query is never a QueryError, and its hits pass the result check."""
+    CASES["valid queries"] += 1
+    result = search(archive, text, Filters(), limit=5, sort=sort, translate=translate)
+    check_result(result)
+    CASES["valid queries: with hits"] += bool(result.hits)
+
+
+def test_most_generated_examples_reach_the_result_check():
+    """Run after the properties above (file order): the share of examples that answered, so a
+    strategy drifting into errors only is noticed."""
+    odd, answered = CASES["search with random odd filters"], CASES["search with random odd filters: answered"]
+    if odd:
+        assert answered >= odd // 3, (answered, odd)
+    if CASES["valid queries"]:
+        assert CASES["valid queries: with hits"] >= CASES["valid queries"] // 3, dict(CASES)
 
 
 # --- the commands -------------------------------------------------------------------------------
@@ -215,7 +261,7 @@ def test_search_command(home, text, fmt, limit, sort):
 
 
 @examples(20)
-@given(searchable.filter(lambda q: "[" not in q))  # KNOWN BUG, see test_stats_title_markup below
+@given(st.one_of(searchable, valid_query))
 def test_stats_and_export_commands(home, text):
     CASES["pressarchive stats / export QUERY"] += 2
     code, out, err = run_cli(["--home", str(home), "stats", "--", text])
@@ -283,27 +329,25 @@ def test_a_query_starting_with_a_dash_is_a_usage_error(home):
     assert_cli_contract(code, out, err, codes=(2,))
 
 
+@pytest.mark.timeout(60)  # a hang; the speed (quadratic was ~1.2 s) is benchmarks/hostile.py's
 @pytest.mark.parametrize("text", ["a" * 12_000, "集" * 12_000], ids=["latin", "chinese"])
-def test_a_very_long_query_answers_quickly(archive, text):
-    import time
-
+def test_a_very_long_query_answers(archive, text):
     CASES["very long queries (12,000 characters)"] += 1
-    start = time.monotonic()
     try:
         check_result(search(archive, text, Filters(), limit=3))
     except QueryError as err:
         query_error_is_one_line(err)
-    assert time.monotonic() - start < 0.5  # linear would be well under 0.1 s; quadratic ~1.2 s
 
 
 @pytest.mark.parametrize("text, translate", [("industry^0", False), ("Hongtao^0", True), ("the^0.0", True),
-                                             ("(industry)^0", False), ('"industrial clusters"^0', False)])
+                                             ("(industry)^0", False), ('"industrial clusters"^0', False),
+                                             ("industry^-1", True), ("industry^1e309", False), ("industry^nan", True)])
 def test_a_zero_boost_is_a_query_error(archive, text, translate):
     CASES["zero boosts"] += 1
-    try:
-        check_result(search(archive, text, Filters(), limit=3, translate=translate))
-    except QueryError as err:
-        query_error_is_one_line(err)
+    with pytest.raises(QueryError) as caught:
+        search(archive, text, Filters(), limit=3, translate=translate)
+    query_error_is_one_line(caught.value)
+    assert "boost" in caught.value.message
 
 
 @pytest.mark.parametrize("text", ["industry [/]", "集成电路 [/]"])

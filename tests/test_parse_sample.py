@@ -75,3 +75,12 @@ def test_bundled_record_matches_a_fresh_parse():
         fresh = ingest_bytes(raw.read_bytes(), stored["conference"]["source"]).to_dict()
         for key in ("conference", "speakers", "turns"):
             assert fresh[key] == stored[key], f"{folder.name}: the parser changed: refresh it with `pressarchive --home . add <the raw file>` ({key} differs)"
+
+
+def test_the_sample_is_the_bundled_copy():
+    """conftest.sample_path finds the checkout's own corpus/ copy (which CI has), not ../shared's."""
+    from tests.conftest import ROOT
+
+    path = sample_path()
+    assert path.is_relative_to(ROOT / "corpus"), path
+    assert path.read_bytes()[:200].strip()

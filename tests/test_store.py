@@ -67,7 +67,9 @@ class IndexSpy:
         real_update, real_rebuild = index.update, index.rebuild
 
         def update(archive, added=(), removed=(), progress=None):
-            self.calls.append(("update", sorted(r.conference.id for r in added), sorted(removed)))
+            added = list(added)  # records, or ids loaded one at a time
+            self.calls.append(("update", sorted(r if isinstance(r, str) else r.conference.id for r in added),
+                               sorted(removed)))
             return real_update(archive, added, removed, progress=progress)
 
         def rebuild(archive, progress=None):

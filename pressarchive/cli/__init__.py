@@ -48,13 +48,31 @@ class Context:
     def recovered(self) -> list[str]:
         return list(self._archive.recovered) if self._archive is not None else []
 
+    def notices(self) -> list[str]:
+        """The lines a command's reader should see on stderr: the archive needs repair, conferences
+        left out of the answer (damaged records, conferences removed meanwhile)."""
+        archive = self._archive
+        if archive is None:
+            return []
+        archive.note_needs_repair()
+        lines = list(archive.notices)
+        skipped = archive.corpus.skipped
+        if skipped:
+            cid, why = next(iter(skipped.items()))
+            more = f" and {len(skipped) - 1} more" if len(skipped) > 1 else ""
+            lines.append(f"{len(skipped)} conference{'s' if len(skipped) != 1 else ''} left out "
+                         f"({cid}: {why}{more}); `pressarchive check` reports them")
+        return lines
+
 
 pass_ctx = click.make_pass_decorator(Context)
 
 
 def one_line(text: str) -> str:
-    """Text for a terminal line: control characters (escapes, newlines, C1) and line separators become spaces."""
-    return "".join(" " if (ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 or ch in "\u2028\u2029") else ch for ch in text)
+    """Text for a terminal line (render.terminal_text): no control, escape or bidi character, no line break."""
+    from pressarchive.render import terminal_text
+
+    return terminal_text(text, one_line=True)
 
 
 def as_flags(text: str, params: tuple[str, ...]) -> str:
@@ -77,17 +95,34 @@ class ArchiveGroup(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
         except PressArchiveError as err:
+            _warn_notices(ctx)
             report(err)
             ctx.exit(err.exit_code)
         except OSError as err:  # disk full, I/O error, permission: one line (nothing stored is lost)
             if isinstance(err, BrokenPipeError):
                 raise
+            _warn_notices(ctx)
             where = f": {err.filename}" if getattr(err, "filename", None) else ""
             report(PressArchiveError(f"{err.strerror or err}{where}",
                                      hint="free space or fix the folder, then run `pressarchive check`"))
             ctx.exit(EXIT_ERROR)
+        _warn_notices(ctx)
+        return result
+
+
+def _warn_notices(ctx: click.Context) -> None:
+    """The command's notices (Context.notices) as Warning: lines on stderr."""
+    obj = ctx.obj
+    if not isinstance(obj, Context):
+        return
+    try:
+        lines = obj.notices()
+    except (PressArchiveError, OSError):
+        return
+    for line in lines:
+        click.echo(f"Warning: {one_line(line)}", err=True)
 
 
 @click.group(cls=ArchiveGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -17,15 +17,21 @@ from pressarchive.errors import EXIT_NO_MATCH, BusyError
 @click.option("--organizer", help="Organiser, where the text lacks one.")
 @click.option("--source-url", help="Where the transcript was published (URLs record themselves).")
 @click.option("-q", "--quiet", is_flag=True, help="Only failures and the summary line.")
+@click.option("--follow-links", is_flag=True,
+              help="In a folder, follow symbolic links that lead out of it (skipped by default).")
 @pass_ctx
 def add_cmd(ctx: Context, sources: tuple[str, ...], title: str | None, date: str | None,
-            organizer: str | None, source_url: str | None, quiet: bool) -> None:
+            organizer: str | None, source_url: str | None, quiet: bool, follow_links: bool) -> None:
     """Add transcripts: files (txt, md, html), folders (recursively), - for stdin, http(s) URLs.
-    Makes the archive folder an archive when it is not one yet."""
+    Makes the archive folder an archive when it is not one yet. A folder is read for regular files
+    only, and stays inside itself unless --follow-links."""
     from pressarchive import render
-    from pressarchive.fetch import expand
+    from pressarchive.fetch import LINK_OUT, expand
 
-    items = expand(list(sources))
+    expanded = expand(list(sources), follow_links=follow_links)
+    for path, why in expanded.skipped:
+        render.skipped(path, why + (" (--follow-links follows it)" if why == LINK_OUT else ""))
+    items = expanded.sources
     overrides = {"title": title, "date": date, "organizer": organizer, "source_url": source_url}
     stored: list = []
     archive = ctx.open(create=True)

@@ -107,7 +107,7 @@ def search_cmd(ctx: Context, query: str | None, limit: str, sort: str, fmt: str,
         render.print_json({
             "query": query, "filters": Filters(**filters).as_dict(), "sort": sort, "limit": count,
             "total": result.total, "total_exact": result.total_exact, "query_terms": result.query_terms, "expansions": result.expansions,
-            "held_back": result.held_back, "hits": result.hits,
+            "held_back": result.held_back, "skipped": result.skipped, "hits": result.hits,
         })
     else:
         render.paged(lambda: render.search_results(result, query, sort), enabled=not no_pager)

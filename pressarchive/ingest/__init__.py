@@ -21,13 +21,15 @@ def ingest_bytes(raw: bytes, source_name: str = "", overrides: dict | None = Non
 
 def read_input(path: str) -> tuple[bytes, str]:
     """The bytes of a file (or standard input for ``-``) and the name to record as its source."""
+    from pressarchive.ingest.read import read_file, read_stream
+
     if path == "-":
-        return sys.stdin.buffer.read(), "stdin"
+        return read_stream(sys.stdin.buffer, "standard input"), "stdin"
     p = Path(path)
     try:
         if p.is_dir():
             raise InputError(f"{path} is a folder, not a file")
-        return p.read_bytes(), p.name
+        return read_file(path), p.name
     except FileNotFoundError as err:
         raise InputError(f"no such file: {path}") from err
     except PermissionError as err:

@@ -6,13 +6,77 @@ input format was.
 from __future__ import annotations
 
 import codecs
+import os
 import re
+import stat
 import unicodedata
 
 from pressarchive.errors import InputError
 from pressarchive.ingest.blocks import Block, Document, clean_line
 
 MAX_BYTES = 50 * 1024 * 1024
+_CHUNK = 1024 * 1024
+
+
+def _too_big(what: str, size: int | None = None) -> InputError:
+    limit = MAX_BYTES // (1024 * 1024)
+    told = f"{size // (1024 * 1024)} MB" if size is not None else f"over {limit} MB"
+    return InputError(f"{what} is {told}; transcripts over {limit} MB are refused")
+
+
+def read_stream(stream, what: str = "the input", limit: int = MAX_BYTES) -> bytes:
+    """At most ``limit`` bytes of a binary stream, read in chunks: InputError as soon as there are
+    more, so memory stays bounded whatever the stream holds (a pipe, /dev/zero)."""
+    chunks: list[bytes] = []  # joined once at the end: a growing buffer may be copied as it grows
+    size = 0
+    while size <= limit:
+        chunk = stream.read(min(_CHUNK, limit + 1 - size))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+    raise _too_big(what)
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "not a regular file"
+
+
+def not_regular(path: str) -> str | None:
+    """Why ``path`` (symbolic links followed) is not a regular file to read, or None when it is one."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None  # reading it reports why
+    return None if stat.S_ISREG(mode) else _kind(mode)
+
+
+def read_file(path: str, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file, at most ``limit``: a named pipe, a device or a socket is refused
+    without waiting on it (opened non-blocking, checked on the open file), a bigger file before it is read."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            what = _kind(info.st_mode)
+            raise InputError(f"{path} is {what}, not a regular file; only files are read"
+                             if what != "not a regular file" else f"{path} is not a regular file; only files are read")
+        if info.st_size > limit:
+            raise _too_big("the file", info.st_size)
+        with os.fdopen(fd, "rb", closefd=True) as stream:
+            fd = -1
+            return read_stream(stream, "the file", limit)  # it may have grown since fstat
+    finally:
+        if fd >= 0:
+            os.close(fd)
 
 
 # --- encoding ---------------------------------------------------------------------------------
@@ -42,7 +106,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]
 def decode(raw: bytes) -> tuple[str, str]:
     """Decode transcript bytes, detecting the encoding; never returns mojibake silently."""
     if len(raw) > MAX_BYTES:
-        raise InputError(f"file is {len(raw) // (1024 * 1024)} MB; transcripts over {MAX_BYTES // (1024 * 1024)} MB are refused")
+        raise _too_big("the file", len(raw))
     if not raw.strip():
         raise InputError("the file is empty")
     for bom, enc in _BOMS:
