@@ -79,6 +79,7 @@ def test_markdown_escapes_and_nbsp_in_titles():
     assert clean_title("Press Briefing by Press Secretary Jen\\_Psaki, April 21,\\_2021") == \
         "Press Briefing by Press Secretary Jen Psaki, April 21, 2021"
     assert clean_title("Remarks\u00a0on the \\*new\\* plan  ") == "Remarks on the *new* plan"
+    assert clean_title("Press Gaggle by Press Secretary Jen\\_Psaki\ufffc") == "Press Gaggle by Press Secretary Jen Psaki"
     assert unescape_markdown("\\[inaudible\\] and a snake\\_case name") == "[inaudible] and a snake_case name"
     assert unescape_markdown("it\\u2019s") == "it’s"
 

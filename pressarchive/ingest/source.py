@@ -41,10 +41,11 @@ def unescape_markdown(text: str, underscore_space: bool = False) -> str:
 
 
 def clean_title(title: Any) -> str | None:
-    """A title as a reader wants it: escapes gone, whitespace folded to single spaces."""
+    """A title as a reader wants it: escapes gone, whitespace folded to single spaces, and no U+FFFC
+    (the object-replacement placeholder a page editor leaves where an embedded object was)."""
     if title is None:
         return None
-    text = " ".join(unescape_markdown(str(title), underscore_space=True).split())
+    text = " ".join(unescape_markdown(str(title), underscore_space=True).replace("\ufffc", " ").split())
     return text or None
 
 
