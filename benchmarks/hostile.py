@@ -70,7 +70,7 @@ def cases() -> list[tuple[str, float, object]]:
 def query_cases(home: Path) -> list[tuple[str, float, object]]:
     from pressarchive.errors import QueryError
     from pressarchive.search import Filters, search
-    from pressarchive.store import Archive
+    from pressarchive.archive import Archive
 
     archive = Archive(home)
 
@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="write the figures here too")
     args = ap.parse_args(argv)
     from pressarchive import index
-    from pressarchive.store import Archive
+    from pressarchive.archive import Archive
 
     work = Path(tempfile.mkdtemp(prefix="pa-hostile-"))
     try:
