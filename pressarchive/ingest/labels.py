@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from pressarchive.ingest.names import CJK_NAME, chinese_surname, is_chinese_name
-from pressarchive.ingest.script import to_simplified  # noqa: F401 - re-exported: labels.to_simplified
+from pressarchive.ingest.script import restore_script, to_simplified  # noqa: F401 - to_simplified re-exported
 from pressarchive.ingest.zhtitles import ZH_TITLES_LONGEST as _ZH_TITLES_LONGEST
 
 # What a label says about the speaker.
@@ -328,12 +328,7 @@ def _classify_zh(label: str, rest: str) -> Label | None:
     found = _classify_zh_simplified(label, rest)
     if found is not None:
         found.raw = original
-        if len(original) == len(label) and original != label:  # keep the script the transcript uses
-            for attr in ("outlet", "name"):
-                value = getattr(found, attr)
-                at = label.find(value) if value else -1
-                if at >= 0:
-                    setattr(found, attr, original[at: at + len(value)])
+        restore_script(found, ("outlet", "name"), original, label)  # keep the script the transcript uses
     return found
 
 

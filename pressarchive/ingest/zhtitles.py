@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from pressarchive.ingest.names import is_chinese_name
-from pressarchive.ingest.script import to_simplified
+from pressarchive.ingest.script import restore_script, to_simplified
 from pressarchive.ingest.titles import Description
 
 _SP = r"[ \t\u3000]"
@@ -96,15 +96,7 @@ def person_of(text: str):
 def _restored(raw: str, d):
     """The title and organisation in the script the transcript uses (they were found in its simplified form)."""
     compact = re.sub(rf"{_SP}+", "", raw)
-    simple = to_simplified(compact)
-    if d is None or compact == simple or len(compact) != len(simple):
-        return d
-    for attr in ("title_zh", "organization_zh"):
-        value = getattr(d, attr)
-        at = simple.find(value) if value else -1
-        if at >= 0:
-            setattr(d, attr, compact[at: at + len(value)])
-    return d
+    return restore_script(d, ("title_zh", "organization_zh"), compact, to_simplified(compact))
 
 
 def _keep_script(raw: str, name: str) -> str:
