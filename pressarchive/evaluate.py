@@ -13,11 +13,15 @@ for free.
 The numbers are Whoosh's own: the same scorer object gives the idf, the average field length, B and
 K1, and the formula is evaluated in the same order in double precision, so the scores equal
 Whoosh's to the last bit or two (a union's sum may be added in another order) and the top hits are
-the same, ties going to the lower document number as in Whoosh's collector. Leaves other than
-terms (phrases, prefixes, ranges) are scored by their own Whoosh matcher, enumerated into arrays;
-a node this module does not know (a NOT, a coordination scale, sorting) leaves the whole query to
-Whoosh (``matches`` returns None). It runs from MIN_DOCS documents on; the ``evaluator`` setting
-(``PRESSARCHIVE_EVALUATOR=whoosh`` or ``numpy``) decides instead.
+the same, ties going to the lower document number as in Whoosh's collector. A phrase intersects
+its words' document arrays first and decodes positions for those candidates only; its score is the
+sum of its words' term scores, as Whoosh's phrase matcher adds them. Other leaves (prefixes,
+ranges, sloppy phrases) are scored by their own Whoosh matcher, enumerated into arrays; a node this
+module does not know (a NOT, a coordination scale, sorting) leaves the whole query to Whoosh
+(``matches`` returns None). The filter query (kind, language, region, speaker, dates...) is
+evaluated from its terms' postings too (docnums only, ``_docs``), and which turns of a hit's pair
+matched is looked up in the matches (``Matches.having``). It runs from MIN_DOCS documents on; the
+``evaluator`` setting (``PRESSARCHIVE_EVALUATOR=whoosh`` or ``numpy``) decides instead.
 """
 from __future__ import annotations
 
@@ -52,6 +56,30 @@ class Matches:
         self.total = len(ids)
         self._order = None
 
+    def having(self, searcher, fieldname: str, values: list[str]) -> set[str]:
+        """Which of ``values`` (of a unique field, e.g. turn ids) name a live document among these
+        matches: what Whoosh's matchers answer for ``And([query, filter, Or(Term(fieldname, v))])``,
+        from one term lookup per value and segment."""
+        import numpy as np
+
+        if not values or not self.total:
+            return set()
+        subs = [(searcher, 0)] if searcher.is_atomic() else list(searcher.subsearchers)
+        field = searcher.schema[fieldname]
+        out = set()
+        for value in dict.fromkeys(values):
+            btext = field.to_bytes(value)
+            for sub, offset in subs:
+                reader = sub.reader()
+                docs = _term_docs(reader, fieldname, btext)
+                if reader.has_deletions():
+                    docs = [d for d in docs.tolist() if not reader.is_deleted(d)]
+                hits = np.asarray(docs, dtype=np.int64) + offset
+                if len(hits) and np.isin(hits, self.ids).any():
+                    out.add(value)
+                    break
+        return out
+
     def top(self, limit: int) -> list[tuple[int, float]]:
         import numpy as np
 
@@ -76,8 +104,8 @@ def matches(searcher, q, fq) -> Matches | None:
     import numpy as np
 
     try:
-        allow = None
-        if fq is not None:
+        allow = None  # the filter's documents (global docnums) when it is not evaluated here
+        if fq is not None and not filter_supported(fq):
             allow = _doc_array(searcher._filter_to_comb(fq))
         subs = [(searcher, 0)] if searcher.is_atomic() else list(searcher.subsearchers)
         all_ids, all_scores = [], []
@@ -88,6 +116,9 @@ def matches(searcher, q, fq) -> Matches | None:
             reader = sub.reader()
             if reader.has_deletions():
                 keep = ~np.isin(ids, np.fromiter(reader.deleted_docs_set, dtype=np.int64))
+                ids, scores = ids[keep], scores[keep]
+            if fq is not None and allow is None:  # the filter's documents in this segment, as arrays
+                keep = np.isin(ids, _docs(fq, sub), assume_unique=True)
                 ids, scores = ids[keep], scores[keep]
             ids = ids + offset
             if allow is not None:
@@ -106,6 +137,101 @@ def top_docs(searcher, q, fq, limit: int) -> tuple[list[tuple[int, float]], int]
     """([(global docnum, score)] best first, at most ``limit``; number of matches), or None."""
     found = matches(searcher, q, fq)
     return None if found is None else (found.top(limit), found.total)
+
+
+# --- filters: the documents of a filter query, unscored ------------------------------------------
+def filter_supported(node) -> bool:
+    """Whether ``_docs`` evaluates the filter query ``node`` (terms, ranges and other multi-term
+    leaves, and their AND, OR, NOT); anything else is Whoosh's ``_filter_to_comb``."""
+    from whoosh import query as wq
+
+    cls = type(node)
+    if cls is wq.Term or node is wq.NullQuery or cls is type(wq.NullQuery):
+        return True
+    if cls is wq.Or:
+        return not node.minmatch and all(filter_supported(sub) for sub in node.subqueries)
+    if cls is wq.And:
+        return all(filter_supported(sub) for sub in node.subqueries)
+    if cls is wq.AndNot:
+        return filter_supported(node.a) and filter_supported(node.b)
+    if cls is wq.Not:
+        return filter_supported(node.query)
+    if cls is wq.Every:
+        return node.fieldname in (None, "", "*")
+    # a range, prefix, wildcard...: the union of its terms' postings, as MultiTerm.matcher builds it
+    # (a prefix of "" is Whoosh's Every on its field: left to Whoosh)
+    return isinstance(node, wq.MultiTerm) and (cls.matcher is wq.MultiTerm.matcher or (cls is wq.Prefix and node.text != ""))
+
+
+def _docs(node, s):
+    """The sorted, unique docnums of the segment searcher ``s`` that the filter query ``node``
+    matches (deleted documents included: the scored matches have none), from its terms' postings
+    (ids only: no weights, no positions, no scores); the same set as Whoosh's ``docs_for_query``."""
+    import numpy as np
+    from whoosh import query as wq
+
+    cls = type(node)
+    if cls is wq.Term:
+        field = s.schema[node.fieldname] if node.fieldname in s.schema else None
+        if field is None:
+            return _no_docs()
+        try:
+            btext = field.to_bytes(node.text)
+        except ValueError:
+            return _no_docs()
+        return _term_docs(s.reader(), node.fieldname, btext)
+    if node is wq.NullQuery or cls is type(wq.NullQuery):
+        return _no_docs()
+    if cls is wq.Or:
+        return _union_docs([_docs(sub, s) for sub in node.subqueries])
+    if cls is wq.And:
+        parts = sorted((_docs(sub, s) for sub in node.subqueries), key=len)
+        if not parts:
+            return _no_docs()
+        out = parts[0]
+        for other in parts[1:]:
+            if not len(out):
+                break
+            out = np.intersect1d(out, other, assume_unique=True)
+        return out
+    if cls is wq.AndNot:
+        out = _docs(node.a, s)
+        return np.setdiff1d(out, _docs(node.b, s), assume_unique=True) if len(out) else out
+    if cls is wq.Not:
+        return np.setdiff1d(np.arange(s.reader().doc_count_all(), dtype=np.int64), _docs(node.query, s),
+                            assume_unique=True)
+    if cls is wq.Every:
+        return np.arange(s.reader().doc_count_all(), dtype=np.int64)
+    if filter_supported(node):  # a multi-term leaf: its terms in this segment
+        fieldname = node.field()
+        if fieldname not in s.schema:
+            return _no_docs()
+        reader = s.reader()
+        return _union_docs([_term_docs(reader, fieldname, b) for b in node._btexts(reader) if b])
+    raise _Unsupported(cls.__name__)
+
+
+def _union_docs(parts):
+    import numpy as np
+
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return _no_docs()
+    if len(parts) == 1:
+        return parts[0]
+    return np.unique(np.concatenate(parts))
+
+
+def _term_docs(reader, fieldname: str, btext: bytes):
+    if (fieldname, btext) not in reader:
+        return _no_docs()
+    return _postings(reader, fieldname, btext, weights=False).ids
+
+
+def _no_docs():
+    import numpy as np
+
+    return np.zeros(0, dtype=np.int64)
 
 
 def _doc_array(docs):
@@ -145,6 +271,8 @@ def _eval(node, s):
         return ids, scores
     if node is wq.NullQuery or cls is type(wq.NullQuery):
         return _empty()
+    if cls is wq.Phrase and node.slop == 1:
+        return _phrase(node, s)
     if node.is_leaf() or cls is wq.Phrase:
         return _by_matcher(node, s)
     raise _Unsupported(cls.__name__)
@@ -198,7 +326,8 @@ def _term(node, s):
     if (fieldname, btext) not in reader:
         return _empty()
     scorer = s.weighting.scorer(s, fieldname, btext)
-    ids, weights, first = _postings(reader, fieldname, btext)
+    plist = _postings(reader, fieldname, btext)
+    ids, weights, first = plist.ids, plist.weights, plist.first
     scores = _scores(scorer, reader, fieldname, ids, weights)
     # the first posting scored by Whoosh's own scorer must give the same number: a scorer this
     # module reads wrongly (a weighting changed elsewhere) leaves the query to Whoosh, never a
@@ -210,6 +339,84 @@ def _term(node, s):
     if node.boost != 1.0:
         scores = scores * node.boost
     return ids, np.asarray(scores, dtype=np.float64)
+
+
+def _phrase(node, s):
+    """A phrase (words at consecutive positions, Whoosh's ``Phrase`` with slop 1): the words'
+    document arrays are intersected first, positions are decoded for those candidates only, and a
+    match scores as Whoosh's phrase matcher scores it: the sum of each word's term score in that
+    document (added in the order of Whoosh's binary tree of intersections), times the boost."""
+    import numpy as np
+
+    fieldname = node.fieldname
+    if fieldname not in s.schema:
+        return _empty()
+    field = s.schema[fieldname]
+    if not field.format or not field.format.supports("positions"):
+        return _by_matcher(node, s)  # Whoosh's own error for a field without positions
+    words = [w for w in node.words if w is not None]
+    if not words:
+        return _empty()
+    if len(words) == 1:  # Whoosh normalises a one-word phrase to its term
+        from whoosh import query as wq
+
+        return _term(wq.Term(fieldname, words[0], boost=node.boost), s)
+    reader = s.reader()
+    try:
+        btexts = [field.to_bytes(w) for w in words]
+    except ValueError:
+        return _empty()
+    if any((fieldname, b) not in reader for b in btexts):
+        return _empty()
+    lists = {b: _postings(reader, fieldname, b, positions=True) for b in dict.fromkeys(btexts)}
+    cand = None
+    for b in sorted(lists, key=lambda b: len(lists[b].ids)):
+        ids = lists[b].ids
+        cand = ids if cand is None else np.intersect1d(cand, ids, assume_unique=True)
+        if not len(cand):
+            return _empty()
+    # (candidate index, position - word offset) for every word: a phrase starts where all agree
+    span = np.int64(1) << 32
+    starts = None
+    where = {b: np.searchsorted(lists[b].ids, cand) for b in lists}
+    decoded: dict = {}
+    for k, b in enumerate(btexts):
+        if b not in decoded:
+            decoded[b] = lists[b].positions(where[b])
+        owner, pos = decoded[b]
+        keys = owner * span + (pos - k)
+        starts = np.unique(keys) if starts is None else np.intersect1d(starts, keys)
+        if not len(starts):
+            return _empty()
+    hit = np.unique(starts // span)
+    docs = cand[hit]
+    per_word = {}
+    for b, plist in lists.items():
+        i = where[b][hit]
+        scorer = s.weighting.scorer(s, fieldname, b)
+        scores = np.asarray(_scores(scorer, reader, fieldname, plist.ids[i], plist.weights[i]), dtype=np.float64)
+        _check_first(scorer, plist, scores, i)
+        per_word[b] = scores
+    total = _tree_sum([per_word[b] for b in btexts])
+    if node.boost != 1.0:
+        total = total * node.boost
+    return docs, total
+
+
+def _tree_sum(parts):
+    """a + b + ... added as Whoosh's make_binary_tree nests its intersection matchers."""
+    if len(parts) == 1:
+        return parts[0]
+    half = len(parts) // 2
+    return _tree_sum(parts[:half]) + _tree_sum(parts[half:])
+
+
+def _check_first(scorer, plist, scores, i) -> None:
+    """When the term's first posting is among those scored, Whoosh's scorer must agree on it."""
+    if plist.first is not None and len(i) and i[0] == 0:
+        expected = scorer.score(plist.first)
+        if not (abs(expected - scores[0]) <= 1e-9 * max(1.0, abs(expected))):
+            raise _Unsupported("scorer disagrees")
 
 
 def _scores(scorer, reader, fieldname: str, ids, weights):
@@ -272,30 +479,77 @@ def _column_values(col, doccount: int):
     return out
 
 
-def _postings(reader, fieldname: str, btext: bytes):
-    """(docnums, term frequencies, a matcher on the first posting) of one term in one segment,
-    deleted documents included."""
+class _Postings:
+    """One term's postings in one segment: ``ids`` (docnums, deleted documents included), ``weights``
+    (term frequencies, None when not read), ``first`` (a Whoosh matcher on the first posting, to check
+    the scorer) and ``positions(indices)``: the positions of the postings at those indices, as two
+    arrays (which of the indices, position)."""
+
+    def __init__(self, ids, weights, first, values=None, starts=None):
+        self.ids, self.weights, self.first = ids, weights, first
+        self._values, self._starts = values, starts  # per block: the value bytes; each block's first index
+
+    def positions(self, indices):
+        import numpy as np
+        from pickle import loads
+
+        owner_parts, pos_parts = [], []
+        blocks = np.searchsorted(self._starts, indices, side="right") - 1
+        for j, (i, b) in enumerate(zip(indices.tolist(), blocks.tolist())):
+            value = self._values[b][i - self._starts[b]]  # Whoosh's Positions: count, pickled deltas
+            deltas = loads(value[4:] if value.endswith(b".") else value[4:] + b".")
+            pos_parts.append(deltas)
+            owner_parts.append(j)
+        lengths = np.fromiter((len(d) for d in pos_parts), dtype=np.int64, count=len(pos_parts))
+        owner = np.repeat(np.array(owner_parts, dtype=np.int64), lengths)
+        flat = np.fromiter((x for d in pos_parts for x in d), dtype=np.int64, count=int(lengths.sum()))
+        # deltas to positions, restarting at every posting
+        return owner, _restart_cumsum(flat, lengths)
+
+
+def _restart_cumsum(flat, lengths):
+    """The running sums of ``flat``, restarting at every run of ``lengths`` (deltas to positions)."""
+    import numpy as np
+
+    pos = np.cumsum(flat)
+    padded = np.concatenate((np.zeros(1, dtype=pos.dtype), pos))
+    starts = np.concatenate((np.zeros(1, dtype=np.int64), np.cumsum(lengths)[:-1]))
+    return pos - np.repeat(padded[starts], lengths)
+
+
+def _postings(reader, fieldname: str, btext: bytes, weights: bool = True, positions: bool = False) -> _Postings:
+    """One term's postings in one segment (``_Postings``); without ``weights`` only the docnums are
+    read; with ``positions`` the value bytes are kept for ``positions()``."""
     import numpy as np
     from whoosh.codec.whoosh3 import W3LeafMatcher
 
     fmt = reader.schema[fieldname].format
-    first = reader._terms.matcher(fieldname, btext, fmt)
+    first = reader._terms.matcher(fieldname, btext, fmt) if weights else None
     m = reader._terms.matcher(fieldname, btext, fmt)
     if type(m) is not W3LeafMatcher:  # a term's postings inlined in the term dictionary
-        ids, weights = [], []
+        ids, ws, vs = [], [], []
         while m.is_active():
             ids.append(m.id())
-            weights.append(m.weight())
+            ws.append(m.weight() if weights else 1.0)
+            vs.append(m.value() if positions else None)
             m.next()
-        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64), first
-    id_parts, w_parts = [], []
+        return _Postings(np.array(ids, dtype=np.int64), np.array(ws, dtype=np.float64), first, [vs],
+                         np.zeros(1, dtype=np.int64))
+    id_parts, w_parts, v_parts, starts = [], [], [], []
+    n = 0
     while True:
         m._read_data()
-        delta, w, _values = m._data
+        delta, w, values = m._data
         ids = np.array(delta, dtype=np.int64)
         np.cumsum(ids, out=ids)
         id_parts.append(ids)
-        if w is None:
+        if positions:
+            v_parts.append(values)
+            starts.append(n)
+            n += len(ids)
+        if not weights:
+            pass
+        elif w is None:
             w_parts.append(np.ones(len(ids)))
         elif isinstance(w, float):
             w_parts.append(np.full(len(ids), w))
@@ -304,9 +558,9 @@ def _postings(reader, fieldname: str, btext: bytes):
         if m._lastblock:
             break
         m._goto(m._nextoffset)
-    if len(id_parts) == 1:
-        return id_parts[0], w_parts[0], first
-    return np.concatenate(id_parts), np.concatenate(w_parts), first
+    ids = id_parts[0] if len(id_parts) == 1 else np.concatenate(id_parts)
+    ws = None if not weights else (w_parts[0] if len(w_parts) == 1 else np.concatenate(w_parts))
+    return _Postings(ids, ws, first, v_parts, np.array(starts, dtype=np.int64) if positions else None)
 
 
 def _lengths(reader, fieldname: str):

@@ -193,7 +193,11 @@ def search_index(ix, get_record, query: str | None, filters: Filters | None = No
                 break
             fetch *= 4
         if group:
-            settle_pairs(chosen, _matching(searcher, q, fq, [i for item in chosen for i in partners(item)]))
+            partner_ids = [i for item in chosen for i in partners(item)]
+            if matches is not None:  # the evaluator has every match already: look the turns up in it
+                settle_pairs(chosen, matches.having(searcher, "id", partner_ids))
+            else:
+                settle_pairs(chosen, _matching(searcher, q, fq, partner_ids))
         if matches is not None:
             total, exact = _capped(matches.total, fetch, count_limit, page=limit)
         else:

@@ -17,6 +17,9 @@ QUERIES = [
     ("manufacturing OR hydrogen", None), ("industri*", None), ("clusters", S.Filters(kind="answer")),
     ("制造业", S.Filters(region="Shanghai")), ("green", S.Filters(since="2020-01-01")),
     ("development", S.Filters(lang="en")), ("enterprises -chemical", None), ("zzzunknownword", None),
+    ("manufacturing", S.Filters(until="2022-12-31")), ("集成电路", S.Filters(since="2021-01-01", until="2023-12-31")),
+    ("green", S.Filters(speaker="Zhang Hongtao")), ("manufacturing", S.Filters(kind="answer", since="2022-06-01")),
+    ("industry", S.Filters(region="Shanghai", lang="zh")),
 ]
 
 
@@ -92,5 +95,106 @@ def _unknown_nodes_are_left_to_whoosh(archive):
             assert evaluate.top_docs(s, wq.Or([wq.Term("text", "cluster")], scale=0.9), None, 10) is None
             top, total = evaluate.top_docs(s, wq.Term("text", "cluster"), None, 3)
             assert len(top) == 3 and total >= 3 and top[0][1] >= top[1][1] >= top[2][1]
+    finally:
+        ix.close()
+
+
+def test_filters_are_evaluated_from_postings(archive, monkeypatch):
+    """A filter (kind, language, region, speaker, dates) is evaluated from its terms' postings, never
+    through Whoosh's document-at-a-time ``_filter_to_comb``; its documents are exactly those Whoosh's
+    matchers give, segment by segment; an unknown node still falls back to Whoosh."""
+    from whoosh import query as wq
+    from whoosh.searching import Searcher
+
+    combed = []
+    real = Searcher._filter_to_comb
+    monkeypatch.setattr(Searcher, "_filter_to_comb", lambda self, obj: combed.append(obj) or real(self, obj))
+    archive.settings = archive.settings.with_(evaluator="numpy")
+    for text, filters in QUERIES:
+        if filters is not None:
+            S.search(archive, text, S.resolve_people(archive, filters), 10)
+    assert combed == []
+    filters = [
+        wq.Term("kind", "answer"), wq.Term("lang", "zh"), wq.Term("nofield", "x"), wq.Term("kind", "nosuchkind"),
+        wq.TermRange("date", "2021-01-01", None), wq.TermRange("date", None, "2022-12-31\uffff"),
+        wq.TermRange("date", "2021-01-01", "2023-03-05", startexcl=True, endexcl=True),
+        wq.And([wq.Term("kind", "answer"), wq.TermRange("date", "2022-01-01", None)]),
+        wq.Or([wq.Term("region", "shanghai"), wq.Term("region", "jiangsu")]),
+        wq.AndNot(wq.Term("lang", "en"), wq.Term("kind", "question")), wq.Not(wq.Term("kind", "answer")),
+        wq.Every(), wq.NullQuery, wq.Prefix("date", "2021"), wq.And([]), wq.Or([]),
+    ]
+    ix = index.open_index(archive)
+    try:
+        with ix.searcher() as s:
+            subs = list(s.subsearchers) or [(s, 0)]
+            assert len(subs) >= 2  # several segments
+            for fq in filters:
+                assert evaluate.filter_supported(fq), fq
+                for sub, _ in subs:
+                    assert list(evaluate._docs(fq, sub)) == sorted(set(sub.docs_for_query(fq))), fq
+            assert not evaluate.filter_supported(wq.Or([wq.Term("kind", "answer")], minmatch=2))
+            phrase = wq.Phrase("text", ["green", "factori"])  # not a filter node here: Whoosh's set
+            assert not evaluate.filter_supported(phrase)
+            found = evaluate.matches(s, wq.Term("text", "green"), phrase)
+            expected = sorted(set(s.docs_for_query(wq.And([wq.Term("text", "green"), phrase]))))
+            assert sorted(found.ids.tolist()) == expected and expected
+    finally:
+        ix.close()
+
+
+PHRASES = [("text", ["green", "factori"]), ("text", ["advanc", "manufactur", "cluster"]), ("cjk", ["产业", "转移"]),
+           ("cjk", ["承接", "产业", "转移"]), ("text", ["the", "the"]), ("text", ["of", "the", "of"]),
+           ("text", ["nosuchword", "green"]), ("nofield", ["a", "b"]), ("text", ["green"]), ("text", [])]
+
+
+def test_phrases_match_and_score_as_whoosh(archive):
+    """Phrases evaluated here (the words' documents intersected, positions decoded for those only)
+    give Whoosh's phrase matcher's documents and scores, boosted or not, segment by segment."""
+    from whoosh import query as wq
+
+    from pressarchive.ranking import weighting
+
+    archive.remove(archive.ids()[0])  # deletions in a segment
+    index.ensure_index(archive)
+    ix = index.open_index(archive)
+    try:
+        with ix.searcher(weighting=weighting()) as s:
+            subs = list(s.subsearchers) or [(s, 0)]
+            assert len(subs) >= 2
+            nonempty = 0
+            for fieldname, words in PHRASES:
+                for boost in (1.0, 2.5):
+                    node = wq.Phrase(fieldname, words, boost=boost)
+                    for sub, _ in subs:
+                        ids, scores = evaluate._eval(node, sub)  # deleted documents included
+                        live = [not sub.reader().is_deleted(d) for d in ids.tolist()]
+                        ids, scores = ids[live], scores[live]
+                        theirs = evaluate._by_matcher(node, sub) if words else evaluate._empty()
+                        assert ids.tolist() == theirs[0].tolist(), (words, boost)
+                        assert scores.tolist() == pytest.approx(theirs[1].tolist(), rel=1e-12), (words, boost)
+                        nonempty += bool(len(ids))
+            assert nonempty >= 6
+    finally:
+        ix.close()
+
+
+def test_pairs_are_looked_up_in_the_matches(archive):
+    """Which turns of a hit's pair matched too is read from the evaluator's matches: the same answer
+    as Whoosh's query over those turns (filters and deletions included)."""
+    from pressarchive.query import filter_query, parse_query
+    from pressarchive.ranking import weighting
+
+    archive.remove(archive.ids()[-1])
+    index.ensure_index(archive)
+    ix = index.open_index(archive)
+    try:
+        with ix.searcher(weighting=weighting()) as s:
+            turn_ids = sorted({s.stored_fields(d)["id"] for d in range(s.doc_count_all()) if not s.reader().is_deleted(d)})
+            turn_ids.append("no-such-turn:1")
+            for text, filters in QUERIES:
+                q = parse_query(text, s.schema)
+                fq = filter_query(s.reader(), S.resolve_people(archive, filters))
+                found = evaluate.matches(s, q, fq)
+                assert found.having(s, "id", turn_ids) == S._matching(s, q, fq, turn_ids), text
     finally:
         ix.close()
