@@ -54,8 +54,8 @@ def expand_query(q, text: str, schema, index_dir: Path, reader=None):
         return q, []
     if reader is not None:
         expansions = _checked(expansions, reader, translate)
-    else:  # nothing to check composed phrases against: drop them
-        expansions = [e for e in expansions if e.source not in ("composed", "parts")]
+    else:  # nothing to check composed phrases or spare renderings against: drop them
+        expansions = [e for e in expansions if e.source not in ("composed", "parts") and not e.spare]
     parser = _parser(schema)
     # Chinese targets are looked for through the bigram fields only: no segmenter to load (rjieba
     # takes ~0.13 s) for an English query; English targets through the word fields.
@@ -277,6 +277,7 @@ def _checked(expansions: list, reader, translate) -> list:
                 scored.append((-n, rank, phrase))
         composed[e.typed] = [translate.Expansion(e.typed, phrase, "en", translate.W_COMPOSED, "composed")
                              for _, _, phrase in sorted(scored)[:KEEP_COMPOSED]]
+    expansions = _spares_in_place(expansions, held, translate)
     direct_held = {e.typed for e in expansions
                    if e.source not in ("composed", "parts") and (e.lang != "en" or " " not in e.target.strip()
                                                                  or held("en", e.target))}
@@ -300,7 +301,9 @@ def _checked(expansions: list, reader, translate) -> list:
             if composed.get(e.typed):
                 continue
             parts = []
-            for renderings in e.parts:
+            for i, renderings in enumerate(e.parts):
+                if i < len(e.optional) and e.optional[i]:
+                    continue  # a single character beside words: for composition only
                 kept = []
                 for r in renderings:
                     form = usable(e.lang, r)
@@ -320,6 +323,35 @@ def _checked(expansions: list, reader, translate) -> list:
                 out.append(translate.Expansion(e.typed, form, "en", weight, "reduced"))
         else:
             out.append(e)
+    return out
+
+
+def _spares_in_place(expansions: list, held, translate) -> list:
+    """The expansions with each spare rendering (``Expansion.spare``: a sense past the lexicon's cap, or
+    CC-CEDICT's where the glossary has the headword) either dropped or taken as a direct one: a typed
+    term gets, in lexicon order, as many spare renderings the index holds as it has direct English
+    renderings of several words the index does not hold as phrases (all of MAX_TARGETS when it has no
+    direct one): 停摆's fifth sense "shutdown" where "stop swinging" is not said; 司法部 "Justice Department"
+    where the glossary's "Ministry of Justice" is not said. A spare one taken keeps its own weight."""
+    if not any(e.spare for e in expansions):
+        return expansions
+    direct: dict[str, list] = {}
+    for e in expansions:
+        if not e.spare and e.source not in ("composed", "parts", "name"):
+            direct.setdefault(e.typed, []).append(e)
+    room: dict[str, int] = {}
+    for e in expansions:
+        if e.spare and e.typed not in room:
+            mine = direct.get(e.typed, [])
+            room[e.typed] = translate.MAX_TARGETS if not mine else sum(
+                1 for d in mine if d.lang == "en" and " " in d.target.strip() and not held("en", d.target))
+    out = []
+    for e in expansions:
+        if not e.spare:
+            out.append(e)
+        elif room.get(e.typed, 0) > 0 and held(e.lang, e.target):
+            room[e.typed] -= 1
+            out.append(translate.Expansion(e.typed, e.target, e.lang, e.weight, e.source))
     return out
 
 

@@ -1186,13 +1186,13 @@ def _merge_touched(translate, current, fresh: dict) -> dict:
     as it is): merging them would unpack and repack them into the same strings, which made an add to a
     1,000-conference archive pay for every key of its lexicon (docs/performance.md, "Indexing speed-ups").
     """
-    base: dict = {k: v for k, v in current.items() if k not in ("en", "zh")}
-    for direction in ("en", "zh"):
-        table = current[direction]
-        base[direction] = {key: table[key] for key in fresh[direction] if key in table}
+    base: dict = {k: v for k, v in current.items() if k not in translate.DIRECTIONS}
+    for direction in translate.DIRECTIONS:
+        table = translate.direction_table(current, direction)
+        base[direction] = {key: table[key] for key in translate.direction_table(fresh, direction) if key in table}
     merged = translate.merge_lexicon(base, fresh)
-    for direction in ("en", "zh"):
-        table = current[direction]
+    for direction in translate.DIRECTIONS:
+        table = translate.direction_table(current, direction)
         if isinstance(table, translate.Shards):  # only the shards of the changed keys are unpacked
             merged[direction] = table.updated(merged[direction])
         else:

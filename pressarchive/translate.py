@@ -60,13 +60,15 @@ from pressarchive.errors import IndexError_
 
 LEXICON_FILE = "lexicon.json"
 LEXICON_FORMAT = "pressarchive-lexicon"
-LEXICON_VERSION = 5  # 3-5: long glosses cut to their head, long names kept (issue 19)
+LEXICON_VERSION = 6  # 3-5: long glosses cut to their head, long names kept; 6: spare renderings (issue 19)
 GLOSSARY_PATH = Path(__file__).resolve().parent / "data" / "glossary.tsv"
 
 MAX_TARGETS = 4  # expansions kept per key
 MAX_GLOSS_WORDS = 4  # longer CC-CEDICT glosses are descriptions, not translations
 MAX_NAME_WORDS = 6  # ... unless they are names ("State of the Union Address")
 MAX_SENSES = 8  # CC-CEDICT phrases considered per headword
+MAX_CHAR_SENSES = 12  # ... per single character (kept for composition only: 管 is "tube", "pipe" only 9th)
+MAX_SPARE = 8  # renderings kept per Chinese key beyond the MAX_TARGETS direct ones (the lexicon's "more")
 MAX_ZH_SPAN_TOKENS = 5  # adjacent tokens joined when looking for dictionary headwords in text
 
 W_NAME = 0.9
@@ -142,6 +144,11 @@ class Expansion:
     source: str = ""  # "glossary", "cedict", "name"; "composed" or "parts" (see compose_candidates)
     # source "parts": the renderings of each part of ``typed``, in order (``target`` joins the parts with " + ")
     parts: tuple[tuple[str, ...], ...] = ()
+    # a spare rendering (the lexicon's "more"): used by the caller only in place of a direct one the index
+    # does not hold (see expand._checked), never as it is
+    spare: bool = False
+    # source "parts": which parts the turn need not hold (single characters beside words); empty: none
+    optional: tuple[bool, ...] = ()
 
 
 # --- text folding -----------------------------------------------------------------------------------
@@ -346,7 +353,7 @@ def clean_gloss(gloss: str) -> list[str]:
 _Gloss = tuple[str, str, tuple[str, ...]]
 
 
-CEDICT_CACHE_VERSION = 2  # 2: (headwords, one marshal blob per entry, lookup tables)
+CEDICT_CACHE_VERSION = 3  # 2: (headwords, one marshal blob per entry, lookup tables); 3: single characters
 
 
 def _cedict_cache_path() -> Path | None:
@@ -391,11 +398,11 @@ def _cedict_data() -> tuple[tuple[str, ...], tuple[bytes, ...], dict]:
                 return data
         except (OSError, ValueError, EOFError, TypeError):
             pass
-    entries = _cedict_entries_uncached()
+    entries, chars = _cedict_entries_uncached(), _cedict_chars_uncached()
     data = (
         tuple(simp for simp, _, _ in entries),
         tuple(marshal.dumps(entry) for entry in entries),
-        _cedict_index(entries),
+        _cedict_index(entries, chars),
     )
     _ENTRIES.update(enumerate(entries))
     if cache is not None:
@@ -422,13 +429,15 @@ def _cedict_entry(pos: int) -> tuple[str, str, tuple[_Gloss, ...]]:
     return entry
 
 
-def _cedict_index(entries: tuple[tuple[str, str, tuple[_Gloss, ...]], ...]) -> dict:
+def _cedict_index(entries: tuple[tuple[str, str, tuple[_Gloss, ...]], ...],
+                  chars: Mapping[str, tuple[_Gloss, ...]] | None = None) -> dict:
     """Lookup tables over ``entries`` (kept in the same cache file, so they always agree with it).
 
     ``by_key``: content key -> ascending positions of the entries with a gloss filed under that key. Each gloss
     is filed under one of its content keys only, the one the fewest glosses hold: a gloss can be an English
     target only when all its content keys are index words, so any one of them finds it.
-    ``t2s``: :func:`_t2s_chars` of all entries. ``longest``: the longest headword.
+    ``t2s``: :func:`_t2s_chars` of all entries. ``longest``: the longest headword. ``chars``: single character
+    -> its glosses; ``chars_by_key``: content key -> the characters with a gloss filed under it (as ``by_key``).
     """
     rarest = Counter(k for _, _, glosses in entries for gloss in glosses for k in gloss[2]).__getitem__
     by_key: dict[str, list[int]] = {}
@@ -442,8 +451,18 @@ def _cedict_index(entries: tuple[tuple[str, str, tuple[_Gloss, ...]], ...]) -> d
                 by_key[key] = [pos]
             elif positions[-1] != pos:
                 positions.append(pos)
+    chars = dict(chars or {})
+    chars_by_key: dict[str, list[str]] = {}
+    for char, glosses in chars.items():
+        for _, _, content in glosses:
+            if content:
+                key = content[0] if len(content) == 1 else min(content, key=rarest)
+                if char not in chars_by_key.setdefault(key, []):
+                    chars_by_key[key].append(char)
     return {
         "by_key": {k: tuple(v) for k, v in by_key.items()},
+        "chars": chars,
+        "chars_by_key": {k: tuple(v) for k, v in chars_by_key.items()},
         "t2s": _t2s_chars(entries),
         "longest": max((len(simp) for simp, _, _ in entries), default=0),
     }
@@ -490,6 +509,17 @@ def _cedict_candidates(present: "_Presence") -> list[int]:
 
 
 def _cedict_entries_uncached() -> tuple[tuple[str, str, tuple[_Gloss, ...]], ...]:
+    return _cedict_parse()[0]
+
+
+def _cedict_chars_uncached() -> dict[str, tuple[_Gloss, ...]]:
+    return _cedict_parse()[1]
+
+
+@lru_cache(maxsize=1)
+def _cedict_parse() -> tuple[tuple[tuple[str, str, tuple[_Gloss, ...]], ...], dict[str, tuple[_Gloss, ...]]]:
+    """(multi-character entries as :func:`cedict_entries` gives them, single character -> its cleaned glosses
+    (up to MAX_CHAR_SENSES): the parts composition may need, 碳 carbon in 碳排放, 墙 wall in 边境墙)."""
     cjk_full = _rx("cjk").fullmatch
     cleaned: dict[str, tuple[_Gloss, ...]] = {}  # definition -> its glosses (definitions repeat)
 
@@ -502,15 +532,17 @@ def _cedict_entries_uncached() -> tuple[tuple[str, str, tuple[_Gloss, ...]], ...
         return tuple(out)
 
     merged: dict[str, tuple[str, list[_Gloss], set[str]]] = {}
+    chars: dict[str, tuple[str, list[_Gloss], set[str]]] = {}
     for trad, simp, defs in _cedict_lines():
-        if len(simp) < 2 or cjk_full(simp) is None:
+        if cjk_full(simp) is None:
             continue
-        entry = merged.get(simp)
+        table, most = (merged, MAX_SENSES) if len(simp) > 1 else (chars, MAX_CHAR_SENSES)
+        entry = table.get(simp)
         if entry is None:
-            entry = merged[simp] = (trad, [], set())
+            entry = table[simp] = (trad, [], set())
         _, glosses, seen = entry
         for d in defs:
-            if len(glosses) >= MAX_SENSES:
+            if len(glosses) >= most:
                 break
             got = cleaned.get(d)
             if got is None:
@@ -519,7 +551,8 @@ def _cedict_entries_uncached() -> tuple[tuple[str, str, tuple[_Gloss, ...]], ...
                 if gloss[0] not in seen:
                     seen.add(gloss[0])
                     glosses.append(gloss)
-    return tuple((simp, trad, tuple(glosses)) for simp, (trad, glosses, _) in merged.items() if glosses)
+    entries = tuple((simp, trad, tuple(glosses)) for simp, (trad, glosses, _) in merged.items() if glosses)
+    return entries, {c: tuple(glosses) for c, (_, glosses, _) in chars.items() if glosses}
 
 
 def _t2s_chars(entries: Iterable[tuple[str, str, object]]) -> dict[str, str]:
@@ -657,6 +690,8 @@ def build_lexicon(
     gloss = load_glossary() if glossary is None else glossary
     en_map: dict[str, dict[str, tuple[float, str]]] = {}
     zh_map: dict[str, dict[str, tuple[float, str]]] = {}
+    # spare renderings only (never direct): CC-CEDICT's senses of a glossary headword, single characters
+    spare_map: dict[str, dict[str, tuple[float, str]]] = {}
 
     def add(table: dict, key: str, target: str, weight: float, source: str) -> None:
         if not key or not target:
@@ -679,8 +714,11 @@ def build_lexicon(
     use_cedict = use_cedict and bool(_cedict_heads())
     for pos in _cedict_candidates(present) if use_cedict else ():
         simp, _, glosses = _cedict_entry(pos)
-        if simp in gloss:
-            continue  # the glossary replaces CC-CEDICT's glosses for its headwords
+        if simp in gloss:  # the glossary replaces CC-CEDICT's glosses for its headwords: spare ones only
+            for rank, (en, key, content) in enumerate(glosses):
+                if present.en_keys(content):
+                    add(spare_map, simp, en, _cedict_weight(rank), "cedict")
+            continue
         zh_ok = present.zh_term(simp)
         for rank, (en, key, content) in enumerate(glosses):
             en_ok = present.en_keys(content)
@@ -705,37 +743,63 @@ def build_lexicon(
             if display:
                 add(zh_map, zh, display, W_NAME, "name")
 
+    if use_cedict:  # single characters: spare renderings of the parts of a composed term (碳 carbon)
+        tables = _cedict_tables()
+        chars, by_key = tables.get("chars", {}), tables.get("chars_by_key", {})
+        for char in sorted({c for key in present.en for c in by_key.get(key, ())}):
+            if char in gloss:
+                continue
+            for rank, (en, key, content) in enumerate(chars[char]):
+                if present.en_keys(content):
+                    add(spare_map, char, en, _cedict_weight(rank), "cedict")
+
+    def order(table: dict, key: str, zh_targets: bool) -> list:
+        return sorted(
+            table.get(key, {}).items(),
+            key=lambda kv: (-kv[1][0], -(present.zh_count(kv[0]) if zh_targets else 0), len(kv[0]), kv[0]),
+        )
+
+    spare_out: dict[str, list[list]] = {}
+
     def ranked(table: dict, zh_targets: bool) -> dict[str, list[list]]:
         out: dict[str, list[list]] = {}
-        for key in sorted(table):
-            items = sorted(
-                table[key].items(),
-                key=lambda kv: (-kv[1][0], -(present.zh_count(kv[0]) if zh_targets else 0), len(kv[0]), kv[0]),
-            )
+        keys = sorted(table) if zh_targets else sorted(set(table) | set(spare_map))
+        for key in keys:
             kept: list[list] = []
+            spare: list[list] = []
             seen: set[str] = set()
-            for target, (weight, source) in items:
+            for target, (weight, source) in order(table, key, zh_targets) + (
+                [] if zh_targets else order(spare_map, key, False)
+            ):
                 same = target if zh_targets else stem_key(target)  # "develop" adds nothing to "development"
                 if same in seen:
                     continue
                 seen.add(same)
-                kept.append([target, weight, source])
-                if len(kept) == MAX_TARGETS:
-                    break
-            out[key] = kept
+                if len(kept) < MAX_TARGETS and key in table and target in table[key]:
+                    kept.append([target, weight, source])
+                    if zh_targets and len(kept) == MAX_TARGETS:
+                        break
+                elif not zh_targets and len(spare) < MAX_SPARE:
+                    spare.append([target, weight, source])
+            if kept:
+                out[key] = kept
+            if spare:
+                spare_out[key] = spare
         return out
 
     en_out = ranked(en_map, zh_targets=True)
     zh_out = ranked(zh_map, zh_targets=False)
-    zh_chars = set("".join(zh_out))
+    zh_chars = set("".join(zh_out)) | set("".join(spare_out))
     t2s = {t: s for t, s in _cedict_tables()["t2s"].items() if s in zh_chars} if use_cedict else {}
     return {
         "format": LEXICON_FORMAT,
         "version": LEXICON_VERSION,
         "en_max": max((k.count(" ") + 1 for k in en_out), default=0),
         "zh_max": max(map(len, zh_out), default=0),
+        "more_max": max(map(len, spare_out), default=0),
         "en": en_out,
         "zh": zh_out,
+        "more": spare_out,
         "t2s": t2s,
     }
 
@@ -755,25 +819,40 @@ def merge_lexicon(base: dict, extra: dict) -> dict:
 
     Either may be loaded (packed) or freshly built; the result is in the built form, ready for save_lexicon.
     """
-    merged: dict = {k: v for k, v in base.items() if k not in ("en", "zh")}
-    for direction in ("en", "zh"):
+    merged: dict = {k: v for k, v in base.items() if k not in DIRECTIONS}
+    for direction in DIRECTIONS:
         table: dict[str, list[list]] = {}
         for source in (base, extra):
-            for key in source[direction]:
+            for key in direction_table(source, direction):
                 have = table.setdefault(key, [])
                 known = {t[0] for t in have}
                 have.extend([t, w, s] for t, w, s in targets(source, direction, key) if t not in known)
-        for have in table.values():
+        cap = MAX_SPARE if direction == "more" else MAX_TARGETS
+        for key, have in table.items():
             have.sort(key=lambda t: -t[1])  # stable: base's order among equals
-            del have[MAX_TARGETS:]
+            del have[cap:]
         merged[direction] = table
-    for k in ("en_max", "zh_max"):
+    for key, have in merged["more"].items():  # a sense the other lexicon had direct is not spare as well
+        direct = {t[0] for t in merged["zh"].get(key, ())}
+        have[:] = [t for t in have if t[0] not in direct]
+    for k in ("en_max", "zh_max", "more_max"):
         merged[k] = max(int(base.get(k) or 0), int(extra.get(k) or 0))
     t2s = _t2s_dict(base.get("t2s"))
     t2s.update(_t2s_dict(extra.get("t2s")))
     merged["t2s"] = t2s
     merged["format"], merged["version"] = LEXICON_FORMAT, LEXICON_VERSION
     return merged
+
+
+DIRECTIONS = ("en", "zh", "more")  # "more": Chinese key -> spare English renderings (see build_lexicon)
+
+
+def direction_table(lexicon: Mapping, direction: str) -> Mapping:
+    """A direction of a lexicon; an empty one when the lexicon has none (a lexicon built by hand)."""
+    try:
+        return lexicon[direction]
+    except KeyError:
+        return {}
 
 
 def _t2s_dict(value: object) -> dict[str, str]:
@@ -865,8 +944,8 @@ class Shards(Mapping):
 
 
 def targets(lexicon: Mapping, direction: str, key: str) -> list[tuple[str, float, str]]:
-    """The (target, weight, source) entries of ``key`` in ``direction`` ("en" or "zh"), packed or not."""
-    value = lexicon[direction].get(key)
+    """The (target, weight, source) entries of ``key`` in ``direction`` ("en", "zh" or "more"), packed or not."""
+    value = direction_table(lexicon, direction).get(key)
     if not value:
         return []
     if isinstance(value, str):
@@ -901,12 +980,12 @@ class Lexicon(dict):
 
 def save_lexicon(lexicon: Mapping, path: str | os.PathLike[str]) -> None:
     """Write the lexicon atomically: three lines of compact JSON (header, ``en``, ``zh``), targets packed."""
-    meta = {k: v for k, v in lexicon.items() if k not in ("en", "zh")}
+    meta = {k: v for k, v in lexicon.items() if k not in DIRECTIONS}
     meta["t2s"] = ["".join(t2s := _t2s_dict(meta.get("t2s"))), "".join(t2s.values())]
     meta["format"], meta["version"] = LEXICON_FORMAT, LEXICON_VERSION
     lines = [json.dumps(meta, ensure_ascii=False, separators=(",", ":"))]
-    for direction in ("en", "zh"):
-        lines.append(json.dumps(_shard(lexicon[direction]), ensure_ascii=False, separators=(",", ":")))
+    for direction in DIRECTIONS:
+        lines.append(json.dumps(_shard(direction_table(lexicon, direction)), ensure_ascii=False, separators=(",", ":")))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     from pressarchive.atomic import atomic_open
@@ -929,12 +1008,11 @@ def load_lexicon(path: str | os.PathLike[str]) -> Lexicon:
         not isinstance(meta, dict)
         or meta.get("format") != LEXICON_FORMAT
         or meta.get("version") != LEXICON_VERSION
-        or len(lines) < 3
-        or not lines[1].startswith(b"{")
-        or not lines[2].startswith(b"{")
+        or len(lines) < 1 + len(DIRECTIONS)
+        or not all(line.startswith(b"{") for line in lines[1 : 1 + len(DIRECTIONS)])
     ):
         raise IndexError_(f"the cross-language lexicon {path} is of an unknown version", hint="rebuild the index")
-    return Lexicon(meta, {"en": lines[1], "zh": lines[2]})
+    return Lexicon(meta, dict(zip(DIRECTIONS, lines[1:])))
 
 
 # --- query time --------------------------------------------------------------------------------------
@@ -961,11 +1039,18 @@ def compose_candidates(parts: list[list[str]], lang: str, limit: int = MAX_COMPO
     return out
 
 
-def _composed(typed: str, parts: list[list[tuple[str, float, str]]], lang: str, out: list[Expansion]) -> None:
+def _composed(
+    typed: str, parts: list[list[tuple[str, float, str]]], lang: str, out: list[Expansion],
+    loose: Iterable[bool] = (),
+) -> None:
     """Expansions of a typed term no key covers whole, from its parts' renderings (``lang``: the target's):
     candidate phrases (source "composed", kept by the caller only where the index holds them) and the parts
-    themselves (source "parts": every part's rendering somewhere in a turn)."""
-    renderings = [[t for t, _, _ in p] for p in parts if p]
+    themselves (source "parts": every part's rendering somewhere in a turn). ``loose[i]``: part i is a single
+    character, whose many senses serve composition (碳 carbon) but which the parts fallback leaves out when
+    another part is a word (税收 + 抵 + 免: 抵 "press" and 免 "exempt" would only lose the turns)."""
+    loose = list(loose) + [False] * len(parts)
+    kept = [(i, [t for t, _, _ in p]) for i, p in enumerate(parts) if p]
+    renderings = [r for _, r in kept]
     if not renderings:
         return
     for phrase in compose_candidates(renderings, lang):
@@ -973,7 +1058,8 @@ def _composed(typed: str, parts: list[list[tuple[str, float, str]]], lang: str, 
     if lang == "zh":  # an English term's words are translated one by one already
         return
     label = " + ".join(r[0] for r in renderings)
-    out.append(Expansion(typed, label, lang, W_PARTS, "parts", tuple(tuple(r) for r in renderings)))
+    optional = tuple(loose[i] for i, _ in kept) if not all(loose[i] for i, _ in kept) else ()
+    out.append(Expansion(typed, label, lang, W_PARTS, "parts", tuple(tuple(r) for r in renderings), optional=optional))
 
 
 def _lookup_en(
@@ -1028,17 +1114,24 @@ def _lookup_zh(
     compose: bool = False,
 ) -> None:
     """Longest-match Chinese substrings of ``run`` against the ``zh`` direction (forward maximum matching)."""
-    table, longest = lexicon["zh"], max(1, int(lexicon.get("zh_max") or 1))
+    table, longest = lexicon["zh"], max(1, int(lexicon.get("zh_max") or 1), int(lexicon.get("more_max") or 1))
+    more = direction_table(lexicon, "more")
     folded = run.translate(t2s) if t2s else run  # one character for one: offsets stay valid
     pieces: list[list[tuple[str, float, str]]] = []
+    loose: list[bool] = []
     i = 0
     while i < len(folded):
         for n in range(min(longest, len(folded) - i), 0, -1):
             key = folded[i : i + n]
-            if key in table:
-                pieces.append(targets(lexicon, "zh", key))
+            if key in table or key in more:
+                direct = targets(lexicon, "zh", key)
+                spare = targets(lexicon, "more", key) if compose else []
+                pieces.append(direct + spare)  # composition may use every sense of a part
+                loose.append(n == 1)
                 typed = text[start + i : start + i + n]
-                out.extend(Expansion(typed, t, "en", w, s) for t, w, s in pieces[-1])
+                out.extend(Expansion(typed, t, "en", w, s) for t, w, s in direct)
+                if n > 1:  # a single character's senses serve composition only
+                    out.extend(Expansion(typed, t, "en", w, s, spare=True) for t, w, s in spare)
                 if n == len(folded):  # a key covers the run
                     return
                 i += n
@@ -1046,7 +1139,7 @@ def _lookup_zh(
         else:
             i += 1
     if compose:  # no key covers the run (学生贷款 = 学生 + 贷款): compose it from its parts, as segmented
-        _composed(text[start : start + len(run)], pieces, "en", out)
+        _composed(text[start : start + len(run)], pieces, "en", out, loose)
 
 
 _OPERATORS = frozenset(("AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"))

@@ -147,14 +147,16 @@ def test_save_load_round_trip(lex, tmp_path):
     path = tmp_path / "index" / T.LEXICON_FILE
     T.save_lexicon(lex, path)
     loaded = T.load_lexicon(path)
-    assert path.read_text(encoding="utf-8").count("\n") == 3  # header, en, zh
+    assert path.read_text(encoding="utf-8").count("\n") == 4  # header, en, zh, more (spare renderings)
     assert json.loads(path.read_text(encoding="utf-8").split("\n")[0])["version"] == T.LEXICON_VERSION
-    for direction in ("en", "zh"):
+    assert lex["more"]
+    for direction in ("en", "zh", "more"):
         assert set(loaded[direction]) == set(lex[direction])
         for key in lex[direction]:
             assert T.targets(loaded, direction, key) == T.targets(lex, direction, key)
     for query in ("new energy vehicles", "产业集群 AND 集成電路", "Shanghai industrial clusters", "十四五"):
         assert T.expand(query, loaded) == T.expand(query, lex)
+        assert T.expand(query, loaded, compose=True) == T.expand(query, lex, compose=True)
     # saving what was loaded gives the same file
     again = tmp_path / "again.json"
     T.save_lexicon(loaded, again)
@@ -312,7 +314,7 @@ def _reference_terms_from_texts(texts, fold=None):
 def _reference_build_lexicon(zh_terms, en_terms, *, names=(), glossary=None, use_cedict=True, zh_complete=False):
     present = T._Presence(zh_terms, en_terms, None, zh_complete)
     gloss = T.load_glossary() if glossary is None else glossary
-    en_map, zh_map = {}, {}
+    en_map, zh_map, spare_map = {}, {}, {}
 
     def add(table, key, target, weight, source):
         if not key or not target:
@@ -331,7 +333,11 @@ def _reference_build_lexicon(zh_terms, en_terms, *, names=(), glossary=None, use
                 add(zh_map, zh, en, round(base - T.W_VARIANT_STEP * min(rank, 10), 2), "glossary")
     entries = T.cedict_entries() if use_cedict else ()
     for simp, _, glosses in entries:  # every entry
-        if simp in gloss:
+        if simp in gloss:  # CC-CEDICT's senses of a glossary headword: spare renderings only
+            for rank, (en, key, content) in enumerate(glosses):
+                if present.en_keys(content):
+                    add(spare_map, simp, en, round(max(T.W_CEDICT_MIN, T.W_CEDICT - T.W_CEDICT_STEP * rank), 2),
+                        "cedict")
             continue
         zh_ok = present.zh_term(simp)
         for rank, (en, key, content) in enumerate(glosses):
@@ -353,13 +359,24 @@ def _reference_build_lexicon(zh_terms, en_terms, *, names=(), glossary=None, use
             if display:
                 add(zh_map, zh, display, T.W_NAME, "name")
 
+    if use_cedict:  # every single character of CC-CEDICT: spare renderings only
+        for char, glosses in sorted(T._cedict_tables()["chars"].items()):
+            if char in gloss:
+                continue
+            for rank, (en, key, content) in enumerate(glosses):
+                if present.en_keys(content):
+                    add(spare_map, char, en, round(max(T.W_CEDICT_MIN, T.W_CEDICT - T.W_CEDICT_STEP * rank), 2),
+                        "cedict")
+
+    def items(table, key, zh_targets):
+        return sorted(table.get(key, {}).items(), key=lambda kv: (
+            -kv[1][0], -(present.zh_count(kv[0]) if zh_targets else 0), len(kv[0]), kv[0]))
+
     def ranked(table, zh_targets):
         out = {}
         for key in sorted(table):
-            items = sorted(table[key].items(), key=lambda kv: (
-                -kv[1][0], -(present.zh_count(kv[0]) if zh_targets else 0), len(kv[0]), kv[0]))
             kept, seen = [], set()
-            for target, (weight, source) in items:
+            for target, (weight, source) in items(table, key, zh_targets):
                 same = target if zh_targets else T.stem_key(target)
                 if same in seen:
                     continue
@@ -370,15 +387,31 @@ def _reference_build_lexicon(zh_terms, en_terms, *, names=(), glossary=None, use
             out[key] = kept
         return out
 
+    def spares(direct):  # the senses past the cap, then the spare-only ones, de-duplicated like the direct ones
+        out = {}
+        for key in sorted(set(zh_map) | set(spare_map)):
+            seen = {T.stem_key(t) for t, _, _ in direct.get(key, [])}
+            more = []
+            for target, (weight, source) in items(zh_map, key, False) + items(spare_map, key, False):
+                if T.stem_key(target) not in seen and len(more) < T.MAX_SPARE:
+                    seen.add(T.stem_key(target))
+                    more.append([target, weight, source])
+            if more:
+                out[key] = more
+        return out
+
     en_out, zh_out = ranked(en_map, True), ranked(zh_map, False)
-    zh_chars = set("".join(zh_out))
+    more_out = spares(zh_out)
+    zh_chars = set("".join(zh_out)) | set("".join(more_out))
     return {
         "format": T.LEXICON_FORMAT,
         "version": T.LEXICON_VERSION,
         "en_max": max((k.count(" ") + 1 for k in en_out), default=0),
         "zh_max": max(map(len, zh_out), default=0),
+        "more_max": max(map(len, more_out), default=0),
         "en": en_out,
         "zh": zh_out,
+        "more": more_out,
         "t2s": {t: s for t, s in T._t2s_chars(entries).items() if s in zh_chars},
     }
 
@@ -457,7 +490,10 @@ def test_cedict_index_tables():
     # each gloss filed once, under its rarest content key; positions ascending, once each
     assert tables["by_key"] == {"integrated": (0,), "circuit": (1,), "electric": (1,), "clan": (2,)}
     assert tables["t2s"] == {"電": "电"} and tables["longest"] == 4
-    assert T._cedict_index(()) == {"by_key": {}, "t2s": {}, "longest": 0}
+    assert T._cedict_index(()) == {"by_key": {}, "chars": {}, "chars_by_key": {}, "t2s": {}, "longest": 0}
+    chars = {"墙": (("wall", "wall", ("wall",)),), "管": (("manage", "manage", ("manage",)), ("pipe", "pipe", ("pipe",)))}
+    tables = T._cedict_index(entries, chars)
+    assert tables["chars"] == chars and tables["chars_by_key"] == {"wall": ("墙",), "manage": ("管",), "pipe": ("管",)}
 
 
 def test_cedict_disk_cache_round_trip(tmp_path, monkeypatch):
@@ -477,6 +513,7 @@ def test_cedict_disk_cache_round_trip(tmp_path, monkeypatch):
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr(T, "_cedict_entries_uncached", lambda: entries)
+    monkeypatch.setattr(T, "_cedict_chars_uncached", lambda: {})
     forget()
     try:
         assert T.cedict_entries() == entries  # built, and written
