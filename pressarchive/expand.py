@@ -106,6 +106,7 @@ def expand_query(q, text: str, schema, index_dir: Path, reader=None):
 MAX_CHECKS = 48  # phrase look-ups per query, at most
 HELD_CAP = 50  # turns counted per phrase, at most: enough to rank candidates by frequency
 KEEP_COMPOSED = 3  # composed phrases kept per typed term (the most frequent)
+WIDER_FORMS = 5  # renderings of a part widened by their derived words and heads when composing again
 
 
 class _Held:
@@ -194,7 +195,7 @@ def _variants(phrase: str, translate) -> list[str]:
 
 # derivational endings tried on a part's one-word rendering (race -> racial, economy -> economic,
 # recover -> recovery, reproduce -> reproductive): kept only where the index holds the word
-_ENDINGS = ("al", "ial", "ic", "ical", "ive", "ion", "ation", "y", "ing", "s")
+_ENDINGS = ("al", "ial", "ic", "ical", "ive", "ion", "ation", "y", "ing", "s", "ity", "ment")
 
 
 def _derived_words(word: str, reader) -> list[str]:
@@ -221,6 +222,25 @@ def _derived_words(word: str, reader) -> list[str]:
 _PREPOSITIONS = frozenset("of from in on for to with by at into against between".split())
 
 
+def _joined(phrase: str, reader) -> list[str]:
+    """The closed compound of a two-word phrase, and the index's words derived from it: cyber + secure ->
+    cybersecure, cybersecurity (the index stems, so "cyber secure" already finds "cyber security")."""
+    words = phrase.split()
+    joined = "".join(words).lower()
+    if len(words) != 2 or not joined.isalpha():
+        return []
+    return [joined] + _derived_words(joined, reader)
+
+
+def _modifier(phrase: str, translate) -> list[str]:
+    """The first word of a two-word rendering, as a modifier of the next part ("labor force" + shortage ->
+    labor shortage; "social contact" + distance -> social distance): for composition only."""
+    words = phrase.split()
+    first = words[0].lower() if len(words) == 2 else ""
+    ok = first.isalpha() and first not in translate.STOP_WORDS and first not in translate.GENERIC_WORDS
+    return [words[0]] if ok else []
+
+
 def _checked(expansions: list, reader, translate) -> list:
     """The expansions with renderings checked against the index (positions, ``_Held``):
 
@@ -241,9 +261,7 @@ def _checked(expansions: list, reader, translate) -> list:
     for typed, group in composed.items():
         scored = []
         for e in group:
-            words = e.target.split()
-            joined = "".join(words).lower()  # cyber + security -> cybersecurity
-            forms = [e.target] + ([joined] if e.lang == "en" and len(words) == 2 and joined.isalpha() else [])
+            forms = [e.target] + (_joined(e.target, reader) if e.lang == "en" else [])
             for rank, form in enumerate(forms):
                 n = held(e.lang, form)
                 if n:
@@ -265,16 +283,18 @@ def _checked(expansions: list, reader, translate) -> list:
             continue
         wider = []
         for renderings in e.parts:
-            forms = list(renderings)
-            for r in renderings:
-                extra = _derived_words(r, reader) if " " not in r else _variants(r, translate)[:2]
+            forms = list(renderings[:WIDER_FORMS])
+            for r in renderings[:WIDER_FORMS]:
+                extra = (_derived_words(r, reader) if " " not in r
+                         else _variants(r, translate)[:2] + _modifier(r, translate))
                 forms.extend(x for x in extra if x not in forms)
-            wider.append(forms[:8])
+            wider.append(forms[: 2 * WIDER_FORMS])
         scored = [(-held("en", x.target), -1, x.target) for x in composed.get(e.typed, [])]
         for rank, phrase in enumerate(translate.compose_candidates(wider, "en")):
-            n = held("en", phrase)
-            if n and all(phrase != p for _, _, p in scored):
-                scored.append((-n, rank, phrase))
+            for form in [phrase] + _joined(phrase, reader):
+                n = held("en", form)
+                if n and all(form != p for _, _, p in scored):
+                    scored.append((-n, rank, form))
         composed[e.typed] = [translate.Expansion(e.typed, phrase, "en", translate.W_COMPOSED, "composed")
                              for _, _, phrase in sorted(scored)[:KEEP_COMPOSED]]
     expansions = _spares_in_place(expansions, held, translate)
@@ -349,7 +369,8 @@ def _spares_in_place(expansions: list, held, translate) -> list:
     for e in expansions:
         if not e.spare:
             out.append(e)
-        elif room.get(e.typed, 0) > 0 and held(e.lang, e.target):
+        elif room.get(e.typed, 0) > 0 and e.source != "compound" and held(e.lang, e.target):
+            # (a sense learned from the dictionary's compounds serves composition only, never in place of one)
             room[e.typed] -= 1
             out.append(translate.Expansion(e.typed, e.target, e.lang, e.weight, e.source))
     return out

@@ -60,7 +60,8 @@ from pressarchive.errors import IndexError_
 
 LEXICON_FILE = "lexicon.json"
 LEXICON_FORMAT = "pressarchive-lexicon"
-LEXICON_VERSION = 6  # 3-5: long glosses cut to their head, long names kept; 6: spare renderings (issue 19)
+LEXICON_VERSION = 7  # 3-5: long glosses cut to their head, long names kept; 6: spare renderings; 7: senses
+# learned from compounds, abbreviations closing a gloss (issue 19)
 GLOSSARY_PATH = Path(__file__).resolve().parent / "data" / "glossary.tsv"
 
 MAX_TARGETS = 4  # expansions kept per key
@@ -78,6 +79,7 @@ W_CEDICT = 0.5
 W_CEDICT_STEP = 0.05
 W_CEDICT_MIN = 0.3
 W_VARIANT_STEP = 0.01  # later glossary variants rank just below earlier ones
+W_LEARNED = 0.25  # a sense learned from CC-CEDICT's compounds (spare: composition only, see _learned_senses)
 # Renderings made at query time rank below every direct one (glossary, CC-CEDICT, names):
 W_COMPOSED = 0.28  # a phrase composed of the parts' renderings, found in the index (student + loan)
 W_PARTS = 0.2  # every part's rendering somewhere in the turn, when no composed phrase is found
@@ -117,6 +119,8 @@ _RX = {
     r"interjection|onom\.|\((?:archaic|old|obsolete|dialect|cantonese|tw|taiwan|slang|vulgar|literary|"
     r"classical|buddhism|euphemism|derog\.?|derogatory|internet slang|onom\.|tcm|chinese medicine|name)\))",
     "simple_gloss": r"[a-z][a-z' -]*",
+    # an abbreviation closing a longer gloss: "US Central Intelligence Agency, CIA", "carbon dioxide CO2"
+    "acronym": r"(?:,\s*|\s)([A-Z][A-Z0-9]{1,5})$",
     "parens": r"\([^()]*\)|\[[^\[\]]*\]",
     "article": r"^(?:to be |to |the |a |an )",
     "place": r"^([A-Z][\w'-]*(?: [A-Z][\w'-]*){0,2}) (?:(?:sub-)?(?:prefecture|county)[- ]level city|province|"
@@ -302,6 +306,9 @@ def _clean_gloss(gloss: str) -> list[tuple[str, list[str]]]:
     if _rx("skip_gloss").match(gloss):
         return []
     text = " ".join(_rx("parens").sub(" ", gloss).split())
+    acronym = _rx("acronym").search(text)  # "US Central Intelligence Agency, CIA", "carbon dioxide CO2"
+    if acronym and acronym.start() > 0:
+        text = text[: acronym.start()]
     if "," in text and (_rx("cjk_char").search(text) or len(text.split()) > MAX_GLOSS_WORDS):
         text = text.split(",", 1)[0]  # "Shanghai municipality, central east China, abbr. to 沪" -> the name part
     text = text.strip(" ;,.:!?\"'")
@@ -312,12 +319,15 @@ def _clean_gloss(gloss: str) -> list[tuple[str, list[str]]]:
     place = _rx("place").match(text)
     if place:
         phrases.append(place.group(1))  # "Jiangsu province", "Suzhou prefecture level city in Jiangsu" -> "Jiangsu"
+    if acronym and acronym.start() > 0:
+        phrases.append(acronym.group(1))
     out = []
     for phrase in phrases:
         words = en_words(phrase)
         if _usable(words) or _proper_name(phrase):
             out.append((phrase, words))
-        elif phrase[:1].islower() and (head := _head_before_preposition(phrase)):
+        elif (phrase[:1].islower() or not place) and (head := _head_before_preposition(phrase)):
+            # "rent for a room or house" -> rent; "Uighur ethnic group of Xinjiang" -> Uighur ethnic group
             out.append((head, en_words(head)))
     return out
 
@@ -461,11 +471,49 @@ def _cedict_index(entries: tuple[tuple[str, str, tuple[_Gloss, ...]], ...],
                     chars_by_key[key].append(char)
     return {
         "by_key": {k: tuple(v) for k, v in by_key.items()},
+        "learned": _learned_senses(entries, chars),
         "chars": chars,
         "chars_by_key": {k: tuple(v) for k, v in chars_by_key.items()},
         "t2s": _t2s_chars(entries),
         "longest": max((len(simp) for simp, _, _ in entries), default=0),
     }
+
+
+def _learned_senses(entries: Iterable[tuple[str, str, tuple[_Gloss, ...]]],
+                    chars: Mapping[str, tuple[_Gloss, ...]]) -> dict[str, tuple[_Gloss, ...]]:
+    """Senses of a word learned from the dictionary's own compounds (source "compound"): where a headword
+    is two headwords A + B and one of its glosses is one of B's glosses with one more word before it, that
+    word is a sense of A (网络空间 "cyberspace" = cyber + 空间 "space": 网络 -> cyber; 小企业 "small business"
+    = 小 + 企业: 企业 -> business); likewise after A's gloss for B. Words A's own glosses hold are skipped.
+    CC-CEDICT glosses a word by its meaning alone; in a compound it gives the form a text would use.
+    Spare renderings for composition only (build_lexicon), so a stray one costs at most a phrase check."""
+    glosses: dict[str, list[str]] = {c: [g[0].lower() for g in gs] for c, gs in chars.items()}
+    for simp, _, gs in entries:
+        glosses[simp] = [g[0].lower() for g in gs]
+
+    def word(rest: str, own: list[str]) -> str | None:
+        rest = rest.strip(" -")
+        ok = rest.isalpha() and rest.isascii() and len(rest) >= 3 and rest not in STOP_WORDS
+        return rest if ok and rest not in GENERIC_WORDS and rest not in own else None
+
+    found: dict[str, list[str]] = {}
+    for head, mine in glosses.items():
+        for cut in range(1, len(head)) if len(head) > 2 else ():
+            a, b = head[:cut], head[cut:]
+            if a not in glosses or b not in glosses:
+                continue
+            for g in mine:
+                for tail in glosses[b]:
+                    if len(g) > len(tail) and g.endswith(tail) and (r := word(g[: -len(tail)], glosses[a])):
+                        found.setdefault(a, []).append(r)
+                for lead in glosses[a]:
+                    if g.startswith(lead + " ") and (r := word(g[len(lead):], glosses[b])):
+                        found.setdefault(b, []).append(r)
+    out: dict[str, tuple[_Gloss, ...]] = {}
+    for head, words in found.items():
+        ranked = [w for w, _ in Counter(words).most_common(MAX_SPARE)]  # the most often learned first
+        out[head] = tuple((w, fold_en(w), (fold_en(w),)) for w in ranked)
+    return out
 
 
 def _cedict_tables() -> dict:
@@ -752,6 +800,10 @@ def build_lexicon(
             for rank, (en, key, content) in enumerate(chars[char]):
                 if present.en_keys(content):
                     add(spare_map, char, en, _cedict_weight(rank), "cedict")
+        for head, learned in sorted(tables.get("learned", {}).items()):  # 网络 -> cyber (from 网络空间)
+            for en, key, content in learned:
+                if present.en_keys(content):
+                    add(spare_map, head, en, W_LEARNED, "compound")
 
     def order(table: dict, key: str, zh_targets: bool) -> list:
         return sorted(
@@ -869,7 +921,7 @@ def _t2s_dict(value: object) -> dict[str, str]:
 # the sample's Chinese direction), and a lookup unpacks one shard. targets() and expand() read both forms.
 _FIELD, _RECORD, _KEY, _ENTRY = "^", "|", "\t", "\n"
 _SEPARATORS = str.maketrans({c: " " for c in _FIELD + _RECORD + _KEY + _ENTRY})
-_SOURCES = {"glossary": "g", "cedict": "c", "name": "n"}
+_SOURCES = {"glossary": "g", "cedict": "c", "name": "n", "compound": "k"}
 _SOURCE_NAMES = {v: k for k, v in _SOURCES.items()}
 
 
@@ -1021,7 +1073,8 @@ def load_lexicon(path: str | os.PathLike[str]) -> Lexicon:
 def compose_candidates(parts: list[list[str]], lang: str, limit: int = MAX_COMPOSED) -> list[str]:
     """Phrases composed of one rendering per part, in the parts' order, best-ranked renderings first:
     [[student, pupil], [loan]] -> ["student loan", "pupil loan"]; Chinese parts are joined without a space
-    ([[出口], [管制, 控制]] -> ["出口管制", "出口控制"]). The caller keeps those the index holds."""
+    ([[出口], [管制, 控制]] -> ["出口管制", "出口控制"]), English ones by :func:`_join_en` ([[re-], [open]] ->
+    ["reopen"]). The caller keeps those the index holds."""
     parts = [p for p in parts if p][:MAX_PARTS]
     if len(parts) < 2:
         return []
@@ -1031,12 +1084,28 @@ def compose_candidates(parts: list[list[str]], lang: str, limit: int = MAX_COMPO
     sep = "" if lang == "zh" else " "
     out: list[str] = []
     for ix in ranked:
-        phrase = sep.join(p[i] for p, i in zip(parts, ix))
+        phrase = sep.join(p[i] for p, i in zip(parts, ix)) if lang == "zh" else _join_en([p[i] for p, i in zip(parts, ix)])
         if phrase not in out:
             out.append(phrase)
         if len(out) == limit:
             break
     return out
+
+
+def _join_en(words: list[str]) -> str:
+    """English renderings of parts joined into a phrase: a prefix ("re-") is joined to what follows (重新 +
+    开放 -> reopen), and a rendering that begins a closed compound the next one is drops out (儿童 + 保育:
+    child + childcare -> childcare)."""
+    out: list[str] = []
+    for i, word in enumerate(words):
+        nxt = words[i + 1].lower() if i + 1 < len(words) else ""
+        if " " not in word and nxt.startswith(word.lower()) and len(nxt) > len(word) and " " not in nxt:
+            continue
+        if out and out[-1].endswith("-") and " " not in out[-1]:
+            out[-1] = out[-1][:-1] + word
+        else:
+            out.append(word)
+    return " ".join(out)
 
 
 def _composed(

@@ -367,6 +367,10 @@ def _reference_build_lexicon(zh_terms, en_terms, *, names=(), glossary=None, use
                 if present.en_keys(content):
                     add(spare_map, char, en, round(max(T.W_CEDICT_MIN, T.W_CEDICT - T.W_CEDICT_STEP * rank), 2),
                         "cedict")
+        for head, learned in sorted(T._cedict_tables()["learned"].items()):  # senses learned from compounds
+            for en, key, content in learned:
+                if present.en_keys(content):
+                    add(spare_map, head, en, T.W_LEARNED, "compound")
 
     def items(table, key, zh_targets):
         return sorted(table.get(key, {}).items(), key=lambda kv: (
@@ -490,10 +494,38 @@ def test_cedict_index_tables():
     # each gloss filed once, under its rarest content key; positions ascending, once each
     assert tables["by_key"] == {"integrated": (0,), "circuit": (1,), "electric": (1,), "clan": (2,)}
     assert tables["t2s"] == {"電": "电"} and tables["longest"] == 4
-    assert T._cedict_index(()) == {"by_key": {}, "chars": {}, "chars_by_key": {}, "t2s": {}, "longest": 0}
+    assert T._cedict_index(()) == {"by_key": {}, "learned": {}, "chars": {}, "chars_by_key": {}, "t2s": {},
+                                   "longest": 0}
     chars = {"墙": (("wall", "wall", ("wall",)),), "管": (("manage", "manage", ("manage",)), ("pipe", "pipe", ("pipe",)))}
     tables = T._cedict_index(entries, chars)
     assert tables["chars"] == chars and tables["chars_by_key"] == {"wall": ("墙",), "manage": ("管",), "pipe": ("管",)}
+
+
+def test_senses_learned_from_the_dictionary_s_compounds():
+    """网络空间 "cyberspace" = 网络 + 空间 "space": 网络 -> cyber; 小企业 "small business" = 小 + 企业 "company":
+    企业 -> business (after 小's gloss). A word the part already has, or a stop word, is not learned."""
+    def entry(simp, *glosses):
+        return (simp, simp, tuple((g, T.en_key(g), T._content_keys(g)) for g in glosses))
+
+    entries = (entry("网络", "Internet", "network"), entry("空间", "space"), entry("网络空间", "cyberspace"),
+               entry("企业", "company", "firm"), entry("小企业", "small business"),
+               entry("网络化", "network"), entry("安全", "safe"), entry("网络安全", "the safe"))
+    chars = {"小": (("small", "small", ("small",)),)}
+    learned = T._learned_senses(entries, chars)
+    assert [g[0] for g in learned["网络"]] == ["cyber"]
+    assert [g[0] for g in learned["企业"]] == ["business"]
+    assert set(learned) == {"网络", "企业"}
+
+
+def test_learned_senses_are_spare_and_compose(tmp_path):
+    """A learned sense is a spare rendering (source "compound"), never a direct one; it composes."""
+    lex = T.build_lexicon({}, ["cyber", "cybersecurity", "security", "network", "internet", "safe", "secure"],
+                          glossary={})
+    assert ("cyber", T.W_LEARNED, "compound") in T.targets(lex, "more", "网络")
+    assert "cyber" not in [t for t, _, _ in T.targets(lex, "zh", "网络")]
+    composed = [e.target for e in T.expand("网络安全", lex, compose=True) if e.source == "composed"]
+    assert "cyber secure" in composed or "cyber safe" in composed
+    assert all(e.spare or e.target != "cyber" for e in T.expand("网络", lex, compose=True))
 
 
 def test_cedict_disk_cache_round_trip(tmp_path, monkeypatch):

@@ -1,0 +1,145 @@
+"""Where a rendering comes from (issue 19, second round): spare senses, single characters, senses learned
+from CC-CEDICT's compounds, abbreviations closing a gloss, prefixes and overlaps in composition.
+
+End to end on a small English-only briefing (the way a new user searches a White House archive in Chinese),
+and unit by unit on the pieces.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pressarchive import render
+from pressarchive import translate as T
+from pressarchive.cli import cli
+
+BRIEFING = """Press Briefing by the Press Secretary, March 3, 2023
+
+MS. JONES: Good afternoon. Congress must act to prevent a government shutdown this week.
+
+Q: Thank you. Has the Justice Department opened an investigation into the leak?
+
+MS. JONES: I would refer you to the Justice Department on that.
+
+Q: Did the CIA brief the President on the balloon?
+
+MS. JONES: The CIA and the intelligence community briefed him this morning.
+
+Q: What is the plan against cyber attacks on the power grid, and on carbon emissions?
+
+MS. JONES: Cybersecurity is a priority, and we are cutting carbon emissions in half by 2030.
+
+Q: And the border wall?
+
+MS. JONES: No new border wall will be built. The border is secure and the ports stay open.
+
+Q: Families say childcare costs too much. And reopening schools?
+
+MS. JONES: Childcare is a cost families feel, for every child. The President's re-election is not my topic. The school reopening went safely. The labor shortage is easing.
+"""
+
+
+def invoke(*args: str, codes: tuple[int, ...] = (0,)) -> str:
+    render.set_streams()
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False, env={"PRESSARCHIVE_NO_SEED": "1"})
+    assert result.exit_code in codes, result.output
+    return result.output
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("sources")
+    source = folder / "2023-03-03-press-briefing.txt"
+    source.write_text(BRIEFING, encoding="utf-8")
+    home = folder / "home"
+    home.mkdir()
+    invoke("--home", str(home), "add", str(source))
+    return home
+
+
+def found(home: Path, query: str, *extra: str) -> tuple[list[dict], list[dict]]:
+    out = json.loads(invoke("--home", str(home), "search", query, "--format", "json", *extra, codes=(0, 1)))
+    return out["hits"], out["expansions"]
+
+
+@pytest.mark.parametrize("query, matched, source", [
+    ("政府停摆", "government shutdown", "composed"),  # 停摆's fifth CC-CEDICT sense, past the cap of four
+    ("司法部", "Justice Department", "cedict"),  # CC-CEDICT's sense where the glossary's is not said
+    ("中央情报局", "CIA", "cedict"),  # "US Central Intelligence Agency, CIA": the closing abbreviation
+    ("碳排放", "carbon emission", "composed"),  # 碳: a single character's sense
+    ("边境墙", "border wall", "composed"),
+    ("网络安全", "cybersecurity", "composed"),  # 网络 -> cyber, learned from 网络空间 "cyberspace"
+    ("儿童保育", "childcare", "composed"),  # child + childcare: the overlap drops out
+    ("学校重新开放", "school reopen", "composed"),  # re- + open -> reopen (the index stems: "school reopening")
+])
+def test_a_chinese_term_reaches_the_english_briefing(home, query, matched, source):
+    hits, expansions = found(home, query)
+    assert hits, query
+    assert any(e["target"] == matched and e.get("source") == source for e in expansions), expansions
+    assert any(t["matched"] == matched for t in hits[0]["translated_from"])
+    assert T.target_found(matched, " ".join(hits[0]["turn"]["paragraphs"])) or matched == "school reopen"
+    assert not found(home, query, "--no-translate")[0]
+
+
+def test_spare_and_learned_renderings_rank_below_direct_ones(home):
+    _, expansions = found(home, "政府停摆")
+    weights = [e["weight"] for e in expansions]
+    assert weights and max(weights) < T.W_CEDICT_MIN
+    assert T.W_LEARNED < T.W_CEDICT_MIN
+
+
+def test_the_text_view_names_the_source(home):
+    out = invoke("--home", str(home), "search", "政府停摆", "--limit", "1")
+    assert "政府停摆 → government shutdown (composed)" in out
+
+
+# --- the pieces -----------------------------------------------------------------------------------
+def test_join_en_prefixes_and_overlaps():
+    assert T.compose_candidates([["re-", "again"], ["open"]], "en") == ["reopen", "again open"]
+    assert T.compose_candidates([["child"], ["childcare", "conservation"]], "en") == ["childcare", "child conservation"]
+    assert T.compose_candidates([["student"], ["loan"]], "en") == ["student loan"]
+
+
+def test_a_gloss_closing_with_an_abbreviation_gives_both():
+    assert T.clean_gloss("US Central Intelligence Agency, CIA") == ["US Central Intelligence Agency", "CIA"]
+    assert T.clean_gloss("carbon dioxide CO2") == ["carbon dioxide", "CO2"]
+    assert T.clean_gloss("NATO") == ["NATO"]
+    # a capitalised description is cut before its preposition, like a lower-case one
+    assert T.clean_gloss("Uighur (Uyghur) ethnic group of Xinjiang") == ["Uighur ethnic group"]
+    assert T.clean_gloss("Suzhou prefecture level city in Jiangsu") == ["Suzhou"]
+
+
+def test_spares_take_the_place_of_direct_phrases_the_index_lacks():
+    from pressarchive.expand import _spares_in_place
+
+    E = T.Expansion
+    held = {"suspended", "shutdown", "lockout", "Justice Department"}
+
+    def is_held(lang, phrase):
+        return 5 if phrase in held else 0
+
+    got = _spares_in_place([
+        E("停摆", "stop swinging", "en", 0.5, "cedict"), E("停摆", "suspended", "en", 0.4, "cedict"),
+        E("停摆", "shutdown", "en", 0.3, "cedict", spare=True), E("停摆", "lockout", "en", 0.3, "cedict", spare=True),
+        E("司法部", "Ministry of Justice", "en", 0.7, "glossary"),
+        E("司法部", "Justice Department", "en", 0.5, "cedict", spare=True),
+        E("网络", "Internet", "en", 0.5, "cedict"), E("网络", "cyber", "en", 0.25, "compound", spare=True),
+    ], is_held, T)
+    targets = [(e.typed, e.target, e.spare) for e in got]
+    # one unheld phrase: one spare in its place (the first held), never a learned sense, none left spare
+    assert ("停摆", "shutdown", False) in targets and ("停摆", "lockout", False) not in targets
+    assert ("司法部", "Justice Department", False) in targets
+    assert all(t != "cyber" for _, t, _ in targets) and not any(s for _, _, s in targets)
+
+
+def test_single_characters_serve_composition_only():
+    lex = T.build_lexicon({}, ["carbon", "emission", "emissions", "wall"], glossary={})
+    assert T.targets(lex, "zh", "碳") == [] and T.targets(lex, "more", "碳")
+    assert not [e for e in T.expand("碳", lex, compose=True) if not e.spare]
+    composed = [e.target for e in T.expand("碳排放", lex, compose=True) if e.source == "composed"]
+    assert "carbon emission" in composed
+    parts = [e for e in T.expand("碳排放", lex, compose=True) if e.source == "parts"]
+    assert parts and parts[0].optional in ((), (True, False))
