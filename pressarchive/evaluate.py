@@ -292,6 +292,16 @@ def _union(parts):
         return _empty()
     if len(parts) == 1:
         return parts[0]
+    total = sum(len(p[0]) for p in parts)
+    size = max(int(p[0][-1]) for p in parts) + 1
+    if size <= 8 * total:  # dense: one slot per docnum, no sort (each part's docnums are unique)
+        acc = np.zeros(size, dtype=np.float64)
+        present = np.zeros(size, dtype=bool)
+        for ids, scores in parts:  # 0 + a + b ...: the order np.bincount adds them in below
+            acc[ids] += scores
+            present[ids] = True
+        uniq = np.flatnonzero(present)
+        return uniq, acc[uniq]
     ids = np.concatenate([p[0] for p in parts])
     scores = np.concatenate([p[1] for p in parts])
     uniq, inverse = np.unique(ids, return_inverse=True)
@@ -305,8 +315,10 @@ def _intersection(parts):
         return _empty()
     ids, scores = parts[0]
     for other_ids, other_scores in sorted(parts[1:], key=lambda p: len(p[0])):
-        ids, a, b = np.intersect1d(ids, other_ids, assume_unique=True, return_indices=True)
-        scores = scores[a] + other_scores[b]
+        # both sorted and unique: each of ``ids`` looked up in the other by binary search, no sort
+        at = np.minimum(np.searchsorted(other_ids, ids), len(other_ids) - 1)
+        keep = other_ids[at] == ids
+        ids, scores = ids[keep], scores[keep] + other_scores[at[keep]]
         if not len(ids):
             return _empty()
     return ids, scores

@@ -250,17 +250,25 @@ class LeafMatcher(W3LeafMatcher):
                 return
         if self._ids is None:
             self._read_ids()
-        self._i = bisect_left(self._ids, targetid, self._i)
+        self._i = bisect_left(self._ids, targetid - self._first, self._i)
 
     def _weights_size(self) -> int:
         return (0, 4, self._blocklength, 4 * self._blocklength)[self._wkind]
 
     def _read_ids(self):
+        # ``_ids`` holds the block's deltas from its first docnum (a C array: nothing is made per
+        # posting until it is asked for); ``id`` adds the first docnum
         if self._data is None:
             self._read_data()
-        n, first = self._blocklength, self._first
-        deltas = _unpack_uints(self._data[:n * self._idwidth], self._idwidth)
-        self._ids = tuple(first + d for d in deltas)
+        self._ids = _unpack_uints(self._data[:self._blocklength * self._idwidth], self._idwidth)
+
+    def id(self):
+        if self._ids is None:
+            self._read_ids()
+        return self._first + self._ids[self._i]
+
+    def block_min_id(self):
+        return self._first
 
     def _read_weights(self):
         if self._data is None:
