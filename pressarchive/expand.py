@@ -175,6 +175,10 @@ def _variants(phrase: str, translate) -> list[str]:
             len(span) == 1 and low[0] in translate.GENERIC_WORDS)
 
     if words and words[0][:1].isupper():
+        lead = next((i for i, w in enumerate(words) if not w[:1].isupper() and w.lower() not in translate.STOP_WORDS),
+                    len(words))
+        if 0 < lead < len(words) and ok(words[:lead]):  # "Uighur ethnic group" -> Uighur: the name before the noun
+            out.append(" ".join(words[:lead]))
         for n in range(len(words) - 1, 0, -1):
             if ok(words[:n]):
                 out.append(" ".join(words[:n]))
@@ -258,8 +262,15 @@ def _checked(expansions: list, reader, translate) -> list:
     for e in expansions:
         if e.source == "composed":
             composed.setdefault(e.typed, []).append(e)
+    direct: dict[str, list] = {}
+    for e in expansions:
+        if e.source not in DERIVED_SOURCES and not e.spare:
+            direct.setdefault(e.typed, []).append(e)
     for typed, group in composed.items():
         scored = []
+        if any(d.lang != "en" or " " not in d.target.strip() or held("en", d.target) for d in direct.get(typed, ())):
+            composed[typed] = []  # a key whose own rendering the index holds is not composed from its parts
+            continue
         for e in group:
             forms = [e.target] + (_joined(e.target, reader) if e.lang == "en" else [])
             for rank, form in enumerate(forms):
@@ -335,7 +346,7 @@ def _checked(expansions: list, reader, translate) -> list:
                 label = " + ".join(p[0] for p in parts)
                 out.append(translate.Expansion(e.typed, label, e.lang, e.weight, "parts", tuple(parts)))
         elif e.lang == "en" and e.source != "name" and " " in e.target.strip() and not held("en", e.target):
-            if e.typed in direct_held:
+            if e.typed in direct_held or composed.get(e.typed):  # composing keeps every part; reducing drops some
                 continue
             form = usable("en", e.target)
             if form:
