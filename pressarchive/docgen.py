@@ -92,6 +92,42 @@ counts narrowed to the conferences asked for: `conferences` and `turns` are coun
 joined into people, and what `check` reports, is in docs/archive.md."""
 
 
+def postings_section() -> list[str]:
+    """The index's posting-block format (postings.py), with its constants read from the code."""
+    from pressarchive import index, postings
+
+    return [
+        f"## The search index's posting blocks (index format {index.INDEX_FORMAT})",
+        "",
+        "The index (`index/`) is a cache derived from the records, and a Whoosh index: Whoosh's table of",
+        "contents, segments, term dictionary and per-document columns. Its posting lists are written by a",
+        "codec of our own (`postings.Codec`, a subclass of Whoosh's `W3Codec`, named in each segment of the",
+        "table of contents), and the text fields' positions by `postings.RawPositions`:",
+        "",
+        "| part | layout |",
+        "|---|---|",
+        f"| posting list | the magic `{postings.MAGIC.decode()}`, then blocks of up to {postings.BLOCK_LIMIT} postings |",
+        "| block | int32 byte length (big-endian, negative for the last block), then the header, docnums, weights, values |",
+        f"| header | `{postings.HEADER.format}`: postings, first docnum, last docnum, max weight, min and max length "
+        "byte, docnum delta width (1/2/4), weights kind, values kind, value length width, values stored size, values raw size |",
+        "| docnums | each posting's docnum minus the block's first (0 first), little-endian unsigned of the delta width |",
+        f"| weights | kind {postings.W_ONES}: none (all 1.0); {postings.W_CONST}: one float32 (all equal); "
+        f"{postings.W_BYTES}: one uint8 each (small integers); {postings.W_FLOATS}: one float32 each |",
+        f"| values | kind {postings.V_NONE}: none; {postings.V_FIXED}: the fixed-size values end to end (a frequency "
+        f"field's 4 bytes); {postings.V_VARIABLE}: one length each (the value length width), then the values end "
+        "to end; zlib-compressed when the stored size differs from the raw size |",
+        "| positions (`RawPositions`) | a posting's value: its position deltas (the first from 0), little-endian uint32 |",
+        "",
+        "Docnums and weights of a whole posting list are read with `numpy.frombuffer` by the evaluator",
+        "(`evaluate.py`); values (positions) only for the postings a phrase needs. Whoosh's own matchers read",
+        "the same blocks (`postings.LeafMatcher`). Format 6 was Whoosh's own: a pickled, zlib-compressed tuple",
+        "per block of 128 postings, each posting's positions a count and a pickled list. An index of another",
+        "format (the `format` of `index/pressarchive-index.json`) is rebuilt by the next command that opens",
+        "it; the records are not touched.",
+        "",
+    ]
+
+
 def _type_name(f: dataclasses.Field) -> str:
     return str(f.type).replace("typing.", "").replace(" | ", " or ")
 
@@ -121,6 +157,7 @@ def record_format() -> str:
     for f in dataclasses.fields(Person):
         out.append(f"| `{f.name}` | `{_type_name(f)}` | {PERSON_DOCS[f.name]} |")
     out.append("")
+    out += postings_section()
     return "\n".join(out)
 
 

@@ -447,18 +447,22 @@ def _priors(reader, column):
 
     raw = getattr(column, "_reader", column)  # whoosh's TranslatingColumnReader wraps the numbers
     translate = getattr(column, "_translate", None)
-    key = (reader._segment.segment_id(), "prior codes", reader.doc_count_all())
+    # the segment's priors, computed once (a segment never changes; prior_of is a pure function of
+    # the column's value): translating and scoring its ~2,000 distinct values on every term of
+    # every search was a sixth of a rare word's search
+    key = (reader._segment.segment_id(), "priors", reader.doc_count_all(), prior_of)
     cached = _LENGTHS.get(key)
     if cached is None:
         doccount = reader.doc_count_all()
         codes = _column_values(raw, doccount)
         uniq, inverse = np.unique(codes, return_inverse=True)
-        cached = _LENGTHS[key] = (uniq, inverse)
-    uniq, inverse = cached
-    values = [int(u) for u in uniq]
-    if translate is not None:
-        values = [translate(v) for v in values]
-    return np.array([prior_of(v) for v in values], dtype=np.float64)[inverse]
+        values = [int(u) for u in uniq]
+        if translate is not None:
+            values = [translate(v) for v in values]
+        if len(_LENGTHS) >= _LENGTHS_MAX:
+            _LENGTHS.clear()
+        cached = _LENGTHS[key] = np.array([prior_of(v) for v in values], dtype=np.float64)[inverse]
+    return cached
 
 
 _NUMPY_CODES = {"b": "i1", "B": "u1", "h": ">i2", "H": ">u2", "i": ">i4", "I": ">u4", "l": ">i4", "L": ">u4",
@@ -485,13 +489,17 @@ class _Postings:
     the scorer) and ``positions(indices)``: the positions of the postings at those indices, as two
     arrays (which of the indices, position)."""
 
-    def __init__(self, ids, weights, first, values=None, starts=None):
+    def __init__(self, ids, weights, first, values=None, starts=None, blocks=None):
         self.ids, self.weights, self.first = ids, weights, first
         self._values, self._starts = values, starts  # per block: the value bytes; each block's first index
+        self._blocks = blocks  # postings.BlockList: our own blocks decode their positions themselves
 
     def positions(self, indices):
         import numpy as np
         from pickle import loads
+
+        if self._blocks is not None:
+            return self._blocks.positions(indices)
 
         owner_parts, pos_parts = [], []
         blocks = np.searchsorted(self._starts, indices, side="right") - 1
@@ -523,9 +531,16 @@ def _postings(reader, fieldname: str, btext: bytes, weights: bool = True, positi
     import numpy as np
     from whoosh.codec.whoosh3 import W3LeafMatcher
 
+    from pressarchive.postings import LeafMatcher, RawPositions
+
     fmt = reader.schema[fieldname].format
     first = reader._terms.matcher(fieldname, btext, fmt) if weights else None
     m = reader._terms.matcher(fieldname, btext, fmt)
+    if type(m) is LeafMatcher:  # our own blocks (postings.py): docnums and weights straight from the bytes
+        blocks = m.arrays(weights=weights, values=positions)
+        if positions and type(fmt) is not RawPositions:
+            raise _Unsupported("positions of another format")
+        return _Postings(blocks.ids, blocks.weights, first, blocks=blocks)
     if type(m) is not W3LeafMatcher:  # a term's postings inlined in the term dictionary
         ids, ws, vs = [], [], []
         while m.is_active():

@@ -30,7 +30,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from pressarchive.corpus import Corpus
     from pressarchive.records import Record
 
-INDEX_FORMAT = 6  # bump whenever the schema or the analysers change: old indexes are rebuilt
+INDEX_FORMAT = 7  # bump whenever the schema, the analysers or the posting format (postings.py) change: old
+# indexes are rebuilt (7: postings.py's blocks and RawPositions, docs/record-format.md)
 STATE_FILE = "pressarchive-index.json"
 LOCK_SUFFIX = ".lock"
 WANTED_SUFFIX = ".wanted"  # beside the lock: a writer is waiting for it (see _locked, compact)
@@ -66,7 +67,13 @@ def schema():
     """The Whoosh schema: text fields (bilingual + bigrams), name fields, filter keys, labels."""
     from pressarchive import analysis  # first: it imports whoosh lightly
 
-    from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+    from whoosh import fields
+    from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, Schema
+
+    from pressarchive.postings import raw_positions
+
+    def TEXT(**kwargs):  # noqa: N802 - Whoosh's TEXT, its positions stored as postings.RawPositions
+        return raw_positions(fields.TEXT(**kwargs))
 
     text = analysis.bilingual_analyzer()
     cjk = analysis.cjk_bigram_analyzer()
@@ -106,6 +113,13 @@ def schema():
         # words, kind and procedural flag of the turn, read by ranking.PriorBM25F for the turn's prior
         features=NUMERIC(int, bits=32, sortable=True),
     )
+
+
+def codec():
+    """The Whoosh codec every segment is written with: postings.py's posting blocks."""
+    from pressarchive.postings import Codec
+
+    return Codec()
 
 
 def _lines(values: Iterable[str | None]) -> str:
@@ -571,7 +585,7 @@ def add_records(writer, records: Iterable["Record"], progress: Progress | None =
 def build_in(storage, records: Iterable["Record"], progress: Progress | None = None, total: int = 0):
     """Create a fresh index in a Whoosh storage (a FileStorage or, in tests, a RamStorage)."""
     ix = storage.create_index(schema())
-    writer = _fast_lengths(ix.writer(timeout=WRITER_TIMEOUT, limitmb=BUILD_LIMITMB))
+    writer = _fast_lengths(ix.writer(timeout=WRITER_TIMEOUT, limitmb=BUILD_LIMITMB, codec=codec()))
     try:
         add_records(writer, records, progress, total)
     except BaseException:
@@ -622,7 +636,7 @@ def _build_part(home: str, folder: str, ids: list[str], part: int, procs: int, q
         corpus = Corpus(Path(home))
         translate = _translate() if lexicon else None
         ix = FileStorage(folder).open_index()
-        writer = _fast_lengths(SegmentWriter(ix, _lk=False, limitmb=max(32, BUILD_LIMITMB // procs)))
+        writer = _fast_lengths(SegmentWriter(ix, _lk=False, limitmb=max(32, BUILD_LIMITMB // procs), codec=codec()))
         entries: dict[str, Any] = {}
         texts: list[str] = []
         names: list[tuple[str | None, str | None]] = []
@@ -699,7 +713,7 @@ def _build_parallel(archive: "Archive", folder: Path, ids: list[str], procs: int
             if w.is_alive() and len(results) < procs:
                 w.terminate()
             w.join(timeout=30)
-    writer = ix.writer(timeout=WRITER_TIMEOUT)
+    writer = ix.writer(timeout=WRITER_TIMEOUT, codec=codec())
     writer._close_segment()  # the parent's own (empty) segment
     writer._commit_toc([results[k]["segment"] for k in range(procs)])
     writer._finish()
@@ -845,7 +859,7 @@ def update(archive: "Archive", added: list["Record | str"] = (), removed: list[s
             return rebuild(archive, progress)
         limitmb = BUILD_LIMITMB if len(added) > REBUILD_BELOW else UPDATE_LIMITMB
         try:
-            writer = _fast_lengths(ix.writer(timeout=WRITER_TIMEOUT, limitmb=limitmb))
+            writer = _fast_lengths(ix.writer(timeout=WRITER_TIMEOUT, limitmb=limitmb, codec=codec()))
         except LockError as err:
             raise BusyError("another process holds the search index's write lock",
                             hint="wait for it to finish, then try again") from err
@@ -956,7 +970,7 @@ def compact(archive: "Archive", timeout: float | None = None, merge_at: int = 2,
             if len(_small_segments(segments)) < max(2, merge_at):
                 return before, before, termed
             try:
-                writer = _fast_lengths(ix.writer(timeout=WRITER_TIMEOUT, limitmb=UPDATE_LIMITMB))
+                writer = _fast_lengths(ix.writer(timeout=WRITER_TIMEOUT, limitmb=UPDATE_LIMITMB, codec=codec()))
             except LockError:
                 return None
             try:

@@ -1,0 +1,394 @@
+"""The index's posting-block format: a Whoosh codec of our own (issue 17).
+
+Whoosh's own codec (``whoosh3``) writes each block of 128 postings as one pickled, zlib-compressed
+tuple (document numbers, weights, values) behind a pickled block header, and every posting's
+positions as a 4-byte count plus a pickled list. Reading a block costs a ``zlib.decompress``, a
+``pickle.loads`` creating a Python object for every number and value, and then the positions of
+every posting are decoded although a term query never reads them: ~0.3 µs a posting, the largest
+cost left in a common word's search (docs/performance.md).
+
+``Codec`` is Whoosh's ``W3Codec`` with another postings writer and leaf matcher; the term
+dictionary, the per-document columns, the segments and the table of contents are Whoosh's. The
+index stays a Whoosh index written and read through Whoosh, and Whoosh's own matchers (searching,
+phrases, merging segments) work on it. A posting list is our magic ``PAb1`` then blocks of up to
+BLOCK_LIMIT postings; each block is
+
+    int32     the block's byte length, negative for the last block (Whoosh's convention)
+    header    ``HEADER``: postings, first and last docnum, max weight, min and max length bytes,
+              the width of the docnum deltas, the weights' kind, the values' kind, the width of
+              the value lengths, the values' stored and raw byte sizes
+    docnums   the deltas from the block's first docnum (its own 0 first), unsigned, 1, 2 or 4 bytes
+    weights   none (all 1.0), one float32 (all equal), uint8 (small integers) or float32 each
+    values    none (a format without values); or the fixed-size values end to end; or one length
+              each then the values end to end; the values zlib-compressed when that is smaller
+
+so the document numbers and weights of a whole posting list are read with ``numpy.frombuffer``
+(``arrays``) and the values, the positions of a phrase's words, only for the postings asked.
+
+Positions are encoded by ``RawPositions`` (the text fields' format): a posting's value is its
+position deltas as little-endian uint32, so a block's values part is one array of deltas that
+NumPy decodes for any set of postings at once (``BlockList.positions``).
+
+Bump ``index.INDEX_FORMAT`` whenever this format changes: older indexes are then rebuilt.
+"""
+from __future__ import annotations
+
+import struct
+import sys
+import zlib
+from array import array
+
+from whoosh import formats
+from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher, W3PostingsWriter
+from whoosh.system import _INT_SIZE
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
+MAGIC = b"PAb1"
+BLOCK_LIMIT = 512  # postings a block (Whoosh's 128: a longer block costs nothing to decode here)
+# postings, first docnum, last docnum, max weight, min length byte, max length byte, docnum delta width,
+# weights kind, values kind, value length width, values stored size, values raw size
+HEADER = struct.Struct("<IIIfBBBBBBII")
+W_ONES, W_CONST, W_BYTES, W_FLOATS = 0, 1, 2, 3
+V_NONE, V_FIXED, V_VARIABLE = 0, 1, 2
+COMPRESS_MIN = 64  # values shorter than this are stored as they are
+_LE = sys.byteorder == "little"
+_WIDTH_CODE = {1: "B", 2: "H", 4: "I"}
+_NP_WIDTH = {1: "<u1", 2: "<u2", 4: "<u4"}
+
+
+def _width(largest: int) -> int:
+    return 1 if largest < 0x100 else 2 if largest < 0x10000 else 4
+
+
+def _pack_uints(values, width: int) -> bytes:
+    a = array(_WIDTH_CODE[width], values)
+    if a.itemsize != width:  # pragma: no cover - a platform whose C ints are not 2/4 bytes
+        return b"".join(v.to_bytes(width, "little") for v in values)
+    if not _LE:  # pragma: no cover
+        a.byteswap()
+    return a.tobytes()
+
+
+def _unpack_uints(data: bytes, width: int) -> array:
+    a = array(_WIDTH_CODE[width])
+    if a.itemsize != width:  # pragma: no cover
+        return array("I", (int.from_bytes(data[i:i + width], "little") for i in range(0, len(data), width)))
+    a.frombytes(data)
+    if not _LE:  # pragma: no cover
+        a.byteswap()
+    return a
+
+
+class RawPositions(formats.Positions):
+    """Whoosh's ``Positions`` format (frequency, weight, positions) with a posting's value stored as
+    its position deltas in little-endian uint32, instead of a count and a pickled list: encoded
+    without pickle, and decoded with NumPy a block at a time by the evaluator."""
+
+    def encode(self, poslist):
+        deltas = []
+        base = 0
+        for pos in poslist:
+            deltas.append(pos - base)
+            base = pos
+        return _pack_uints(deltas, 4)
+
+    def decode_positions(self, valuestring):
+        position = 0
+        positions = []
+        for code in _unpack_uints(valuestring, 4):
+            position += code
+            positions.append(position)
+        return positions
+
+    def decode_frequency(self, valuestring):
+        return len(valuestring) // 4
+
+
+def raw_positions(field):
+    """``field`` (a Whoosh TEXT field with positions) storing its positions as ``RawPositions``."""
+    if type(field.format) is formats.Positions:
+        field.format = RawPositions(field_boost=field.format.field_boost, **field.format.options)
+    return field
+
+
+class Codec(W3Codec):
+    """Whoosh's W3Codec with our posting blocks (term vectors, which we do not use, stay Whoosh's)."""
+
+    def __init__(self, blocklimit: int = BLOCK_LIMIT, compression: int = 3, inlinelimit: int = 1):
+        super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
+
+    def postings_writer(self, dbfile, byteids=False):
+        if byteids:
+            return super().postings_writer(dbfile, byteids=True)
+        return PostingsWriter(dbfile, blocklimit=self._blocklimit, compression=self._compression,
+                              inlinelimit=self._inlinelimit)
+
+    def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
+        if terminfo.is_inlined():
+            return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
+        offset, length = terminfo.extent()
+        return LeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
+
+
+class PostingsWriter(W3PostingsWriter):
+    """Whoosh's postings writer (term info, block statistics, inlining) writing our blocks."""
+
+    def add_posting(self, id_, weight, vbytes, length=None):
+        # Whoosh's, without its per-posting type asserts, and keeping empty values (Whoosh drops
+        # them, which misaligns a variable-size format's values with the documents)
+        if len(self._ids) >= self._blocklimit:
+            self._write_block()
+        self._ids.append(id_)
+        self._weights.append(weight)
+        if weight > self._maxweight:
+            self._maxweight = weight
+        self._values.append(vbytes)
+        if length:
+            if self._minlength is None or length < self._minlength:
+                self._minlength = length
+            if length > self._maxlength:
+                self._maxlength = length
+
+    def _write_block(self, last=False):
+        if not self._blockcount:
+            self._postfile.write(MAGIC)
+        self._terminfo.add_block(self)
+        ids = self._ids
+        n = len(ids)
+        first = ids[0]
+        deltas = [0] + [ids[i] - first for i in range(1, n)]
+        id_width = _width(deltas[-1])
+        parts = [None, _pack_uints(deltas, id_width)]
+        weights = self._weights
+        w0 = weights[0]
+        if all(w == 1.0 for w in weights):
+            wkind = W_ONES
+        elif all(w == w0 for w in weights):
+            wkind = W_CONST
+            parts.append(struct.pack("<f", w0))
+        elif all(0 <= w < 256 and w == int(w) for w in weights):
+            wkind = W_BYTES
+            parts.append(bytes(int(w) for w in weights))
+        else:
+            wkind = W_FLOATS
+            a = array("f", weights)
+            if not _LE:  # pragma: no cover
+                a.byteswap()
+            parts.append(a.tobytes())
+        fixed = self._format.fixed_value_size()
+        values = self._values
+        vkind, len_width, raw = V_NONE, 0, b""
+        if fixed == 0 or not any(values):
+            pass
+        elif fixed is not None:
+            vkind, raw = V_FIXED, b"".join(values)
+        else:
+            vkind = V_VARIABLE
+            lengths = [len(v) for v in values]
+            len_width = _width(max(lengths))
+            parts.append(_pack_uints(lengths, len_width))
+            raw = b"".join(values)
+        stored = raw
+        if len(raw) >= COMPRESS_MIN and self._compression:
+            packed = zlib.compress(raw, self._compression)
+            if len(packed) < len(raw):
+                stored = packed
+        parts.append(stored)
+        parts[0] = HEADER.pack(n, first, ids[-1], self._maxweight, length_to_byte(self._minlength),
+                               length_to_byte(self._maxlength), id_width, wkind, vkind, len_width,
+                               len(stored), len(raw))
+        data = b"".join(parts)
+        self._postfile.write_int(-len(data) if last else len(data))
+        self._postfile.write(data)
+        self._blockcount += 1
+        self._new_block()
+
+
+class LeafMatcher(W3LeafMatcher):
+    """Whoosh's leaf matcher (skipping, block quality, ``value_as``...) reading our blocks; ``arrays``
+    reads a whole posting list into NumPy arrays for the evaluator."""
+
+    def _read_header(self):
+        postfile = self._postfile
+        postfile.seek(self._startoffset)
+        magic = postfile.read(4)
+        if magic != MAGIC:
+            raise ValueError(f"not a pressarchive posting list (magic {magic!r})")
+        self._baseoffset = postfile.tell()
+
+    def _goto(self, position):
+        postfile = self._postfile
+        self._data = None
+        self._ids = None
+        self._weights = None
+        self._values = None
+        self._i = 0
+        length = postfile.get_int(position)
+        if length < 0:
+            self._lastblock = True
+            length = -length
+        self._nextoffset = position + _INT_SIZE + length
+        head = HEADER.unpack(postfile.get(position + _INT_SIZE, HEADER.size))
+        (self._blocklength, self._first, self._maxid, self._maxweight, mnlen, mxlen, self._idwidth,
+         self._wkind, self._vkind, self._lenwidth, self._vstored, self._vraw) = head
+        self._compression = self._vstored != self._vraw
+        self._minlength = byte_to_length(mnlen)
+        self._maxlength = byte_to_length(mxlen)
+        self._dataoffset = position + _INT_SIZE + HEADER.size
+
+    def _read_data(self):
+        self._data = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
+
+    def _weights_size(self) -> int:
+        return (0, 4, self._blocklength, 4 * self._blocklength)[self._wkind]
+
+    def _read_ids(self):
+        if self._data is None:
+            self._read_data()
+        n, first = self._blocklength, self._first
+        deltas = _unpack_uints(self._data[:n * self._idwidth], self._idwidth)
+        self._ids = tuple(first + d for d in deltas)
+
+    def _read_weights(self):
+        if self._data is None:
+            self._read_data()
+        n = self._blocklength
+        start = n * self._idwidth
+        if self._wkind == W_ONES:
+            self._weights = array("f", [1.0]) * n
+        elif self._wkind == W_CONST:
+            self._weights = array("f", struct.unpack_from("<f", self._data, start)) * n
+        elif self._wkind == W_BYTES:
+            self._weights = array("f", list(self._data[start:start + n]))
+        else:
+            a = array("f")
+            a.frombytes(self._data[start:start + 4 * n])
+            if not _LE:  # pragma: no cover
+                a.byteswap()
+            self._weights = a
+
+    def _read_values(self):
+        if self._data is None:
+            self._read_data()
+        n = self._blocklength
+        if self._vkind == V_NONE:
+            self._values = (None,) * n if self._fixedsize == 0 else (b"",) * n
+            return
+        start = n * self._idwidth + self._weights_size()
+        lengths = None
+        if self._vkind == V_VARIABLE:
+            lengths = _unpack_uints(self._data[start:start + n * self._lenwidth], self._lenwidth)
+            start += n * self._lenwidth
+        raw = self._data[start:start + self._vstored]
+        if self._compression:
+            raw = zlib.decompress(raw)
+        if lengths is None:
+            size = self._fixedsize
+            self._values = tuple(raw[i:i + size] for i in range(0, len(raw), size))
+        else:
+            out, pos = [], 0
+            for ln in lengths:
+                out.append(raw[pos:pos + ln])
+                pos += ln
+            self._values = tuple(out)
+
+    def arrays(self, weights: bool = True, values: bool = False) -> "BlockList":
+        """The whole posting list as arrays (``BlockList``): one read of its bytes, the block
+        headers unpacked, the docnums and weights put together with NumPy."""
+        return BlockList(self, weights, values)
+
+
+class BlockList:
+    """One posting list decoded for the evaluator: ``ids`` (int64 docnums), ``weights`` (float64, the
+    float32 values Whoosh reads, or None) and ``positions(indices)`` for RawPositions values."""
+
+    def __init__(self, m: LeafMatcher, weights: bool, values: bool):
+        import numpy as np
+
+        length = m._length[0] if isinstance(m._length, tuple) else m._length  # W3TermInfo leaves a 1-tuple
+        buf = m._postfile.get(m._startoffset, length)
+        pos = len(MAGIC)
+        end = len(buf)
+        unpack = HEADER.unpack_from
+        id_parts, w_parts, firsts, lasts, counts = [], [], [], [], []
+        blocks = []  # (values offset, postings, length width, stored size, raw size) per block
+        hsize = HEADER.size
+        frombuffer = np.frombuffer
+        while pos < end:
+            length = abs(int.from_bytes(buf[pos:pos + 4], "big", signed=True))
+            (n, first, last, _mw, _mn, _mx, idw, wkind, vkind, lenw, vstored, vraw) = unpack(buf, pos + 4)
+            at = pos + 4 + hsize
+            id_parts.append(frombuffer(buf, dtype=_NP_WIDTH[idw], count=n, offset=at))
+            at += n * idw
+            firsts.append(first)
+            lasts.append(last)
+            counts.append(n)
+            if wkind == W_ONES:
+                wsize = 0
+                if weights:
+                    w_parts.append(np.ones(n))
+            elif wkind == W_CONST:
+                wsize = 4
+                if weights:
+                    w_parts.append(np.full(n, frombuffer(buf, dtype="<f4", count=1, offset=at)[0], dtype=np.float64))
+            elif wkind == W_BYTES:
+                wsize = n
+                if weights:
+                    w_parts.append(frombuffer(buf, dtype="<u1", count=n, offset=at))
+            else:
+                wsize = 4 * n
+                if weights:
+                    w_parts.append(frombuffer(buf, dtype="<f4", count=n, offset=at))
+            at += wsize
+            if values:
+                blocks.append((at, n, vkind, lenw, vstored, vraw))
+            pos += 4 + length
+        counts_a = np.array(counts, dtype=np.int64)
+        starts = np.zeros(len(counts), dtype=np.int64)
+        np.cumsum(counts_a[:-1], out=starts[1:])
+        ids = np.concatenate(id_parts).astype(np.int64) if len(id_parts) > 1 else id_parts[0].astype(np.int64)
+        ids += np.repeat(np.array(firsts, dtype=np.int64), counts_a)
+        self.ids = ids
+        if weights:
+            self.weights = (np.concatenate(w_parts) if len(w_parts) > 1 else w_parts[0]).astype(np.float64)
+        else:
+            self.weights = None
+        self._buf, self._blocks, self._starts = buf, blocks, starts
+
+    def positions(self, indices):
+        """(which of ``indices``, position) for every position of the postings at ``indices``
+        (sorted), the values being RawPositions' uint32 deltas."""
+        import numpy as np
+
+        owners, deltas, counts_all = [], [], []
+        block_of = np.searchsorted(self._starts, indices, side="right") - 1
+        cuts = np.flatnonzero(np.diff(block_of)) + 1
+        for group in np.split(np.arange(len(indices)), cuts) if len(indices) else []:
+            b = int(block_of[group[0]])
+            at, n, vkind, lenw, vstored, vraw = self._blocks[b]
+            if vkind != V_VARIABLE:
+                raise ValueError("no positions in this posting list")
+            lengths = np.frombuffer(self._buf, dtype=_NP_WIDTH[lenw], count=n, offset=at).astype(np.int64)
+            raw = self._buf[at + n * lenw:at + n * lenw + vstored]
+            if vstored != vraw:
+                raw = zlib.decompress(raw)
+            data = np.frombuffer(raw, dtype="<u4")
+            offs = np.zeros(n + 1, dtype=np.int64)
+            np.cumsum(lengths // 4, out=offs[1:])
+            local = indices[group] - self._starts[b]
+            cnt = offs[local + 1] - offs[local]
+            total = int(cnt.sum())
+            if total:
+                run_start = np.repeat(offs[local] - (np.cumsum(cnt) - cnt), cnt)
+                deltas.append(data[run_start + np.arange(total)])
+            owners.append(np.repeat(group, cnt))
+            counts_all.append(cnt)
+        if not owners:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        owner = np.concatenate(owners)
+        cnt = np.concatenate(counts_all)
+        flat = np.concatenate(deltas).astype(np.int64) if deltas else np.zeros(0, dtype=np.int64)
+        pos = np.cumsum(flat)
+        padded = np.concatenate((np.zeros(1, dtype=np.int64), pos))
+        run_first = np.concatenate((np.zeros(1, dtype=np.int64), np.cumsum(cnt)[:-1]))
+        return owner, pos - np.repeat(padded[run_first], cnt)
