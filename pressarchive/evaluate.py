@@ -59,26 +59,26 @@ class Matches:
     def having(self, searcher, fieldname: str, values: list[str]) -> set[str]:
         """Which of ``values`` (of a unique field, e.g. turn ids) name a live document among these
         matches: what Whoosh's matchers answer for ``And([query, filter, Or(Term(fieldname, v))])``,
-        from one term lookup per value and segment."""
+        from one term lookup per value and segment (the matches' docnums are sorted)."""
         import numpy as np
 
         if not values or not self.total:
             return set()
         subs = [(searcher, 0)] if searcher.is_atomic() else list(searcher.subsearchers)
         field = searcher.schema[fieldname]
-        out = set()
+        found: list[tuple[int, str]] = []
         for value in dict.fromkeys(values):
             btext = field.to_bytes(value)
             for sub, offset in subs:
                 reader = sub.reader()
-                docs = _term_docs(reader, fieldname, btext)
-                if reader.has_deletions():
-                    docs = [d for d in docs.tolist() if not reader.is_deleted(d)]
-                hits = np.asarray(docs, dtype=np.int64) + offset
-                if len(hits) and np.isin(hits, self.ids).any():
-                    out.add(value)
-                    break
-        return out
+                if (fieldname, btext) in reader:  # Whoosh's postings leave deleted documents out
+                    found.extend((d + offset, value) for d in reader.postings(fieldname, btext).all_ids())
+        if not found:
+            return set()
+        docs = np.array([d for d, _ in found], dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.ids, docs), len(self.ids) - 1)
+        hit = self.ids[at] == docs
+        return {value for (_, value), h in zip(found, hit.tolist()) if h}
 
     def top(self, limit: int) -> list[tuple[int, float]]:
         import numpy as np
@@ -292,6 +292,16 @@ def _union(parts):
         return _empty()
     if len(parts) == 1:
         return parts[0]
+    total = sum(len(p[0]) for p in parts)
+    size = max(int(p[0][-1]) for p in parts) + 1
+    if size <= 8 * total:  # dense: one slot per docnum, no sort (each part's docnums are unique)
+        acc = np.zeros(size, dtype=np.float64)
+        present = np.zeros(size, dtype=bool)
+        for ids, scores in parts:  # 0 + a + b ...: the order np.bincount adds them in below
+            acc[ids] += scores
+            present[ids] = True
+        uniq = np.flatnonzero(present)
+        return uniq, acc[uniq]
     ids = np.concatenate([p[0] for p in parts])
     scores = np.concatenate([p[1] for p in parts])
     uniq, inverse = np.unique(ids, return_inverse=True)
@@ -305,8 +315,10 @@ def _intersection(parts):
         return _empty()
     ids, scores = parts[0]
     for other_ids, other_scores in sorted(parts[1:], key=lambda p: len(p[0])):
-        ids, a, b = np.intersect1d(ids, other_ids, assume_unique=True, return_indices=True)
-        scores = scores[a] + other_scores[b]
+        # both sorted and unique: each of ``ids`` looked up in the other by binary search, no sort
+        at = np.minimum(np.searchsorted(other_ids, ids), len(other_ids) - 1)
+        keep = other_ids[at] == ids
+        ids, scores = ids[keep], scores[keep] + other_scores[at[keep]]
         if not len(ids):
             return _empty()
     return ids, scores
@@ -375,7 +387,9 @@ def _phrase(node, s):
         cand = ids if cand is None else np.intersect1d(cand, ids, assume_unique=True)
         if not len(cand):
             return _empty()
-    # (candidate index, position - word offset) for every word: a phrase starts where all agree
+    # (candidate index, position - word offset) for every word: a phrase starts where all agree.
+    # The keys come sorted and unique (candidates in order, a posting's positions increasing), so
+    # each word's are looked up in the next by binary search, with no sort.
     span = np.int64(1) << 32
     starts = None
     where = {b: np.searchsorted(lists[b].ids, cand) for b in lists}
@@ -385,7 +399,13 @@ def _phrase(node, s):
             decoded[b] = lists[b].positions(where[b])
         owner, pos = decoded[b]
         keys = owner * span + (pos - k)
-        starts = np.unique(keys) if starts is None else np.intersect1d(starts, keys)
+        if starts is None:
+            starts = keys
+        elif len(keys):
+            at = np.minimum(np.searchsorted(keys, starts), len(keys) - 1)
+            starts = starts[keys[at] == starts]
+        else:
+            starts = keys
         if not len(starts):
             return _empty()
     hit = np.unique(starts // span)

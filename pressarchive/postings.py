@@ -37,9 +37,12 @@ import struct
 import sys
 import zlib
 from array import array
+from bisect import bisect_left
+from itertools import accumulate
 
 from whoosh import formats
 from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher, W3PostingsWriter
+from whoosh.matching import ReadTooFar
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
@@ -93,12 +96,7 @@ class RawPositions(formats.Positions):
         return _pack_uints(deltas, 4)
 
     def decode_positions(self, valuestring):
-        position = 0
-        positions = []
-        for code in _unpack_uints(valuestring, 4):
-            position += code
-            positions.append(position)
-        return positions
+        return list(accumulate(_unpack_uints(valuestring, 4)))
 
     def decode_frequency(self, valuestring):
         return len(valuestring) // 4
@@ -239,15 +237,38 @@ class LeafMatcher(W3LeafMatcher):
     def _read_data(self):
         self._data = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
 
+    def skip_to(self, targetid):
+        # Whoosh's skips whole blocks by their last docnum, then steps one posting at a time through
+        # the block (256 steps on average in a block of 512): here a binary search in the block
+        if not self.is_active():
+            raise ReadTooFar
+        if targetid <= self.id():
+            return
+        if targetid > self._maxid:
+            self._skip_to_block(lambda: targetid > self._maxid)
+            if not self.is_active():
+                return
+        if self._ids is None:
+            self._read_ids()
+        self._i = bisect_left(self._ids, targetid - self._first, self._i)
+
     def _weights_size(self) -> int:
         return (0, 4, self._blocklength, 4 * self._blocklength)[self._wkind]
 
     def _read_ids(self):
+        # ``_ids`` holds the block's deltas from its first docnum (a C array: nothing is made per
+        # posting until it is asked for); ``id`` adds the first docnum
         if self._data is None:
             self._read_data()
-        n, first = self._blocklength, self._first
-        deltas = _unpack_uints(self._data[:n * self._idwidth], self._idwidth)
-        self._ids = tuple(first + d for d in deltas)
+        self._ids = _unpack_uints(self._data[:self._blocklength * self._idwidth], self._idwidth)
+
+    def id(self):
+        if self._ids is None:
+            self._read_ids()
+        return self._first + self._ids[self._i]
+
+    def block_min_id(self):
+        return self._first
 
     def _read_weights(self):
         if self._data is None:

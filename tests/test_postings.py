@@ -230,3 +230,24 @@ def test_old_format_index_is_rebuilt(tmp_path, monkeypatch):
         assert type(ix.schema["text"].format) is postings.RawPositions
     finally:
         ix.close()
+
+
+def test_skip_to_lands_where_whoosh_lands(batches):
+    """skip_to (a binary search inside a block here) lands on the same posting as Whoosh's codec,
+    within a block, across blocks and past the end."""
+    theirs = _index(W3Codec(), False, batches[:1])
+    ours = _index(postings.Codec(), True, batches[:1])
+    rnd = random.Random(5)
+    with theirs.searcher() as a, ours.searcher() as b:
+        for term in ["common", "alpha", "w70000"]:
+            targets = sorted(rnd.sample(range(1600), 60)) + [1499, 5000]
+            ma, mb = a.reader().postings("body", term), b.reader().postings("body", term)
+            for t in targets:
+                if not ma.is_active():
+                    assert not mb.is_active()
+                    break
+                ma.skip_to(t)
+                mb.skip_to(t)
+                assert ma.is_active() == mb.is_active(), (term, t)
+                if ma.is_active():
+                    assert (ma.id(), ma.weight(), ma.value_as("positions")) == (mb.id(), mb.weight(), mb.value_as("positions"))
