@@ -262,6 +262,7 @@ def _checked(expansions: list, reader, translate) -> list:
     for e in expansions:
         if e.source == "composed":
             composed.setdefault(e.typed, []).append(e)
+    loose_only: set[str] = set()  # typed terms composed only by a last resort (see below)
     direct: dict[str, list] = {}
     for e in expansions:
         if e.source not in DERIVED_SOURCES and not e.spare:
@@ -301,11 +302,24 @@ def _checked(expansions: list, reader, translate) -> list:
                 forms.extend(x for x in extra if x not in forms)
             wider.append(forms[: 2 * WIDER_FORMS])
         scored = [(-held("en", x.target), -1, x.target) for x in composed.get(e.typed, [])]
-        for rank, phrase in enumerate(translate.compose_candidates(wider, "en")):
-            for form in [phrase] + _joined(phrase, reader):
-                n = held("en", form)
-                if n and all(form != p for _, _, p in scored):
-                    scored.append((-n, rank, form))
+        # the parts in order; then, when nothing is held, without the single characters beside words, which
+        # are often a category (国防授权法: 法 "law": national defense authorization)
+        # (last, the parts with the senses of their last character: 粮食 + 食 food -> food security)
+        words_only = [forms for forms, loose in zip(wider, e.optional) if not loose] if any(e.optional) else []
+        with_heads = [forms + [h for h in head if h not in forms] for forms, head in zip(wider, e.heads)
+                      ] if any(e.heads) else []
+        for attempt in (wider, words_only, with_heads):
+            if len(attempt) < 2:
+                continue
+            if attempt is not wider and scored:
+                break
+            if attempt is not wider:  # a last resort: the parts stay beside what it finds
+                loose_only.add(e.typed)
+            for rank, phrase in enumerate(translate.compose_candidates(attempt, "en")):
+                for form in [phrase] + _joined(phrase, reader):
+                    n = held("en", form)
+                    if n and all(form != p for _, _, p in scored):
+                        scored.append((-n, rank, form))
         composed[e.typed] = [translate.Expansion(e.typed, phrase, "en", translate.W_COMPOSED, "composed")
                              for _, _, phrase in sorted(scored)[:KEEP_COMPOSED]]
     expansions = _spares_in_place(expansions, held, translate)
@@ -329,7 +343,7 @@ def _checked(expansions: list, reader, translate) -> list:
         if e.source == "composed":
             continue
         elif e.source == "parts":
-            if composed.get(e.typed):
+            if composed.get(e.typed) and e.typed not in loose_only:
                 continue
             parts = []
             for i, renderings in enumerate(e.parts):

@@ -86,6 +86,7 @@ W_PARTS = 0.2  # every part's rendering somewhere in the turn, when no composed 
 DERIVED_FACTOR = 0.8  # a rendering reduced or varied to what the index holds keeps this share of its weight
 MAX_PARTS = 4  # parts of a typed term composed at most
 MAX_COMPOSED = 24  # candidate phrases composed per typed term (best-ranked parts first)
+MAX_HEAD_SENSES = 4  # senses of a part's last character added after the part's own, for composition
 
 STOP_WORDS = frozenset(
     """a an the of to in on at for from by with as and or but nor not no is are was were be been being am
@@ -153,6 +154,8 @@ class Expansion:
     spare: bool = False
     # source "parts": which parts the turn need not hold (single characters beside words); empty: none
     optional: tuple[bool, ...] = ()
+    # source "parts": for each part, senses of its last character its own lack (see _heads); empty: none
+    heads: tuple[tuple[str, ...], ...] = ()
 
 
 # --- text folding -----------------------------------------------------------------------------------
@@ -1114,7 +1117,7 @@ def _join_en(words: list[str]) -> str:
 
 def _composed(
     typed: str, parts: list[list[tuple[str, float, str]]], lang: str, out: list[Expansion],
-    loose: Iterable[bool] = (), parts_too: bool = True,
+    loose: Iterable[bool] = (), parts_too: bool = True, heads: tuple[tuple[str, ...], ...] = (),
 ) -> None:
     """Expansions of a typed term no key covers whole, from its parts' renderings (``lang``: the target's):
     candidate phrases (source "composed", kept by the caller only where the index holds them) and the parts
@@ -1132,7 +1135,9 @@ def _composed(
         return
     label = " + ".join(r[0] for r in renderings)
     optional = tuple(loose[i] for i, _ in kept) if not all(loose[i] for i, _ in kept) else ()
-    out.append(Expansion(typed, label, lang, W_PARTS, "parts", tuple(tuple(r) for r in renderings), optional=optional))
+    head_senses = tuple(heads[i] if i < len(heads) else () for i, _ in kept) if any(heads) else ()
+    out.append(Expansion(typed, label, lang, W_PARTS, "parts", tuple(tuple(r) for r in renderings),
+                         optional=optional, heads=head_senses))
 
 
 def _lookup_en(
@@ -1213,7 +1218,7 @@ def _lookup_zh(
                        for t, w, s in targets(lexicon, "more", folded[i : i + n]))
     if compose:  # no key covers the run (学生贷款 = 学生 + 贷款): compose it from its parts, as segmented
         _composed(text[start : start + len(run)], _pieces(segments, folded, lexicon), "en", out,
-                  [n == 1 for _, n in segments])
+                  [n == 1 for _, n in segments], heads=_heads(segments, folded, lexicon))
 
 
 # function words a composed phrase keeps as English words (CC-CEDICT's senses of them are not renderings)
@@ -1244,9 +1249,22 @@ def _pieces(segments: list[tuple[int, int]], folded: str, lexicon: Mapping) -> l
         key = folded[i : i + n]
         if key in _CONJUNCTIONS and 0 < i and i + n < len(folded):
             out.append([(_CONJUNCTIONS[key], W_CEDICT, "cedict")])
-        else:
-            out.append(targets(lexicon, "zh", key) + targets(lexicon, "more", key))
+            continue
+        out.append(targets(lexicon, "zh", key) + targets(lexicon, "more", key))
     return out
+
+
+def _heads(segments: list[tuple[int, int]], folded: str, lexicon: Mapping) -> tuple[tuple[str, ...], ...]:
+    """For each segment of two characters or more, the senses of its last character that the word's own
+    lack (Chinese compounds are head-final: 上限 "upper bound", 限 limit -> 债务上限: debt limit; 粮食
+    "cereals", 食 food -> 粮食安全: food security): the caller's last resort when composing."""
+    out = []
+    for i, n in segments:
+        key = folded[i : i + n]
+        own = {t for t, _, _ in targets(lexicon, "zh", key) + targets(lexicon, "more", key)}
+        head = [t for t, _, _ in targets(lexicon, "more", key[-1]) if t not in own] if n > 1 else []
+        out.append(tuple(head[:MAX_HEAD_SENSES]))
+    return tuple(out)
 
 
 _OPERATORS = frozenset(("AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"))

@@ -43,6 +43,11 @@ MS. JONES: Childcare is a cost families feel, for every child. The President's r
 Q: And small business owners?
 
 MS. JONES: Small business owners will see the money fix roads and bridges. We raised the treatment of Uighur and other ethnic minorities with the group of seven.
+
+Q: Will the President sign the National Defense Authorization Act?
+
+MS. JONES: He will authorize the talks. Raising the debt limit, an upper bound set by law, comes first; food
+security, from cereals to milk, matters to him as well.
 """
 
 
@@ -69,6 +74,9 @@ def found(home: Path, query: str, *extra: str) -> tuple[list[dict], list[dict]]:
     return out["hits"], out["expansions"]
 
 
+STEMMED = ("school reopen", "food secure", "national defense authorize")  # found by the index's stems (reopening, security), not as typed
+
+
 @pytest.mark.parametrize("query, matched, source", [
     ("政府停摆", "government shutdown", "composed"),  # 停摆's fifth CC-CEDICT sense, past the cap of four
     ("司法部", "Justice Department", "cedict"),  # CC-CEDICT's sense where the glossary's is not said
@@ -80,6 +88,9 @@ def found(home: Path, query: str, *extra: str) -> tuple[list[dict], list[dict]]:
     ("小企业", "small business", "composed"),  # "small enterprise" is not said: 小 (small) + 企业 (business)
     ("道路和桥梁", "road and bridge", "composed"),  # 和 inside a run is "and"
     ("维吾尔族", "Uighur", "reduced"),  # "Uighur ethnic group": the name before the noun
+    ("债务上限", "debt limit", "composed"),  # 上限 "upper bound": its last character, 限 limit
+    ("粮食安全", "food secure", "composed"),  # 粮食 "cereals": 食 food (the index stems: food security)
+    ("国防授权法", "national defense authorize", "composed"),  # without 法 beside words (stems: authorization)
     ("学校重新开放", "school reopen", "composed"),  # re- + open -> reopen (the index stems: "school reopening")
 ])
 def test_a_chinese_term_reaches_the_english_briefing(home, query, matched, source):
@@ -87,7 +98,7 @@ def test_a_chinese_term_reaches_the_english_briefing(home, query, matched, sourc
     assert hits, query
     assert any(e["target"] == matched and e.get("source") == source for e in expansions), expansions
     assert any(t["matched"] == matched for t in hits[0]["translated_from"])
-    assert T.target_found(matched, " ".join(hits[0]["turn"]["paragraphs"])) or matched == "school reopen"
+    assert T.target_found(matched, " ".join(hits[0]["turn"]["paragraphs"])) or matched in STEMMED
     assert not found(home, query, "--no-translate")[0]
 
 
@@ -169,3 +180,11 @@ def test_a_key_whose_renderings_are_all_phrases_is_composed_from_its_parts_too()
 def test_a_conjunction_inside_a_run_composes_as_and():
     lex = T.build_lexicon({}, ["road", "bridge"], glossary={})
     assert "road and bridge" in [e.target for e in T.expand("道路和桥梁", lex, compose=True) if e.source == "composed"]
+
+
+def test_head_senses_are_offered_apart():
+    """A part's last character's senses are not mixed into its own: the caller tries them last."""
+    lex = T.build_lexicon({}, ["debt", "upper", "bound", "limit"], glossary={})
+    parts = [e for e in T.expand("债务上限", lex, compose=True) if e.source == "parts"][0]
+    assert parts.parts == (("debt",), ("upper bound",)) and "limit" in parts.heads[1]
+    assert "debt limit" not in [e.target for e in T.expand("债务上限", lex, compose=True) if e.source == "composed"]
