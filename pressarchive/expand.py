@@ -175,6 +175,10 @@ def _variants(phrase: str, translate) -> list[str]:
             len(span) == 1 and low[0] in translate.GENERIC_WORDS)
 
     if words and words[0][:1].isupper():
+        lead = next((i for i, w in enumerate(words) if not w[:1].isupper() and w.lower() not in translate.STOP_WORDS),
+                    len(words))
+        if 0 < lead < len(words) and ok(words[:lead]):  # "Uighur ethnic group" -> Uighur: the name before the noun
+            out.append(" ".join(words[:lead]))
         for n in range(len(words) - 1, 0, -1):
             if ok(words[:n]):
                 out.append(" ".join(words[:n]))
@@ -258,8 +262,16 @@ def _checked(expansions: list, reader, translate) -> list:
     for e in expansions:
         if e.source == "composed":
             composed.setdefault(e.typed, []).append(e)
+    loose_only: set[str] = set()  # typed terms composed only by a last resort (see below)
+    direct: dict[str, list] = {}
+    for e in expansions:
+        if e.source not in DERIVED_SOURCES and not e.spare:
+            direct.setdefault(e.typed, []).append(e)
     for typed, group in composed.items():
         scored = []
+        if any(d.lang != "en" or " " not in d.target.strip() or held("en", d.target) for d in direct.get(typed, ())):
+            composed[typed] = []  # a key whose own rendering the index holds is not composed from its parts
+            continue
         for e in group:
             forms = [e.target] + (_joined(e.target, reader) if e.lang == "en" else [])
             for rank, form in enumerate(forms):
@@ -290,11 +302,24 @@ def _checked(expansions: list, reader, translate) -> list:
                 forms.extend(x for x in extra if x not in forms)
             wider.append(forms[: 2 * WIDER_FORMS])
         scored = [(-held("en", x.target), -1, x.target) for x in composed.get(e.typed, [])]
-        for rank, phrase in enumerate(translate.compose_candidates(wider, "en")):
-            for form in [phrase] + _joined(phrase, reader):
-                n = held("en", form)
-                if n and all(form != p for _, _, p in scored):
-                    scored.append((-n, rank, form))
+        # the parts in order; then, when nothing is held, without the single characters beside words, which
+        # are often a category (国防授权法: 法 "law": national defense authorization)
+        # (last, the parts with the senses of their last character: 粮食 + 食 food -> food security)
+        words_only = [forms for forms, loose in zip(wider, e.optional) if not loose] if any(e.optional) else []
+        with_heads = [forms + [h for h in head if h not in forms] for forms, head in zip(wider, e.heads)
+                      ] if any(e.heads) else []
+        for attempt in (wider, words_only, with_heads):
+            if len(attempt) < 2:
+                continue
+            if attempt is not wider and scored:
+                break
+            if attempt is not wider:  # a last resort: the parts stay beside what it finds
+                loose_only.add(e.typed)
+            for rank, phrase in enumerate(translate.compose_candidates(attempt, "en")):
+                for form in [phrase] + _joined(phrase, reader):
+                    n = held("en", form)
+                    if n and all(form != p for _, _, p in scored):
+                        scored.append((-n, rank, form))
         composed[e.typed] = [translate.Expansion(e.typed, phrase, "en", translate.W_COMPOSED, "composed")
                              for _, _, phrase in sorted(scored)[:KEEP_COMPOSED]]
     expansions = _spares_in_place(expansions, held, translate)
@@ -318,7 +343,7 @@ def _checked(expansions: list, reader, translate) -> list:
         if e.source == "composed":
             continue
         elif e.source == "parts":
-            if composed.get(e.typed):
+            if composed.get(e.typed) and e.typed not in loose_only:
                 continue
             parts = []
             for i, renderings in enumerate(e.parts):
@@ -335,7 +360,7 @@ def _checked(expansions: list, reader, translate) -> list:
                 label = " + ".join(p[0] for p in parts)
                 out.append(translate.Expansion(e.typed, label, e.lang, e.weight, "parts", tuple(parts)))
         elif e.lang == "en" and e.source != "name" and " " in e.target.strip() and not held("en", e.target):
-            if e.typed in direct_held:
+            if e.typed in direct_held or composed.get(e.typed):  # composing keeps every part; reducing drops some
                 continue
             form = usable("en", e.target)
             if form:

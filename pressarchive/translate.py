@@ -60,7 +60,7 @@ from pressarchive.errors import IndexError_
 
 LEXICON_FILE = "lexicon.json"
 LEXICON_FORMAT = "pressarchive-lexicon"
-LEXICON_VERSION = 7  # 3-5: long glosses cut to their head, long names kept; 6: spare renderings; 7: senses
+LEXICON_VERSION = 9  # 3-5: long glosses cut to their head, long names kept; 6: spare renderings; 7-9: senses
 # learned from compounds, abbreviations closing a gloss (issue 19)
 GLOSSARY_PATH = Path(__file__).resolve().parent / "data" / "glossary.tsv"
 
@@ -86,6 +86,7 @@ W_PARTS = 0.2  # every part's rendering somewhere in the turn, when no composed 
 DERIVED_FACTOR = 0.8  # a rendering reduced or varied to what the index holds keeps this share of its weight
 MAX_PARTS = 4  # parts of a typed term composed at most
 MAX_COMPOSED = 24  # candidate phrases composed per typed term (best-ranked parts first)
+MAX_HEAD_SENSES = 4  # senses of a part's last character added after the part's own, for composition
 
 STOP_WORDS = frozenset(
     """a an the of to in on at for from by with as and or but nor not no is are was were be been being am
@@ -114,7 +115,7 @@ _RX = {
     "name_junk": r"[\s\-\u2010'\u2019.\u00b7\u30fb,_]+",
     # CC-CEDICT definitions that are cross-references or notes, not translations
     "skip_gloss": r"^(?:(?:old |archaic |ancient |erhua |japanese |korean |dialect |unofficial |\w+ )?variant of|"
-    r"surname |see |used in |used before|used after|abbr\. |abbr for|cl:|classifier|also written|also pr\.|"
+    r"surname |see |used in |used before|used after|abbr\. |abbr for|cl:|classifier|also written|also pr\.|taiwan pr\.|"
     r"also called|also known as|translit|transliteration|pr\. |pinyin|radical |kangxi|component in|particle|"
     r"interjection|onom\.|\((?:archaic|old|obsolete|dialect|cantonese|tw|taiwan|slang|vulgar|literary|"
     r"classical|buddhism|euphemism|derog\.?|derogatory|internet slang|onom\.|tcm|chinese medicine|name)\))",
@@ -153,6 +154,8 @@ class Expansion:
     spare: bool = False
     # source "parts": which parts the turn need not hold (single characters beside words); empty: none
     optional: tuple[bool, ...] = ()
+    # source "parts": for each part, senses of its last character its own lack (see _heads); empty: none
+    heads: tuple[tuple[str, ...], ...] = ()
 
 
 # --- text folding -----------------------------------------------------------------------------------
@@ -595,6 +598,10 @@ def _cedict_parse() -> tuple[tuple[tuple[str, str, tuple[_Gloss, ...]], ...], di
             got = cleaned.get(d)
             if got is None:
                 got = cleaned[d] = clean(d)
+            if not got and table is chars:  # a vague word is still a part's sense: 小 small (小企业 small business)
+                word = _rx("article").sub("", d.strip())
+                if word in GENERIC_WORDS and word.isalpha():
+                    got = ((word, fold_en(word), (fold_en(word),)),)
             for gloss in got:
                 if gloss[0] not in seen:
                     seen.add(gloss[0])
@@ -1110,7 +1117,7 @@ def _join_en(words: list[str]) -> str:
 
 def _composed(
     typed: str, parts: list[list[tuple[str, float, str]]], lang: str, out: list[Expansion],
-    loose: Iterable[bool] = (),
+    loose: Iterable[bool] = (), parts_too: bool = True, heads: tuple[tuple[str, ...], ...] = (),
 ) -> None:
     """Expansions of a typed term no key covers whole, from its parts' renderings (``lang``: the target's):
     candidate phrases (source "composed", kept by the caller only where the index holds them) and the parts
@@ -1124,11 +1131,13 @@ def _composed(
         return
     for phrase in compose_candidates(renderings, lang):
         out.append(Expansion(typed, phrase, lang, W_COMPOSED, "composed"))
-    if lang == "zh":  # an English term's words are translated one by one already
+    if lang == "zh" or not parts_too:  # an English term's words are translated one by one already
         return
     label = " + ".join(r[0] for r in renderings)
     optional = tuple(loose[i] for i, _ in kept) if not all(loose[i] for i, _ in kept) else ()
-    out.append(Expansion(typed, label, lang, W_PARTS, "parts", tuple(tuple(r) for r in renderings), optional=optional))
+    head_senses = tuple(heads[i] if i < len(heads) else () for i, _ in kept) if any(heads) else ()
+    out.append(Expansion(typed, label, lang, W_PARTS, "parts", tuple(tuple(r) for r in renderings),
+                         optional=optional, heads=head_senses))
 
 
 def _lookup_en(
@@ -1186,29 +1195,76 @@ def _lookup_zh(
     table, longest = lexicon["zh"], max(1, int(lexicon.get("zh_max") or 1), int(lexicon.get("more_max") or 1))
     more = direction_table(lexicon, "more")
     folded = run.translate(t2s) if t2s else run  # one character for one: offsets stay valid
-    pieces: list[list[tuple[str, float, str]]] = []
-    loose: list[bool] = []
+    segments = _segments(folded, table, more, longest)
+    if len(segments) == 1 and segments[0][1] == len(folded):  # a key covers the run
+        key = folded
+        direct = targets(lexicon, "zh", key)
+        out.extend(Expansion(text[start : start + len(run)], t, "en", w, s) for t, w, s in direct)
+        if compose and len(key) > 1:
+            out.extend(Expansion(text[start : start + len(run)], t, "en", w, s, spare=True)
+                       for t, w, s in targets(lexicon, "more", key))
+        if compose and all(" " in t.strip() and src != "name" for t, _, src in direct):
+            # every rendering is a phrase the index may not hold (小企业 "small enterprise"): its parts are
+            # composed as well (小 + 企业: "small business"); the caller keeps what the index holds
+            inner = _segments(folded, table, more, min(longest, len(folded) - 1))
+            if len(inner) > 1:
+                _composed(text[start : start + len(run)], _pieces(inner, folded, lexicon), "en", out, parts_too=False)
+        return
+    for i, n in segments:
+        direct = targets(lexicon, "zh", folded[i : i + n])
+        out.extend(Expansion(text[start + i : start + i + n], t, "en", w, s) for t, w, s in direct)
+        if compose and n > 1:  # a single character's senses serve composition only
+            out.extend(Expansion(text[start + i : start + i + n], t, "en", w, s, spare=True)
+                       for t, w, s in targets(lexicon, "more", folded[i : i + n]))
+    if compose:  # no key covers the run (学生贷款 = 学生 + 贷款): compose it from its parts, as segmented
+        _composed(text[start : start + len(run)], _pieces(segments, folded, lexicon), "en", out,
+                  [n == 1 for _, n in segments], heads=_heads(segments, folded, lexicon))
+
+
+# function words a composed phrase keeps as English words (CC-CEDICT's senses of them are not renderings)
+_CONJUNCTIONS = {"和": "and", "与": "and", "及": "and", "以及": "and", "或": "or", "或者": "or"}
+
+
+def _segments(folded: str, table: Mapping, more: Mapping, longest: int) -> list[tuple[int, int]]:
+    """Forward maximum matching of ``folded`` against the keys (direct or spare): [(start, length)]."""
+    out: list[tuple[int, int]] = []
     i = 0
     while i < len(folded):
         for n in range(min(longest, len(folded) - i), 0, -1):
             key = folded[i : i + n]
-            if key in table or key in more:
-                direct = targets(lexicon, "zh", key)
-                spare = targets(lexicon, "more", key) if compose else []
-                pieces.append(direct + spare)  # composition may use every sense of a part
-                loose.append(n == 1)
-                typed = text[start + i : start + i + n]
-                out.extend(Expansion(typed, t, "en", w, s) for t, w, s in direct)
-                if n > 1:  # a single character's senses serve composition only
-                    out.extend(Expansion(typed, t, "en", w, s, spare=True) for t, w, s in spare)
-                if n == len(folded):  # a key covers the run
-                    return
+            if key in table or key in more or (0 < i and i + n < len(folded) and key in _CONJUNCTIONS):
+                out.append((i, n))
                 i += n
                 break
         else:
             i += 1
-    if compose:  # no key covers the run (学生贷款 = 学生 + 贷款): compose it from its parts, as segmented
-        _composed(text[start : start + len(run)], pieces, "en", out, loose)
+    return out
+
+
+def _pieces(segments: list[tuple[int, int]], folded: str, lexicon: Mapping) -> list[list[tuple[str, float, str]]]:
+    """Every rendering of each segment, direct then spare, for composition (a conjunction inside the run
+    is its English word: 道路和桥梁 -> road and bridge)."""
+    out = []
+    for i, n in segments:
+        key = folded[i : i + n]
+        if key in _CONJUNCTIONS and 0 < i and i + n < len(folded):
+            out.append([(_CONJUNCTIONS[key], W_CEDICT, "cedict")])
+            continue
+        out.append(targets(lexicon, "zh", key) + targets(lexicon, "more", key))
+    return out
+
+
+def _heads(segments: list[tuple[int, int]], folded: str, lexicon: Mapping) -> tuple[tuple[str, ...], ...]:
+    """For each segment of two characters or more, the senses of its last character that the word's own
+    lack (Chinese compounds are head-final: 上限 "upper bound", 限 limit -> 债务上限: debt limit; 粮食
+    "cereals", 食 food -> 粮食安全: food security): the caller's last resort when composing."""
+    out = []
+    for i, n in segments:
+        key = folded[i : i + n]
+        own = {t for t, _, _ in targets(lexicon, "zh", key) + targets(lexicon, "more", key)}
+        head = [t for t, _, _ in targets(lexicon, "more", key[-1]) if t not in own] if n > 1 else []
+        out.append(tuple(head[:MAX_HEAD_SENSES]))
+    return tuple(out)
 
 
 _OPERATORS = frozenset(("AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"))

@@ -39,6 +39,15 @@ MS. JONES: No new border wall will be built. The border is secure and the ports 
 Q: Families say childcare costs too much. And reopening schools?
 
 MS. JONES: Childcare is a cost families feel, for every child. The President's re-election is not my topic. The school reopening went safely. The labor shortage is easing.
+
+Q: And small business owners?
+
+MS. JONES: Small business owners will see the money fix roads and bridges. We raised the treatment of Uighur and other ethnic minorities with the group of seven.
+
+Q: Will the President sign the National Defense Authorization Act?
+
+MS. JONES: He will authorize the talks. Raising the debt limit, an upper bound set by law, comes first; food
+security, from cereals to milk, matters to him as well.
 """
 
 
@@ -65,6 +74,9 @@ def found(home: Path, query: str, *extra: str) -> tuple[list[dict], list[dict]]:
     return out["hits"], out["expansions"]
 
 
+STEMMED = ("school reopen", "food secure", "national defense authorize")  # found by the index's stems (reopening, security), not as typed
+
+
 @pytest.mark.parametrize("query, matched, source", [
     ("政府停摆", "government shutdown", "composed"),  # 停摆's fifth CC-CEDICT sense, past the cap of four
     ("司法部", "Justice Department", "cedict"),  # CC-CEDICT's sense where the glossary's is not said
@@ -73,6 +85,12 @@ def found(home: Path, query: str, *extra: str) -> tuple[list[dict], list[dict]]:
     ("边境墙", "border wall", "composed"),
     ("网络安全", "cybersecurity", "composed"),  # 网络 -> cyber, learned from 网络空间 "cyberspace"
     ("儿童保育", "childcare", "composed"),  # child + childcare: the overlap drops out
+    ("小企业", "small business", "composed"),  # "small enterprise" is not said: 小 (small) + 企业 (business)
+    ("道路和桥梁", "road and bridge", "composed"),  # 和 inside a run is "and"
+    ("维吾尔族", "Uighur", "reduced"),  # "Uighur ethnic group": the name before the noun
+    ("债务上限", "debt limit", "composed"),  # 上限 "upper bound": its last character, 限 limit
+    ("粮食安全", "food secure", "composed"),  # 粮食 "cereals": 食 food (the index stems: food security)
+    ("国防授权法", "national defense authorize", "composed"),  # without 法 beside words (stems: authorization)
     ("学校重新开放", "school reopen", "composed"),  # re- + open -> reopen (the index stems: "school reopening")
 ])
 def test_a_chinese_term_reaches_the_english_briefing(home, query, matched, source):
@@ -80,7 +98,7 @@ def test_a_chinese_term_reaches_the_english_briefing(home, query, matched, sourc
     assert hits, query
     assert any(e["target"] == matched and e.get("source") == source for e in expansions), expansions
     assert any(t["matched"] == matched for t in hits[0]["translated_from"])
-    assert T.target_found(matched, " ".join(hits[0]["turn"]["paragraphs"])) or matched == "school reopen"
+    assert T.target_found(matched, " ".join(hits[0]["turn"]["paragraphs"])) or matched in STEMMED
     assert not found(home, query, "--no-translate")[0]
 
 
@@ -143,3 +161,30 @@ def test_single_characters_serve_composition_only():
     assert "carbon emission" in composed
     parts = [e for e in T.expand("碳排放", lex, compose=True) if e.source == "parts"]
     assert parts and parts[0].optional in ((), (True, False))
+
+
+def test_variants_of_a_name_with_a_noun_start_with_the_name():
+    from pressarchive.expand import _variants
+
+    assert _variants("Uighur ethnic group", T)[0] == "Uighur"
+    assert _variants("State of the Union Address", T)[0] == "State of the Union"
+
+
+def test_a_key_whose_renderings_are_all_phrases_is_composed_from_its_parts_too():
+    lex = T.build_lexicon({}, ["small", "business", "enterprise", "company"], glossary={})
+    got = [(e.target, e.source) for e in T.expand("小企业", lex, compose=True)]
+    assert ("small enterprise", "cedict") in got and ("small business", "composed") in got
+    assert not [e for e in T.expand("小企业", lex) if e.source == "composed"]  # only when composing
+
+
+def test_a_conjunction_inside_a_run_composes_as_and():
+    lex = T.build_lexicon({}, ["road", "bridge"], glossary={})
+    assert "road and bridge" in [e.target for e in T.expand("道路和桥梁", lex, compose=True) if e.source == "composed"]
+
+
+def test_head_senses_are_offered_apart():
+    """A part's last character's senses are not mixed into its own: the caller tries them last."""
+    lex = T.build_lexicon({}, ["debt", "upper", "bound", "limit"], glossary={})
+    parts = [e for e in T.expand("债务上限", lex, compose=True) if e.source == "parts"][0]
+    assert parts.parts == (("debt",), ("upper bound",)) and "limit" in parts.heads[1]
+    assert "debt limit" not in [e.target for e in T.expand("债务上限", lex, compose=True) if e.source == "composed"]
