@@ -49,7 +49,7 @@ def enabled(doc_count: int, mode: str = "auto") -> bool:
 
 
 class Matches:
-    """Every document a query matched (global docnums) with its score; ``top(n)`` in Whoosh's order."""
+    """Every document a query matched (global docnums, ascending) with its score; ``top(n)`` in Whoosh's order."""
 
     def __init__(self, ids, scores):
         self.ids, self.scores = ids, scores
@@ -366,9 +366,9 @@ def _phrase(node, s):
     field = s.schema[fieldname]
     if not field.format or not field.format.supports("positions"):
         return _by_matcher(node, s)  # Whoosh's own error for a field without positions
-    words = [w for w in node.words if w is not None]
-    if not words:
-        return _empty()
+    words = list(node.words)
+    if not words or any(w is None for w in words):
+        return _by_matcher(node, s) if words else _empty()
     if len(words) == 1:  # Whoosh normalises a one-word phrase to its term
         from whoosh import query as wq
 

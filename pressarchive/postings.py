@@ -289,29 +289,33 @@ class LeafMatcher(W3LeafMatcher):
             self._weights = a
 
     def _read_values(self):
+        # ``_values`` is the block's values part (decompressed) and ``_voffs`` where each posting's
+        # value starts in it: a value is sliced out when ``value()`` asks for it (Whoosh's phrase
+        # matcher asks for a few postings of a block, not all 512), None for a format without values
         if self._data is None:
             self._read_data()
         n = self._blocklength
+        self._voffs = None
         if self._vkind == V_NONE:
             self._values = (None,) * n if self._fixedsize == 0 else (b"",) * n
             return
         start = n * self._idwidth + self._weights_size()
-        lengths = None
         if self._vkind == V_VARIABLE:
             lengths = _unpack_uints(self._data[start:start + n * self._lenwidth], self._lenwidth)
             start += n * self._lenwidth
-        raw = self._data[start:start + self._vstored]
-        if self._compression:
-            raw = zlib.decompress(raw)
-        if lengths is None:
-            size = self._fixedsize
-            self._values = tuple(raw[i:i + size] for i in range(0, len(raw), size))
+            self._voffs = array("I", accumulate(lengths, initial=0))
         else:
-            out, pos = [], 0
-            for ln in lengths:
-                out.append(raw[pos:pos + ln])
-                pos += ln
-            self._values = tuple(out)
+            self._voffs = range(0, self._fixedsize * (n + 1), self._fixedsize)
+        raw = self._data[start:start + self._vstored]
+        self._values = zlib.decompress(raw) if self._compression else raw
+
+    def value(self):
+        if self._values is None:
+            self._read_values()
+        if self._voffs is None:
+            return self._values[self._i]
+        i = self._i
+        return self._values[self._voffs[i]:self._voffs[i + 1]]
 
     def arrays(self, weights: bool = True, values: bool = False) -> "BlockList":
         """The whole posting list as arrays (``BlockList``): one read of its bytes, the block

@@ -198,3 +198,37 @@ def test_pairs_are_looked_up_in_the_matches(archive):
                 assert found.having(s, "id", turn_ids) == S._matching(s, q, fq, turn_ids), text
     finally:
         ix.close()
+
+
+def test_union_and_intersection_add_in_one_order():
+    """A union (dense or sparse) and an intersection give every document the same float sum, added
+    part by part in the parts' order, whatever the path: compared with a plain Python sum."""
+    import random
+
+    import numpy as np
+
+    rnd = random.Random(11)
+    for size, n in [(50, 40), (10_000, 30), (1_000_000, 20), (300, 250)]:  # dense and sparse unions
+        parts = []
+        for _ in range(4):
+            ids = np.array(sorted(rnd.sample(range(size), min(n, size))), dtype=np.int64)
+            parts.append((ids, np.array([rnd.random() * 10 for _ in ids])))
+        expected: dict = {}
+        for ids, scores in parts:
+            for d, sc in zip(ids.tolist(), scores.tolist()):
+                expected[d] = expected.get(d, 0.0) + sc
+        ids, scores = evaluate._union(parts)
+        assert ids.tolist() == sorted(expected) and scores.tolist() == [expected[d] for d in sorted(expected)]
+        common = set(parts[0][0].tolist())
+        for p in parts[1:]:
+            common &= set(p[0].tolist())
+        ids, scores = evaluate._intersection(parts)
+        order = [parts[0]] + sorted(parts[1:], key=lambda p: len(p[0]))
+        want = []
+        for d in sorted(common):
+            total = None
+            for pid, psc in order:
+                v = psc[pid.tolist().index(d)]
+                total = v if total is None else total + v
+            want.append(total)
+        assert ids.tolist() == sorted(common) and scores.tolist() == want
