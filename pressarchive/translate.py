@@ -25,6 +25,10 @@ The lexicon has two directions, each restricted to *targets the index holds*:
   ``semiconductor`` must find 半导体 even where no English text says "semiconductor".
 - ``zh``: Chinese term -> [[English phrase, weight, source], ...]; every content word of each English phrase
   occurs in the index (plural-folded). The Chinese key need not occur, for the same reason.
+- ``more``: Chinese term or single character -> spare English renderings, restricted like ``zh``: CC-CEDICT
+  senses past the cap, CC-CEDICT's senses of a glossary headword, single characters' senses and senses learned
+  from CC-CEDICT's compounds (source "compound"). Only for composition, or in place of a direct rendering the
+  index does not hold (``expand.py``); :func:`expand` marks them ``Expansion.spare``.
 
 Weights are below 1 (expansions weigh less than the words typed): names 0.9, glossary 0.7 (0.5 for one-character
 abbreviations such as 沪), CC-CEDICT 0.5 for a word's first sense, falling by 0.05 a sense to 0.3. Glossary entries
@@ -35,7 +39,7 @@ English keys are *folded*: NFKC, accents stripped, lower case, split into ``[a-z
 (``vehicles`` -> ``vehicle``, ``industries`` -> ``industry``) by :func:`fold_en`. Chinese keys are simplified;
 the lexicon carries a small traditional -> simplified character table, so 集成電路 is looked up as 集成电路.
 
-On disk (``save_lexicon``): three lines of compact JSON, a header and one line per direction, each direction
+On disk (``save_lexicon``): four lines of compact JSON, a header and one line per direction, each direction
 sharded by the key's first character with its targets packed into strings; ``load_lexicon`` parses a direction
 only when a query needs it. In memory, a built lexicon holds plain dicts and lists; both forms are read through
 :func:`targets`.
@@ -1038,7 +1042,7 @@ class Lexicon(dict):
 
 
 def save_lexicon(lexicon: Mapping, path: str | os.PathLike[str]) -> None:
-    """Write the lexicon atomically: three lines of compact JSON (header, ``en``, ``zh``), targets packed."""
+    """Write the lexicon atomically: four lines of compact JSON (header, ``en``, ``zh``, ``more``), targets packed."""
     meta = {k: v for k, v in lexicon.items() if k not in DIRECTIONS}
     meta["t2s"] = ["".join(t2s := _t2s_dict(meta.get("t2s"))), "".join(t2s.values())]
     meta["format"], meta["version"] = LEXICON_FORMAT, LEXICON_VERSION
