@@ -353,11 +353,13 @@ def _term(node, s):
     return ids, np.asarray(scores, dtype=np.float64)
 
 
-def _phrase(node, s):
+def _phrase(node, s, score: bool = True, cap: int | None = None):
     """A phrase (words at consecutive positions, Whoosh's ``Phrase`` with slop 1): the words'
     document arrays are intersected first, positions are decoded for those candidates only, and a
     match scores as Whoosh's phrase matcher scores it: the sum of each word's term score in that
-    document (added in the order of Whoosh's binary tree of intersections), times the boost."""
+    document (added in the order of Whoosh's binary tree of intersections), times the boost.
+    Without ``score``: (documents, None); with ``cap``, the candidates are checked a slice at a
+    time until ``cap`` documents matched (at least ``cap`` of them found, when there are)."""
     import numpy as np
 
     fieldname = node.fieldname
@@ -380,36 +382,27 @@ def _phrase(node, s):
         return _empty()
     if any((fieldname, b) not in reader for b in btexts):
         return _empty()
-    lists = {b: _postings(reader, fieldname, b, positions=True) for b in dict.fromkeys(btexts)}
+    lists = {b: _postings(reader, fieldname, b, weights=score, positions=True) for b in dict.fromkeys(btexts)}
     cand = None
     for b in sorted(lists, key=lambda b: len(lists[b].ids)):
         ids = lists[b].ids
         cand = ids if cand is None else np.intersect1d(cand, ids, assume_unique=True)
         if not len(cand):
             return _empty()
-    # (candidate index, position - word offset) for every word: a phrase starts where all agree.
-    # The keys come sorted and unique (candidates in order, a posting's positions increasing), so
-    # each word's are looked up in the next by binary search, with no sort.
-    span = np.int64(1) << 32
-    starts = None
     where = {b: np.searchsorted(lists[b].ids, cand) for b in lists}
-    decoded: dict = {}
-    for k, b in enumerate(btexts):
-        if b not in decoded:
-            decoded[b] = lists[b].positions(where[b])
-        owner, pos = decoded[b]
-        keys = owner * span + (pos - k)
-        if starts is None:
-            starts = keys
-        elif len(keys):
-            at = np.minimum(np.searchsorted(keys, starts), len(keys) - 1)
-            starts = starts[keys[at] == starts]
-        else:
-            starts = keys
-        if not len(starts):
-            return _empty()
-    hit = np.unique(starts // span)
+    if cap is None:
+        hit = _phrase_hits(lists, btexts, where, np.arange(len(cand)))
+    else:  # the first candidates first, more while fewer than ``cap`` matched
+        found, start, step = [], 0, 256
+        while start < len(cand) and sum(len(f) for f in found) < cap:
+            found.append(start + _phrase_hits(lists, btexts, where, np.arange(start, min(start + step, len(cand)))))
+            start, step = start + step, step * 4
+        hit = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+    if not len(hit):
+        return _empty()
     docs = cand[hit]
+    if not score:
+        return docs, None
     per_word = {}
     for b, plist in lists.items():
         i = where[b][hit]
@@ -421,6 +414,61 @@ def _phrase(node, s):
     if node.boost != 1.0:
         total = total * node.boost
     return docs, total
+
+
+def _phrase_hits(lists, btexts, where, rows):
+    """Which of the candidates ``rows`` (indices into the candidates, ascending) hold the words
+    ``btexts`` at consecutive positions: their indices relative to ``rows[0]``."""
+    import numpy as np
+
+    # (candidate, position - word offset) for every word: a phrase starts where all agree. The keys
+    # come sorted (candidates in order, a posting's positions increasing), so each word's are looked
+    # up in the next by binary search, with no sort.
+    span = np.int64(1) << 32
+    starts = None
+    decoded: dict = {}
+    for k, b in enumerate(btexts):
+        if b not in decoded:
+            decoded[b] = lists[b].positions(where[b][rows])
+        owner, pos = decoded[b]
+        keys = owner * span + (pos - k)
+        if starts is None:
+            starts = keys
+        elif len(keys):
+            at = np.minimum(np.searchsorted(keys, starts), len(keys) - 1)
+            starts = starts[keys[at] == starts]
+        else:
+            starts = keys
+        if not len(starts):
+            return np.zeros(0, dtype=np.int64)
+    return np.unique(starts // span)
+
+
+def phrase_count(reader, fieldname: str, words: list[str], cap: int | None = None) -> int:
+    """How many live documents of ``reader`` (a Whoosh reader, one segment or several) hold the
+    phrase ``words`` (consecutive positions in ``fieldname``), counted from arrays as ``_phrase``
+    finds them: what ``sum(1 for _ in Phrase(fieldname, words).matcher(searcher).all_ids())`` gives,
+    at most ``cap``. 0 when a word or the field is unknown."""
+    from whoosh import query as wq
+    from whoosh.searching import Searcher
+
+    leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
+    node = wq.Phrase(fieldname, list(words))
+    total = 0
+    for leaf, _offset in leaves:
+        searcher = Searcher(leaf)  # not closed: that would close the caller's reader
+        try:
+            # (a segment with deletions is checked whole: a cap would count deleted documents)
+            room = None if cap is None or leaf.has_deletions() else cap - total
+            docs, _ = _phrase(node, searcher, score=False, cap=room) if len(words) > 1 else _eval(node, searcher)
+        except _Unsupported:  # positions of a format read here only by Whoosh's matcher
+            docs = _by_matcher(node, searcher)[0]
+        if leaf.has_deletions() and len(docs):
+            docs = [d for d in docs.tolist() if not leaf.is_deleted(d)]
+        total += len(docs)
+        if cap is not None and total >= cap:
+            return cap
+    return total
 
 
 def _tree_sum(parts):

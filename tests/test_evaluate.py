@@ -232,3 +232,32 @@ def test_union_and_intersection_add_in_one_order():
                 total = v if total is None else total + v
             want.append(total)
         assert ids.tolist() == sorted(common) and scores.tolist() == want
+
+
+def test_phrase_count_is_whoosh_count(archive):
+    """evaluate.phrase_count (for cross-language expansion's counts) gives what counting Whoosh's
+    phrase matcher gives, capped or not, over several segments with deletions."""
+    from itertools import islice
+
+    from whoosh import query as wq
+    from whoosh.searching import Searcher
+
+    archive.remove(archive.ids()[0])
+    index.ensure_index(archive)
+    ix = index.open_index(archive)
+    try:
+        reader = ix.reader()
+        assert not reader.is_atomic() and any(r.has_deletions() for r, _ in reader.leaf_readers())
+        counted = 0
+        for fieldname, words in PHRASES:
+            if not words or fieldname not in ix.schema:
+                continue
+            for cap in (None, 1, 2, 50):
+                m = wq.Phrase(fieldname, words).matcher(Searcher(reader))
+                expected = sum(1 for _ in (m.all_ids() if cap is None else islice(m.all_ids(), cap)))
+                assert evaluate.phrase_count(reader, fieldname, words, cap) == expected, (words, cap)
+                counted += expected
+        assert counted
+        reader.close()
+    finally:
+        ix.close()

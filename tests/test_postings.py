@@ -251,3 +251,32 @@ def test_skip_to_lands_where_whoosh_lands(batches):
                 assert ma.is_active() == mb.is_active(), (term, t)
                 if ma.is_active():
                     assert (ma.id(), ma.weight(), ma.value_as("positions")) == (mb.id(), mb.weight(), mb.value_as("positions"))
+
+
+def test_phrase_count_in_slices(batches):
+    """evaluate.phrase_count checks a phrase's candidates a slice at a time until the cap: the same
+    count as Whoosh's phrase matcher, with thousands of candidates, deletions and three segments."""
+    from itertools import islice
+
+    from whoosh.searching import Searcher
+
+    from pressarchive import evaluate as ev
+
+    seen = []
+    real = ev._phrase_hits
+    for deleted in ([], [0, 3, 1600]):
+        ix = _index(postings.Codec(), True, batches, deleted)
+        reader = ix.reader()
+        try:
+            for words in (["common", "common"], ["alpha", "beta"], ["eta", "zeta", "eta"], ["common", "nosuch"]):
+                for cap in (None, 1, 50, 300, 5000):
+                    m = wq.Phrase("body", words).matcher(Searcher(reader))
+                    ids = m.all_ids() if cap is None else islice(m.all_ids(), cap)
+                    ev._phrase_hits = lambda lists, btexts, where, rows: seen.append(len(rows)) or real(lists, btexts, where, rows)
+                    try:
+                        assert ev.phrase_count(reader, "body", words, cap) == sum(1 for _ in ids), (words, cap, deleted)
+                    finally:
+                        ev._phrase_hits = real
+        finally:
+            reader.close()
+    assert 256 in seen and max(seen) > 256  # slices, and whole segments
