@@ -262,6 +262,7 @@ def _checked(expansions: list, reader, translate) -> list:
     for e in expansions:
         if e.source == "composed":
             composed.setdefault(e.typed, []).append(e)
+    expansions = _spares_in_place(expansions, held, translate)  # first: a held spare is a direct rendering
     loose_only: set[str] = set()  # typed terms composed only by a last resort (see below)
     direct: dict[str, list] = {}
     for e in expansions:
@@ -322,7 +323,6 @@ def _checked(expansions: list, reader, translate) -> list:
                         scored.append((-n, rank, form))
         composed[e.typed] = [translate.Expansion(e.typed, phrase, "en", translate.W_COMPOSED, "composed")
                              for _, _, phrase in sorted(scored)[:KEEP_COMPOSED]]
-    expansions = _spares_in_place(expansions, held, translate)
     direct_held = {e.typed for e in expansions
                    if e.source not in ("composed", "parts") and (e.lang != "en" or " " not in e.target.strip()
                                                                  or held("en", e.target))}

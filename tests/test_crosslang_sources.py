@@ -188,3 +188,10 @@ def test_head_senses_are_offered_apart():
     parts = [e for e in T.expand("债务上限", lex, compose=True) if e.source == "parts"][0]
     assert parts.parts == (("debt",), ("upper bound",)) and "limit" in parts.heads[1]
     assert "debt limit" not in [e.target for e in T.expand("债务上限", lex, compose=True) if e.source == "composed"]
+
+
+def test_a_key_with_a_held_spare_rendering_is_not_composed_as_well(home):
+    """司法部: the glossary's "Ministry of Justice" is not said, CC-CEDICT's "Justice Department" is: it takes
+    the place, and 司法 + 部 is not composed beside it."""
+    _, expansions = found(home, "司法部")
+    assert [e["source"] for e in expansions] == ["cedict"]
