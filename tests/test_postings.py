@@ -180,9 +180,11 @@ def test_whoosh_matchers_on_our_blocks(batches):
             assert ra == rb and ra, q
 
 
-def test_evaluator_on_our_blocks(batches):
-    """The evaluator reads our blocks directly and gives Whoosh's matchers' documents and scores."""
-    ix = _index(postings.Codec(), True, batches, [3, 1600, 2300])
+@pytest.mark.parametrize("ours", [True, False])
+def test_evaluator_on_our_blocks(batches, ours):
+    """The evaluator reads our blocks directly and gives Whoosh's matchers' documents and scores; on
+    Whoosh's own blocks (an index of format 6, searched as it is when it cannot be rebuilt) too."""
+    ix = _index(postings.Codec() if ours else W3Codec(), ours, batches, [3, 1600, 2300])
     queries = [wq.Term("body", "common"), wq.Phrase("body", ["alpha", "beta"]), wq.Phrase("boosted", ["eta", "zeta", "eta"]),
                wq.Or([wq.Term("body", "eta"), wq.Term("boosted", "gamma")]), wq.And([wq.Term("body", "rare"), wq.Term("tags", "zeta")])]
     filters = [None, wq.Term("tags", "alpha"), wq.NumericRange("n", 100, 2000)]
@@ -253,7 +255,8 @@ def test_skip_to_lands_where_whoosh_lands(batches):
                     assert (ma.id(), ma.weight(), ma.value_as("positions")) == (mb.id(), mb.weight(), mb.value_as("positions"))
 
 
-def test_phrase_count_in_slices(batches):
+@pytest.mark.parametrize("ours", [True, False])
+def test_phrase_count_in_slices(batches, ours):
     """evaluate.phrase_count checks a phrase's candidates a slice at a time until the cap: the same
     count as Whoosh's phrase matcher, with thousands of candidates, deletions and three segments."""
     from itertools import islice
@@ -265,7 +268,7 @@ def test_phrase_count_in_slices(batches):
     seen = []
     real = ev._phrase_hits
     for deleted in ([], [0, 3, 1600]):
-        ix = _index(postings.Codec(), True, batches, deleted)
+        ix = _index(postings.Codec() if ours else W3Codec(), ours, batches, deleted)
         reader = ix.reader()
         try:
             for words in (["common", "common"], ["alpha", "beta"], ["eta", "zeta", "eta"], ["common", "nosuch"]):
