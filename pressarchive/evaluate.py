@@ -315,9 +315,17 @@ def _intersection(parts):
         return _empty()
     ids, scores = parts[0]
     for other_ids, other_scores in sorted(parts[1:], key=lambda p: len(p[0])):
-        # both sorted and unique: each of ``ids`` looked up in the other by binary search, no sort
-        at = np.minimum(np.searchsorted(other_ids, ids), len(other_ids) - 1)
-        keep = other_ids[at] == ids
+        # both sorted and unique: each of ``ids`` looked up in the other, no sort: through a table
+        # of the other's places by docnum when that is small beside them, else by binary search
+        size = int(max(ids[-1], other_ids[-1])) + 1
+        if size <= 4 * (len(ids) + len(other_ids)):
+            place = np.full(size, -1, dtype=np.int64)
+            place[other_ids] = np.arange(len(other_ids))
+            at = place[ids]
+            keep = at >= 0
+        else:
+            at = np.minimum(np.searchsorted(other_ids, ids), len(other_ids) - 1)
+            keep = other_ids[at] == ids
         ids, scores = ids[keep], scores[keep] + other_scores[at[keep]]
         if not len(ids):
             return _empty()
