@@ -125,10 +125,6 @@ class _Held:
         return self.memo[key]
 
     def _count(self, lang: str, phrase: str) -> int:
-        from itertools import islice
-
-        from whoosh import query as wq
-
         from pressarchive.analysis import bilingual_analyzer, cjk_bigram_analyzer
 
         reader = self.reader
@@ -146,11 +142,11 @@ class _Held:
             if self.checks >= MAX_CHECKS:
                 return 0
             self.checks += 1
-            from whoosh.searching import Searcher
+            from pressarchive.evaluate import phrase_count
 
-            searcher = Searcher(reader)  # not closed: that would close the caller's reader
-            matcher = wq.Phrase(field, words).matcher(searcher)
-            return sum(1 for _ in islice(matcher.all_ids(), HELD_CAP))
+            # from the words' arrays, positions decoded for the documents holding all of them only:
+            # the count Whoosh's phrase matcher gives, at a third of its time (issue 17)
+            return phrase_count(reader, field, words, cap=HELD_CAP)
         except Exception:  # noqa: BLE001 - a phrase that cannot be looked up is not held
             return 0
 
