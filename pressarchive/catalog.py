@@ -23,7 +23,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from pressarchive.records import Record
 
 CATALOG_FILE = ".catalog.json"
-CATALOG_FORMAT = 2
+CATALOG_FORMAT = 3  # 3: each entry's people part, and the register, kept as JSON text (read on demand)
+READ_FORMATS = (2, 3)
+PEOPLE_PART = ("mentions", "names")  # what only the people register reads, ~3/4 of the file
 RECORD_FILE = "record.json"
 
 
@@ -55,6 +57,41 @@ def sources_of(conf: Any) -> list[str]:
     return out
 
 
+class _Entry(dict):
+    """A catalog entry whose people part (``PEOPLE_PART``) may still be JSON text under ``"_p"``:
+    decoded the first time it is asked for. An add reads the catalog for identities only; decoding
+    every entry's speakers was most of its time (13 MB at 6,000 conferences)."""
+
+    def _decode(self) -> None:
+        text = dict.pop(self, "_p", None)
+        if text is not None:
+            try:
+                part = orjson.loads(text)
+            except ValueError:
+                part = {}
+            for key in PEOPLE_PART:
+                dict.__setitem__(self, key, part.get(key) if isinstance(part, dict) else None)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key in PEOPLE_PART:
+            self._decode()
+        return dict.get(self, key, default)
+
+    def __getitem__(self, key: str) -> Any:
+        if key in PEOPLE_PART:
+            self._decode()
+        return dict.__getitem__(self, key)
+
+    def stored(self) -> dict[str, Any]:
+        """The entry as the file keeps it: the people part as JSON text."""
+        out = {k: v for k, v in self.items() if k not in PEOPLE_PART and k != "_p"}
+        text = dict.get(self, "_p")
+        if text is None:
+            text = orjson.dumps({k: dict.get(self, k) for k in PEOPLE_PART}).decode("utf-8")
+        out["_p"] = text
+        return out
+
+
 class Catalog:
     """Catalog entries by conference id, current with the corpus when it was loaded."""
 
@@ -63,6 +100,8 @@ class Catalog:
         self.mark = mark  # the corpus folder's mark the entries describe (None: not known)
         self._register: "Register | None" = None
         self._register_key: str | None = None
+        self._register_text: str | None = None  # the cached register, as JSON text, not yet read
+        self._cache_to: Any = None  # the archive whose cache a register built here is saved to
 
     def __contains__(self, cid: str) -> bool:
         return cid in self.entries
@@ -87,8 +126,9 @@ class Catalog:
     def put(self, cid: str, record: "Record", mark: str | None = None) -> None:
         """Note a record just written (its stamp is taken when the catalog is saved); ``mark``: the
         corpus folder's mark after the write, when no other process can have written since."""
-        self.entries[cid] = {**summary(record), "stamp": None}
+        self.entries[cid] = _Entry({**summary(record), "stamp": None})
         self._register = None
+        self._register_text = None
         self.mark = mark
 
     def save(self, archive: Any) -> None:
@@ -96,21 +136,35 @@ class Catalog:
         for cid, entry in self.entries.items():
             if entry.get("stamp") is None:
                 entry["stamp"] = _stamp(Path(archive.corpus_dir) / cid / RECORD_FILE)
-        body: dict[str, Any] = {"format": CATALOG_FORMAT, "mark": self.mark, "conferences": self.entries}
+        conferences = {cid: (e.stored() if isinstance(e, _Entry) else _Entry(e).stored())
+                       for cid, e in self.entries.items()}
+        body: dict[str, Any] = {"format": CATALOG_FORMAT, "mark": self.mark, "conferences": conferences}
+        text = self._register_text
         if self._register is not None:
-            body["people"] = {"key": _key(self.entries), "people": [p.as_dict() for p in self._register.people],
-                              "conflicts": self._register.conflicts}
+            text = orjson.dumps({"people": [p.as_dict() for p in self._register.people],
+                                 "conflicts": self._register.conflicts}).decode("utf-8")
+        if text is not None:
+            body["people"] = {"key": _key(self.entries), "text": text}
         _save(Path(archive.index_dir) / CATALOG_FILE, body)
 
     def register(self) -> "Register":
         from pressarchive.people import Mention, build
 
+        if self._register is None and self._register_text is not None:
+            with contextlib.suppress(TypeError, ValueError, KeyError):
+                from pressarchive.people import Person, Register
+
+                data = orjson.loads(self._register_text)
+                self._register = Register([Person(**p) for p in data["people"]], list(data.get("conflicts", [])))
+            self._register_text = None
         if self._register is None:
             mentions = [Mention(**m) for e in self.entries.values() for m in e.get("mentions", [])]
             titles = [e.get("title") or "" for e in self.entries.values()]
             names = [(*name.split(" ", 1), n) for e in self.entries.values()
                      for name, n in (e.get("names") or {}).items() if " " in name]
             self._register = build(mentions, titles, names)
+            if self._cache_to is not None:  # built once for these entries, not again by every command
+                self.save(self._cache_to)
         return self._register
 
 
@@ -141,12 +195,13 @@ def load(archive: Any, save: bool = True) -> Catalog:
     people: dict[str, Any] | None = None
     with contextlib.suppress(OSError, ValueError, TypeError, AttributeError):  # orjson's error is a ValueError
         data = orjson.loads(path.read_bytes())  # 13 MB at 6,000 conferences: json took 2-10x as long
-        if data.get("format") == CATALOG_FORMAT and isinstance(data.get("conferences"), dict):
-            cached = data["conferences"]
+        if data.get("format") in READ_FORMATS and isinstance(data.get("conferences"), dict):
+            cached = {cid: _Entry(e) for cid, e in data["conferences"].items() if isinstance(e, dict)}
             people = data.get("people")
             if mark is not None and data.get("mark") == mark:  # no conference folder came or went
                 catalog = Catalog(cached, mark)
                 _reuse(catalog, people)
+                catalog._cache_to = archive if save else None
                 return catalog
     entries: dict[str, dict[str, Any]] = {}
     changed = False
@@ -155,7 +210,7 @@ def load(archive: Any, save: bool = True) -> Catalog:
         entry = cached.get(cid)
         if entry is None or stamp is None or entry.get("stamp") != stamp:
             try:
-                entry = summary(archive.get(cid))
+                entry = _Entry(summary(archive.get(cid)))
             except PressArchiveError:
                 continue  # an unreadable record: `check` reports it
             entry["stamp"] = stamp
@@ -164,21 +219,25 @@ def load(archive: Any, save: bool = True) -> Catalog:
     changed = changed or set(cached) != set(entries)
     catalog = Catalog(entries, mark)
     _reuse(catalog, people)
-    if catalog._register is None:
+    if catalog._register is None and catalog._register_text is None:
         changed = True
     if changed and save:
         catalog.register()
         catalog.save(archive)
+    catalog._cache_to = archive if save else None
     return catalog
 
 
 def _reuse(catalog: Catalog, people: dict[str, Any] | None) -> None:
-    """Take the cached register when it was built from exactly these entries."""
-    if people and people.get("key") == _key(catalog.entries):
-        with contextlib.suppress(TypeError, ValueError, KeyError):
-            from pressarchive.people import Person, Register
-
-            catalog._register = Register([Person(**p) for p in people["people"]], list(people.get("conflicts", [])))
+    """Take the cached register when it was built from exactly these entries (read when it is asked
+    for: most commands never ask)."""
+    if not isinstance(people, dict) or people.get("key") != _key(catalog.entries):
+        return
+    if isinstance(people.get("text"), str):
+        catalog._register_text = people["text"]
+    elif isinstance(people.get("people"), list):  # format 2 kept the register as JSON itself
+        catalog._register_text = orjson.dumps({"people": people["people"],
+                                               "conflicts": people.get("conflicts", [])}).decode("utf-8")
 
 
 def corpus_mark(archive: Any) -> str | None:

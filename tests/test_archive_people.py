@@ -213,3 +213,37 @@ def test_reindex_reparse_migrates_an_old_archive_with_nothing_lost(src, archive_
     assert shown["hit"]["turn"]["id"] == f"{cid}:002"
     assert archive.raw_path(cid).read_bytes() == (src / "a.md").read_bytes()  # raw files never change
     assert run("check").strip().endswith("ok")
+
+
+def test_the_catalog_keeps_speakers_as_text_until_asked_and_reads_its_older_format(src, archive_home):
+    """An add reads the catalog for identities only: each entry's speakers (and the register) stay JSON
+    text until the people register is asked for. A catalog of the older format (speakers as JSON) is
+    read as it is, its register reused."""
+    from pressarchive import catalog
+    from pressarchive.archive import open_archive
+
+    run("add", str(briefing(src, "a.md")), str(briefing(src, "b.md", date="2022-01-06")))
+    before = speakers()
+    path = archive_home / "index" / catalog.CATALOG_FILE
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["format"] == 3 and isinstance(data["people"]["text"], str)
+    entry = next(iter(data["conferences"].values()))
+    assert "mentions" not in entry and isinstance(entry["_p"], str)
+
+    known = catalog.load(open_archive(archive_home))
+    cid, entry = next(iter(known.entries.items()))
+    assert "_p" in entry and entry["date"] and entry.get("title")  # identities read, speakers not decoded
+    assert [m["name"] for m in entry.get("mentions")] and "_p" not in entry
+    assert known._register_text is not None and known._register is None
+    assert [p.name for p in known.register().people] == [p["name"] for p in before]
+
+    # the older format: speakers and register as JSON itself
+    old = {"format": 2, "mark": data["mark"],
+           "conferences": {c: {**{k: v for k, v in e.items() if k != "_p"}, **json.loads(e["_p"])}
+                           for c, e in data["conferences"].items()},
+           "people": {"key": data["people"]["key"], **json.loads(data["people"]["text"])}}
+    path.write_text(json.dumps(old), encoding="utf-8")
+    known = catalog.load(open_archive(archive_home))
+    assert known._register_text is not None  # reused, not rebuilt
+    assert speakers() == before
+    assert "1 unchanged" in run("add", str(src / "a.md"))
