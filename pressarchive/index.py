@@ -356,7 +356,36 @@ def _close(ix) -> None:
     ix.close()
 
 
+OPEN_TRIES = 5  # a search that lost a race with a writer's commit (a file it was about to read is gone) tries again
+
+
+def _vanished(err: BaseException | None) -> bool:
+    """Did ``err`` (or what caused it) come of a file that a writer removed meanwhile?"""
+    seen = 0
+    while err is not None and seen < 8:
+        if isinstance(err, FileNotFoundError):
+            return True
+        err, seen = err.__cause__ or err.__context__, seen + 1
+    return False
+
+
 def open_for_reading(archive: "Archive", progress: Progress | None = None, lexicon: bool = True):
+    """``_open_for_reading``, again when it lost a race with another process's commit: a writer
+    replaces the table of contents and deletes merged segments, so a file listed a moment ago can be
+    gone when it is opened. The next try reads the new table."""
+    import time
+
+    for attempt in range(OPEN_TRIES):
+        try:
+            return _open_for_reading(archive, progress, lexicon)
+        except (IndexError_, OSError) as err:
+            if attempt + 1 == OPEN_TRIES or not _vanished(err):
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _open_for_reading(archive: "Archive", progress: Progress | None = None, lexicon: bool = True):
     """The index for a search, which never needs to write: ``ensure_index`` as a rule; but while a
     write is left unfinished (a journal: a disk that filled, a killed process) the index is opened as
     it was last committed, and when bringing it up to date fails to write (a full disk, a read-only

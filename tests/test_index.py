@@ -354,3 +354,41 @@ def test_the_schema_is_unpickled_once_per_table_of_contents(archive, monkeypatch
         assert s.doc_count() == 9
     assert not loads  # neither open_dir, the reader nor ix.schema unpickled the schema again
     ix.close()
+
+
+def test_a_search_that_loses_a_race_with_a_commit_reads_the_new_table(monkeypatch):
+    """A writer's commit replaces the table of contents and deletes merged segments: a reader that
+    listed a file a moment before finds it gone. That is tried again; any other error is not."""
+    calls = []
+
+    def racing(archive, progress=None, lexicon=True):
+        calls.append(1)
+        if len(calls) < 3:
+            try:
+                raise FileNotFoundError(2, "No such file or directory", "index/_MAIN_5.toc")
+            except FileNotFoundError as err:
+                raise index.IndexError_("the search index is unreadable") from err
+        return "the index"
+
+    monkeypatch.setattr(index, "_open_for_reading", racing)
+    assert index.open_for_reading(object()) == "the index" and len(calls) == 3
+
+    def damaged(archive, progress=None, lexicon=True):
+        calls.append(1)
+        raise index.IndexError_("the search index is damaged")
+
+    calls.clear()
+    monkeypatch.setattr(index, "_open_for_reading", damaged)
+    with pytest.raises(index.IndexError_):
+        index.open_for_reading(object())
+    assert len(calls) == 1
+
+    def gone(archive, progress=None, lexicon=True):
+        calls.append(1)
+        raise FileNotFoundError(2, "No such file or directory", "index/_MAIN_5.toc")
+
+    calls.clear()
+    monkeypatch.setattr(index, "_open_for_reading", gone)
+    with pytest.raises(FileNotFoundError):
+        index.open_for_reading(object())
+    assert len(calls) == index.OPEN_TRIES
