@@ -156,6 +156,7 @@ class Archive:
         self.lock_path = self.corpus.lock_path
         self.journal_path = self.corpus.journal_path
         self.notices: list[str] = []  # what a reader should be told (one line each): see note_needs_repair
+        self._catalog: catalog.Catalog | None = None  # as this process's last store left it (see store)
 
     def note_needs_repair(self) -> None:
         """Tell the reader, once, that a write was left unfinished and what answers meanwhile."""
@@ -319,7 +320,8 @@ class Archive:
         bulk = len(sources) > BATCH_SIZE
 
         def flush() -> None:
-            for (position, label), outcome in zip(labels, self.store(batch, on_wait=on_wait, index_now=not bulk)):
+            stored = self.store(batch, on_wait=on_wait, index_now=not bulk, save_catalog=not bulk)
+            for (position, label), outcome in zip(labels, stored):
                 outcome.source = label
                 outcomes.append((position, outcome))
                 if on_stored is not None:
@@ -340,6 +342,8 @@ class Archive:
                     flush()
             if batch:
                 flush()
+        if bulk and self._catalog is not None and self._catalog.mark == catalog.corpus_mark(self):
+            self._catalog.save(self)  # once, not after every batch (a cache: a stale one is only re-read)
         if bulk and any(o.status in ("added", "updated") for _, o in outcomes):
             index.sync(self, progress=None)
         return [outcome for _, outcome in sorted(outcomes, key=lambda pair: pair[0])]
@@ -349,9 +353,11 @@ class Archive:
         items: list[tuple[Record, bytes, str]],
         on_wait: Callable[[], None] | None = None,
         index_now: bool = True,
+        save_catalog: bool = True,
     ) -> list[AddOutcome]:
         """Store parsed records with their raw bytes under one hold of the lock, then index them
-        (``index_now=False``: leave that to the caller's ``index.sync``)."""
+        (``index_now=False``: leave that to the caller's ``index.sync``; ``save_catalog=False``:
+        leave the catalog's file to the caller, a bulk add saving it once at the end)."""
         prepared = [(settle(record, raw), raw, name) for record, raw, name in items]
         outcomes: list[AddOutcome] = []
         with self.write_lock(on_wait=on_wait):
@@ -360,7 +366,14 @@ class Archive:
             changed: dict[str, Record] = {}
             removed: set[str] = set()
             journal: set[str] = set()
-            known = catalog.load(self, save=False)
+            # The catalog as this process's last store left it, while no other process wrote since
+            # (the corpus folder's mark is the one it noted): a bulk add of 20,000 conferences read
+            # and wrote the whole catalog file for every batch of 32, quadratic in the archive's size.
+            held, self._catalog = self._catalog, None
+            if held is not None and held.mark is not None and held.mark == catalog.corpus_mark(self):
+                known = held
+            else:
+                known = catalog.load(self, save=False)
             stored: dict[str, Record] = {}
 
             def stored_record(cid: str) -> Record:
@@ -398,8 +411,9 @@ class Archive:
                                warnings=source_warnings(record), note=decision.note)
                 )
             self.corpus.sync()  # the new folders' renames are on disk before success is reported
-            if changed:
+            if changed and save_catalog:
                 known.save(self)
+            self._catalog = known
             if journal:
                 index.update(self, added=list(changed.values()), removed=sorted(removed))
                 self.corpus.clear_journal()
@@ -410,6 +424,7 @@ class Archive:
     def remove(self, ids: str | Iterable[str], on_wait: Callable[[], None] | None = None):
         """Remove conferences from the corpus and the index: one id (returns its record) or several
         (returns their records, in order; all are checked before any is removed)."""
+        self._catalog = None  # this write goes past store(): the next one reads the catalog again
         if isinstance(ids, str):
             return self._remove_one(ids, on_wait)
         ids = list(dict.fromkeys(ids))
@@ -556,6 +571,7 @@ class Archive:
         both sources, the other id kept as a former id; then the index is rebuilt. Raw files are
         never changed. Returns {"conferences", "reparsed", "merged": [(kept, folded)], "failed": [(id, reason)]}.
         """
+        self._catalog = None  # this write goes past store(): the next one reads the catalog again
         from pressarchive.ingest import ingest_bytes
 
         report: dict[str, Any] = {"conferences": 0, "reparsed": 0, "merged": [], "failed": []}
@@ -602,6 +618,7 @@ class Archive:
     # --- checking ---------------------------------------------------------------------------
     def check(self, fix: bool = False, on_wait: Callable[[], None] | None = None) -> CheckReport:
         """Do corpus and index agree? Every record readable, raw present with its hash, index current."""
+        self._catalog = None  # this write goes past store(): the next one reads the catalog again
         recovered = self.recover()
         problems: list[Problem] = []
         states: dict[str, tuple[str | None, int] | None] = {}

@@ -247,3 +247,28 @@ def test_the_catalog_keeps_speakers_as_text_until_asked_and_reads_its_older_form
     assert known._register_text is not None  # reused, not rebuilt
     assert speakers() == before
     assert "1 unchanged" in run("add", str(src / "a.md"))
+
+
+def test_a_bulk_add_keeps_the_catalog_in_memory_and_saves_it_once(src, archive_home, monkeypatch):
+    """A bulk add (more than one batch) reads the catalog once and writes it once, not per batch of
+    32 (quadratic at 20,000 conferences); what it wrote is the catalog of every conference."""
+    from pressarchive import archive as archive_mod, catalog
+    from pressarchive.archive import open_archive
+
+    n = archive_mod.BATCH_SIZE * 2 + 5
+    for i in range(n):
+        briefing(src, f"b{i:03d}.md", title=f"Briefing number {i} on topic {i}", date=f"2021-{1 + i % 12:02d}-{1 + i % 28:02d}",
+                 topic=f"subject{i}")
+    loads, saves = [], []
+    real_load, real_save = catalog.load, catalog.Catalog.save
+    monkeypatch.setattr(catalog, "load", lambda *a, **k: loads.append(1) or real_load(*a, **k))
+    monkeypatch.setattr(catalog.Catalog, "save", lambda self, a: saves.append(1) or real_save(self, a))
+    report = open_archive(archive_home).add(str(src))
+    assert sum(o.status == "added" for o in report.outcomes) == n
+    assert len(saves) == 1 and len(loads) <= 2
+    monkeypatch.setattr(catalog, "load", real_load)
+    monkeypatch.setattr(catalog.Catalog, "save", real_save)
+    data = json.loads((archive_home / "index" / catalog.CATALOG_FILE).read_text(encoding="utf-8"))
+    assert len(data["conferences"]) == n
+    assert len(conferences()) == n
+    assert f"{n} unchanged" in run("add", str(src))
