@@ -272,3 +272,27 @@ def test_a_bulk_add_keeps_the_catalog_in_memory_and_saves_it_once(src, archive_h
     assert len(data["conferences"]) == n
     assert len(conferences()) == n
     assert f"{n} unchanged" in run("add", str(src))
+
+
+def test_parsing_in_worker_processes_keeps_a_bounded_window_in_order():
+    """Parsed transcripts wait for the store in a window of bounded size, in the sources' order (a
+    map that submitted every source at once held all of them in memory when storing was slower)."""
+    from concurrent.futures import Future
+
+    from pressarchive.archive import _in_order
+
+    submitted, taken = [], []
+
+    class Pool:
+        def submit(self, fn, item):
+            submitted.append(item)
+            assert len(submitted) - len(taken) <= 5
+            done = Future()
+            done.set_result(fn(item))
+            return done
+
+    items = [str(i) for i in range(23)]
+    for result in _in_order(Pool(), lambda x: x + "!", items, window=5):
+        taken.append(result)
+    assert taken == [i + "!" for i in items] and submitted == items
+    assert list(_in_order(Pool(), str, [], window=5)) == []

@@ -101,22 +101,23 @@ def test_a_parsing_worker_that_dies_is_one_error_and_stored_batches_stay(archive
     monkeypatch.setattr(archive_mod, "BATCH_SIZE", 3)
     monkeypatch.setattr(index, "PARALLEL_MIN", 4)
     monkeypatch.setattr(index, "BUILD_LEXICON", False)
-    real_map = ProcessPoolExecutor.map
+    real_map = archive_mod._in_order  # results of the worker processes, in order
 
-    def dying_map(self, fn, *iterables, **kwargs):
-        for n, result in enumerate(real_map(self, fn, *iterables, **kwargs)):
+    def dying_map(pool, fn, items, window):
+        assert isinstance(pool, ProcessPoolExecutor)
+        for n, result in enumerate(real_map(pool, fn, items, window)):
             if n == 4:  # after the first batch of three was stored
                 raise BrokenProcessPool("a child process terminated abruptly")
             yield result
 
-    monkeypatch.setattr(ProcessPoolExecutor, "map", dying_map)
+    monkeypatch.setattr(archive_mod, "_in_order", dying_map)
     archive = Archive(archive_home, Settings.from_env(build_procs=2))
     files = [str(f) for f in transcripts(tmp_path / "t", "dying", 8)]
     with pytest.raises(ArchiveError) as err:
         archive.add_sources(files)
     assert "stopped" in err.value.message and "\n" not in err.value.message
     assert len(archive.ids()) == 3  # the first batch, whole
-    monkeypatch.setattr(ProcessPoolExecutor, "map", real_map)
+    monkeypatch.setattr(archive_mod, "_in_order", real_map)
     again = archive.add_sources(files)
     assert [o.status for o in again] == ["unchanged"] * 3 + ["added"] * 5
     assert len(found(archive, "trade")) == 8
