@@ -117,6 +117,8 @@ class Catalog:
 
     def by_source(self, name: str | None, url: str | None = None) -> list[str]:
         """Ids of the conferences with this source file name (compared without its folder) or URL."""
+        from pressarchive.identity import base_name as _base
+
         want = {x for x in (_base(name), url) if x}
         if not want:
             return []
@@ -166,14 +168,6 @@ class Catalog:
             if self._cache_to is not None:  # built once for these entries, not again by every command
                 self.save(self._cache_to)
         return self._register
-
-
-def _base(name: str | None) -> str | None:
-    if not name:
-        return None
-    if "://" in name:
-        return name
-    return os.path.basename(name.replace("\\", "/")) or name
 
 
 def _stamp(path: Path) -> list[int] | None:

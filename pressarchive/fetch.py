@@ -275,20 +275,23 @@ _WatchedHTTP = _watched(http.client.HTTPConnection)
 _WatchedHTTPS = _watched(http.client.HTTPSConnection)
 
 
+def _connector(connection_class, download: _Download):
+    """What ``do_open`` calls for a connection: one of ``connection_class`` watched by ``download``."""
+    def connection(*args, **kwargs):
+        conn = connection_class(*args, **kwargs)
+        conn._download = download
+        return conn
+
+    return connection
+
+
 class _Http(urllib.request.HTTPHandler):
     def __init__(self, download: _Download):
         super().__init__()
         self.download = download
 
     def http_open(self, req):
-        download = self.download
-
-        def connection(*args, **kwargs):
-            conn = _WatchedHTTP(*args, **kwargs)
-            conn._download = download
-            return conn
-
-        return self.do_open(connection, req)
+        return self.do_open(_connector(_WatchedHTTP, self.download), req)
 
 
 class _Https(urllib.request.HTTPSHandler):
@@ -297,14 +300,7 @@ class _Https(urllib.request.HTTPSHandler):
         self.download = download
 
     def https_open(self, req):
-        download = self.download
-
-        def connection(*args, **kwargs):
-            conn = _WatchedHTTPS(*args, **kwargs)
-            conn._download = download
-            return conn
-
-        return self.do_open(connection, req, context=self._context)
+        return self.do_open(_connector(_WatchedHTTPS, self.download), req, context=self._context)
 
 
 def url_file_name(url: str, content_type: str = "text/html", head: bytes = b"") -> str:
