@@ -375,14 +375,14 @@ def open_for_reading(archive: "Archive", progress: Progress | None = None, lexic
     gone when it is opened. The next try reads the new table."""
     import time
 
-    for attempt in range(OPEN_TRIES):
+    for attempt in range(OPEN_TRIES - 1):
         try:
             return _open_for_reading(archive, progress, lexicon)
         except (IndexError_, OSError) as err:
-            if attempt + 1 == OPEN_TRIES or not _vanished(err):
+            if not _vanished(err):
                 raise
             time.sleep(0.05 * (attempt + 1))
-    raise AssertionError("unreachable")  # pragma: no cover
+    return _open_for_reading(archive, progress, lexicon)
 
 
 def _open_for_reading(archive: "Archive", progress: Progress | None = None, lexicon: bool = True):

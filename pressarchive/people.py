@@ -540,15 +540,14 @@ class _Titles:
         return " | ".join(self.titles[i] for i in sorted(found))
 
 
-def _title_form(c: _Cluster, formal: "_Titles | str") -> str | None:
+def _title_form(c: _Cluster, formal: _Titles | None) -> str | None:
     """The full form of this person's name that conference titles use (``Dr. Anthony Fauci`` for a
     person also called ``Tony Fauci``): a given name the person's given names fit, and the surname."""
     if not formal or not c.surname:
         return None
     surname = _surname_form(c)
-    text = formal.holding(surname) if isinstance(formal, _Titles) else formal
     found: dict[str, int] = {}
-    for m in re.finditer(r"\b([A-Z][a-z]{1,15})\s+" + re.escape(surname) + r"(?![\w-])", text, re.I):
+    for m in re.finditer(r"\b([A-Z][a-z]{1,15})\s+" + re.escape(surname) + r"(?![\w-])", formal.holding(surname), re.I):
         given = m.group(1)
         g = given.casefold()
         if g in _TITLE_WORDS or g in _HONORIFICS or g in _NOT_NAMES or not given[:1].isupper():
@@ -559,7 +558,7 @@ def _title_form(c: _Cluster, formal: "_Titles | str") -> str | None:
     return max(found.items(), key=lambda kv: (kv[1], kv[0]))[0] if found else None
 
 
-def _display_name(c: _Cluster, formal: str = "") -> str:
+def _display_name(c: _Cluster, formal: _Titles | None = None) -> str:
     """The name an entry is listed under: a full form a conference title uses, else the most used
     full form (by conferences, then turns); a surname alone only when nothing more is known."""
     forms: dict[str, list[int]] = {}
@@ -618,7 +617,7 @@ def _known_words(text: str) -> int:
     return sum(fold(w) in _TITLE_WORDS for w in text.split())
 
 
-def _person(c: _Cluster, formal: str = "") -> Person:
+def _person(c: _Cluster, formal: _Titles | None = None) -> Person:
     name = _display_name(c, formal) or None
     zh = c.name_zh
     aliases: list[str] = [c.text_name] if c.text_name else []
