@@ -477,3 +477,115 @@ def key_analyzer() -> Composable:
 def label_analyzer() -> Composable:
     """Values as written, one per line: the known regions, outlets and names listed in hints."""
     return KeyTokenizer(exact=True)
+
+
+# --- indexing without tokens (segwriter.SegmentWriter) -------------------------------------------
+_TERMS: dict[str, str] = {}  # an English word as written -> its term (possessive dropped, lower-cased, stemmed)
+_TERMS_MAX = 200_000
+
+
+def _term(word: str) -> str:
+    term = _TERMS.get(word)
+    if term is None:
+        w = word[:-2] if len(word) > 2 and word[-2:].lower() == "'s" else word
+        term = stem(w.lower())
+        if len(_TERMS) >= _TERMS_MAX:
+            _TERMS.clear()
+        _TERMS[word] = term
+    return term
+
+
+def _bilingual_positions(value: str, english: bool, chinese: bool) -> dict[str, list[int]]:
+    """Each term of ``bilingual_analyzer`` (with the flags of its tokenizer) indexing ``value``, and
+    its positions in order: what the analyser's tokens give, without a token per word."""
+    text = fold(value)
+    poses: dict[str, list[int]] = {}
+    get = poses.get
+    term = _term
+    pos = 0
+    last = 0
+    find = _WORD.findall
+
+    def latin(start: int, end: int) -> None:
+        nonlocal pos
+        words = find(text, start, end)
+        if english:
+            for word in words:
+                t = term(word)
+                lst = get(t)
+                if lst is None:
+                    poses[t] = [pos]
+                else:
+                    lst.append(pos)
+                pos += 1
+        else:
+            pos += len(words)
+
+    for run in _HAN_RUN.finditer(text):
+        latin(last, run.start())
+        group = run.group()
+        segmented = segment(group)
+        if chinese:
+            within = subwords(group, segmented)
+            for word, s, e in segmented:
+                for w in (word, *(p for p, _, _ in within.get((s, e), ()))):
+                    t = stem(w.lower())
+                    lst = get(t)
+                    if lst is None:
+                        poses[t] = [pos]
+                    else:
+                        lst.append(pos)
+                pos += 1
+        else:
+            pos += len(segmented)
+        last = run.end()
+    latin(last, len(text))
+    return poses
+
+
+def _cjk_positions(value: str) -> dict[str, list[int]]:
+    """``CJKBigramTokenizer``'s index terms of ``value`` and their positions."""
+    poses: dict[str, list[int]] = {}
+    text = fold(value)
+    pos = 0
+    for run in _HAN_RUN.finditer(text):
+        group = run.group()
+        n = len(group)
+        for i in range(n - 1):
+            poses.setdefault(group[i:i + 2], []).append(pos)
+            pos += 1
+        poses.setdefault(group[-1], []).append(pos)
+        pos += 2
+    return poses
+
+
+def fast_positions(field):
+    """For a text field whose analyser is one of ours, a function giving ``list(field.index(value))``
+    (the same ``(btext, freq, weight, vbytes)`` items) without Whoosh's token stream; None otherwise."""
+    from whoosh.analysis import CompositeAnalyzer, LowercaseFilter
+
+    from pressarchive.postings import RawPositions
+
+    fmt = getattr(field, "format", None)
+    if type(fmt) is not RawPositions or fmt.field_boost != 1.0:
+        return None
+    analyzer = field.analyzer
+    if type(analyzer) is CJKBigramTokenizer:
+        positions = _cjk_positions
+    elif (type(analyzer) is CompositeAnalyzer and len(analyzer.items) == 3
+          and type(analyzer.items[0]) is BilingualTokenizer and type(analyzer.items[1]) is LowercaseFilter
+          and type(analyzer.items[2]) is EnglishStemFilter):
+        english, chinese = analyzer.items[0].english, analyzer.items[0].chinese
+
+        def positions(value: str) -> dict[str, list[int]]:
+            return _bilingual_positions(value, english, chinese)
+    else:
+        return None
+    encode = fmt.encode
+
+    def items(value) -> list:
+        if not isinstance(value, str):
+            return list(field.index(value))
+        return [(t.encode("utf-8"), len(p), float(len(p)), encode(p)) for t, p in positions(value).items()]
+
+    return items

@@ -18,7 +18,6 @@ import shutil
 import tempfile
 import time
 from contextlib import contextmanager, suppress
-from functools import lru_cache
 from itertools import count
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
@@ -545,60 +544,13 @@ def _writing(archive: "Archive", timeout: float | None = None, announce: bool = 
             lock.release()
 
 
-class _Lengths:
-    """The ``doc_field_length`` of a new segment's per-document reader, each field's length column
-    read once. Whoosh, writing the postings, looks a document's field length up for every posting
-    (``FieldWriter.add_postings``), one file read each: a fifth of the indexing time. Same values,
-    including whoosh's ``None`` for a zero length byte."""
+def _writer(ix, limitmb: float, **kwargs):
+    """A writer of a new segment of ``ix``: segwriter.SegmentWriter on our codec (the postings
+    gathered per term in memory, ``limitmb`` of them before a run is spilled to disk)."""
+    from pressarchive.segwriter import SegmentWriter
 
-    def __init__(self, pdr):
-        self._pdr = pdr
-        self._columns: dict[str, Any] = {}
-        self._lengths = _length_table()
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0):
-        values = self._columns.get(fieldname)
-        if values is None:
-            values = self._columns[fieldname] = self._load(fieldname)
-        if values is False:
-            return default
-        lbyte = values[docnum] if docnum < len(values) else 0
-        if lbyte:
-            return self._lengths[lbyte]
-        return None
-
-    def _load(self, fieldname: str):
-        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
-        reader = self._pdr._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        return False if reader is None else reader.load()
-
-
-@lru_cache(maxsize=1)
-def _length_table() -> tuple[int, ...]:
-    from whoosh.util.numeric import byte_to_length
-
-    return tuple(byte_to_length(b) for b in range(256))
-
-
-def _fast_lengths(writer):
-    """``writer`` (a Whoosh SegmentWriter on the whoosh3 codec), its segment flushed with ``_Lengths``."""
-    from whoosh.codec.whoosh3 import W3PerDocReader
-    from whoosh.writing import SegmentWriter
-
-    if type(writer) is not SegmentWriter or not writer.codec.length_stats:
-        return writer
-
-    def flush() -> None:  # SegmentWriter._flush_segment, with the lengths read once per field
-        writer.perdocwriter.close()
-        pdr = writer.per_document_reader()
-        lengths = _Lengths(pdr) if isinstance(pdr, W3PerDocReader) else pdr
-        writer.fieldwriter.add_postings(writer.schema, lengths, writer.pool.iter_postings())
-        writer.fieldwriter.close()
-        pdr.close()
-
-    writer._flush_segment = flush
-    return writer
+    kwargs.setdefault("timeout", WRITER_TIMEOUT)
+    return SegmentWriter(ix, limitmb=limitmb, codec=codec(), **kwargs)
 
 
 def add_records(writer, records: Iterable["Record"], progress: Progress | None = None, total: int = 0) -> int:
@@ -616,7 +568,7 @@ def add_records(writer, records: Iterable["Record"], progress: Progress | None =
 def build_in(storage, records: Iterable["Record"], progress: Progress | None = None, total: int = 0):
     """Create a fresh index in a Whoosh storage (a FileStorage or, in tests, a RamStorage)."""
     ix = storage.create_index(schema())
-    writer = _fast_lengths(ix.writer(timeout=WRITER_TIMEOUT, limitmb=BUILD_LIMITMB, codec=codec()))
+    writer = _writer(ix, BUILD_LIMITMB)
     try:
         add_records(writer, records, progress, total)
     except BaseException:
@@ -660,14 +612,12 @@ def _build_part(home: str, folder: str, ids: list[str], part: int, procs: int, q
     try:
         import pressarchive.analysis  # noqa: F401 - first: it imports whoosh lightly
         from whoosh.filedb.filestore import FileStorage
-        from whoosh.writing import SegmentWriter
-
         from pressarchive.corpus import Corpus
 
         corpus = Corpus(Path(home))
         translate = _translate() if lexicon else None
         ix = FileStorage(folder).open_index()
-        writer = _fast_lengths(SegmentWriter(ix, _lk=False, limitmb=max(32, BUILD_LIMITMB // procs), codec=codec()))
+        writer = _writer(ix, max(32, BUILD_LIMITMB // procs), _lk=False)
         entries: dict[str, Any] = {}
         texts: list[str] = []
         names: list[tuple[str | None, str | None]] = []
@@ -890,7 +840,7 @@ def update(archive: "Archive", added: list["Record | str"] = (), removed: list[s
             return rebuild(archive, progress)
         limitmb = BUILD_LIMITMB if len(added) > REBUILD_BELOW else UPDATE_LIMITMB
         try:
-            writer = _fast_lengths(ix.writer(timeout=WRITER_TIMEOUT, limitmb=limitmb, codec=codec()))
+            writer = _writer(ix, limitmb)
         except LockError as err:
             raise BusyError("another process holds the search index's write lock",
                             hint="wait for it to finish, then try again") from err
@@ -1001,7 +951,7 @@ def compact(archive: "Archive", timeout: float | None = None, merge_at: int = 2,
             if len(_small_segments(segments)) < max(2, merge_at):
                 return before, before, termed
             try:
-                writer = _fast_lengths(ix.writer(timeout=WRITER_TIMEOUT, limitmb=UPDATE_LIMITMB, codec=codec()))
+                writer = _writer(ix, UPDATE_LIMITMB)
             except LockError:
                 return None
             try:

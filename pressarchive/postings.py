@@ -148,58 +148,122 @@ class PostingsWriter(W3PostingsWriter):
                 self._maxlength = length
 
     def _write_block(self, last=False):
+        # the block buffered by add_posting (Whoosh's per-posting path)
+        import numpy as np
+
+        ids = np.frombuffer(self._ids.tobytes(), dtype=np.uint32) if isinstance(self._ids, array) \
+            else np.array(self._ids, dtype=np.uint32)
+        weights = np.array(self._weights, dtype=np.float32)
+        values = self._values
+        vlens = np.array([len(v) for v in values], dtype=np.uint32)
+        self._emit_block(ids, weights, vlens, b"".join(values), self._minlength, self._maxlength,
+                         self._maxweight, last)
+        self._new_block()
+
+    def add_arrays(self, docs, weights, vlens, values: bytes, lengths) -> None:
+        """A whole posting list at once, between ``start_postings`` and ``finish_postings``: NumPy
+        arrays of document numbers (ascending, uint32), weights (float32), value byte lengths
+        (uint32) and field lengths (0: none), and the values end to end. The blocks written are those
+        ``add_posting`` writes for the same postings one by one (segwriter.SegmentWriter's flush)."""
+        import numpy as np
+
+        n = len(docs)
+        limit = self._blocklimit
+        ends = np.cumsum(vlens, dtype=np.int64)
+        for start in range(0, n, limit):
+            stop = min(n, start + limit)
+            w = weights[start:stop]
+            ln = lengths[start:stop]
+            positive = ln[ln > 0]
+            minlength = int(positive.min()) if len(positive) else None
+            maxlength = int(positive.max()) if len(positive) else 0
+            maxweight = max(0, float(w.max()))
+            vstart = int(ends[start - 1]) if start else 0
+            vstop = int(ends[stop - 1]) if stop else 0
+            self._emit_block(docs[start:stop], w, vlens[start:stop], values[vstart:vstop], minlength,
+                             maxlength, maxweight, stop == n)
+
+    def _emit_block(self, ids, weights, vlens, raw: bytes, minlength, maxlength, maxweight, last: bool):
+        """Write one block: NumPy ids (uint32) and weights (float32), the values' lengths and bytes."""
+        import numpy as np
+
         if not self._blockcount:
             self._postfile.write(MAGIC)
-        self._terminfo.add_block(self)
-        ids = self._ids
+        self._terminfo.add_block(_Block(ids, weights, minlength, maxlength, maxweight))
         n = len(ids)
-        first = ids[0]
-        deltas = [0] + [ids[i] - first for i in range(1, n)]
-        id_width = _width(deltas[-1])
-        parts = [None, _pack_uints(deltas, id_width)]
-        weights = self._weights
-        w0 = weights[0]
-        if all(w == 1.0 for w in weights):
+        first = int(ids[0])
+        lastid = int(ids[-1])
+        deltas = ids - ids[0]
+        id_width = _width(lastid - first)
+        parts = [None, deltas.astype(_NP_WIDTH[id_width]).tobytes()]
+        w0 = float(weights[0])
+        if bool(np.all(weights == 1.0)):
             wkind = W_ONES
-        elif all(w == w0 for w in weights):
+        elif bool(np.all(weights == weights[0])):
             wkind = W_CONST
             parts.append(struct.pack("<f", w0))
-        elif all(0 <= w < 256 and w == int(w) for w in weights):
+        elif bool(np.all((weights >= 0) & (weights < 256) & (weights == np.floor(weights)))):
             wkind = W_BYTES
-            parts.append(bytes(int(w) for w in weights))
+            parts.append(weights.astype(np.uint8).tobytes())
         else:
             wkind = W_FLOATS
-            a = array("f", weights)
-            if not _LE:  # pragma: no cover
-                a.byteswap()
-            parts.append(a.tobytes())
+            parts.append(weights.astype("<f4").tobytes())
         fixed = self._format.fixed_value_size()
-        values = self._values
-        vkind, len_width, raw = V_NONE, 0, b""
-        if fixed == 0 or not any(values):
-            pass
+        vkind, len_width = V_NONE, 0
+        if fixed == 0 or not raw:
+            raw = b""
         elif fixed is not None:
-            vkind, raw = V_FIXED, b"".join(values)
+            vkind = V_FIXED
         else:
             vkind = V_VARIABLE
-            lengths = [len(v) for v in values]
-            len_width = _width(max(lengths))
-            parts.append(_pack_uints(lengths, len_width))
-            raw = b"".join(values)
+            len_width = _width(int(vlens.max()))
+            parts.append(vlens.astype(_NP_WIDTH[len_width]).tobytes())
         stored = raw
         if len(raw) >= COMPRESS_MIN and self._compression:
             packed = zlib.compress(raw, self._compression)
             if len(packed) < len(raw):
                 stored = packed
         parts.append(stored)
-        parts[0] = HEADER.pack(n, first, ids[-1], self._maxweight, length_to_byte(self._minlength),
-                               length_to_byte(self._maxlength), id_width, wkind, vkind, len_width,
+        parts[0] = HEADER.pack(n, first, lastid, maxweight, length_to_byte(minlength),
+                               length_to_byte(maxlength), id_width, wkind, vkind, len_width,
                                len(stored), len(raw))
         data = b"".join(parts)
         self._postfile.write_int(-len(data) if last else len(data))
         self._postfile.write(data)
         self._blockcount += 1
-        self._new_block()
+
+
+class _Block:
+    """What ``W3TermInfo.add_block`` reads of a block: its size, weights, ids and length range."""
+
+    __slots__ = ("_weights", "_n", "_first", "_last", "_minlength", "_maxlength", "_maxweight")
+
+    def __init__(self, ids, weights, minlength, maxlength, maxweight):
+        self._weights = array("f", weights.astype("=f4").tobytes())
+        self._n = len(ids)
+        self._first = int(ids[0])
+        self._last = int(ids[-1])
+        self._minlength = minlength
+        self._maxlength = maxlength
+        self._maxweight = maxweight
+
+    def __len__(self):
+        return self._n
+
+    def min_id(self):
+        return self._first
+
+    def max_id(self):
+        return self._last
+
+    def min_length(self):
+        return self._minlength
+
+    def max_length(self):
+        return self._maxlength
+
+    def max_weight(self):
+        return self._maxweight
 
 
 class LeafMatcher(W3LeafMatcher):

@@ -1,0 +1,337 @@
+"""Writing a segment: Whoosh's ``SegmentWriter`` with the postings gathered per term (issue 17).
+
+Whoosh's writer sends every posting through its ``PostingPool``: one tuple pickled to a run file
+when the pool is full, the runs merged back with ``heapq`` one posting at a time, and then each
+posting handed to the field writer with its document's field length looked up. At 10 million
+postings (100,000 turns) that was ~90 of 270 profiled seconds of a build, and the analysis chain
+(a ``Token`` per word through three generators, then ``Format.word_values``) most of the rest.
+
+``SegmentWriter`` here keeps Whoosh's writer (document numbers, stored fields, columns, field
+lengths, the merge policy, the table of contents) and changes three things:
+
+- ``PostingBuffer`` replaces the pool: each field's terms map to growing C arrays (document
+  numbers, weights, value lengths) and one ``bytearray`` of values. When it holds more than the
+  writer's ``limitmb``, it writes a sorted run of whole posting lists (one record a term, not one a
+  posting) to a temporary file; the runs are merged term by term when the segment is written.
+- ``_flush_segment`` writes each term's posting list in one call to ``postings.PostingsWriter.
+  add_arrays`` with the field lengths read once per field as an array.
+- ``add_document`` gets a term's positions from ``analysis.index_positions`` for the analysers it
+  knows (the same terms and positions as the analyser, checked by tests over real transcripts), and
+  reuses the items of a short value (names, keys, dates) or of the last long one (a question repeated
+  on each of its answers) instead of analysing it again.
+
+The segment written is the one Whoosh's own writer writes from the same documents: the same terms,
+term statistics and posting lists (``tests/test_segwriter.py`` compares them).
+"""
+from __future__ import annotations
+
+import heapq
+import os
+import pickle
+import tempfile
+from array import array
+from typing import Any, Iterator
+
+from whoosh.writing import SegmentWriter as _WhooshSegmentWriter
+
+SHORT_VALUE = 200  # values up to this many characters have their items cached across documents
+SHORT_CACHE_MAX = 50_000  # entries of that cache before it starts again
+TERM_OVERHEAD = 420  # bytes a term's arrays and dictionary entry take before any posting
+POSTING_BYTES = 13  # bytes a posting takes in the arrays (docnum, weight, value length, slack)
+
+
+class PostingBuffer:
+    """Postings per field and term, in memory up to ``limitmb``, spilled to sorted runs beyond it.
+
+    Postings must arrive in document order for each term (Whoosh's writer adds documents, and
+    merged segments' documents, with ever larger numbers); ``terms`` checks it and sorts otherwise.
+    """
+
+    def __init__(self, limitmb: float = 128, tempdir: str | None = None):
+        self.limit = int(limitmb * 1024 * 1024)
+        self.tempdir = tempdir
+        self.fields: dict[str, dict[bytes, tuple[array, array, array, bytearray]]] = {}
+        self.size = 0
+        self.runs: list[str] = []
+        self.postings = 0
+
+    # -- adding --
+    def add(self, item: tuple) -> None:
+        """Whoosh's pool interface: one posting ``(fieldname, btext, docnum, weight, vbytes)``."""
+        fieldname, btext, docnum, weight, vbytes = item
+        self.add_field_items(fieldname, docnum, ((btext, 1, weight, vbytes),))
+
+    def add_field_items(self, fieldname: str, docnum: int, items) -> int:
+        """Add one document's ``(btext, freq, weight, vbytes)`` items of a field; their total frequency."""
+        terms = self.fields.get(fieldname)
+        if terms is None:
+            terms = self.fields[fieldname] = {}
+        get = terms.get
+        size = 0
+        total = 0
+        n = 0
+        for btext, freq, weight, vbytes in items:
+            p = get(btext)
+            if p is None:
+                p = terms[btext] = (array("I"), array("f"), array("I"), bytearray())
+                size += TERM_OVERHEAD
+            p[0].append(docnum)
+            p[1].append(weight)
+            p[2].append(len(vbytes) if vbytes else 0)
+            if vbytes:
+                p[3].extend(vbytes)
+                size += len(vbytes)
+            total += freq
+            n += 1
+        self.postings += n
+        self.size += size + n * POSTING_BYTES
+        if self.size > self.limit:
+            self.spill()
+        return total
+
+    # -- runs --
+    def _sorted_memory(self) -> Iterator[tuple]:
+        for fieldname in sorted(self.fields):
+            terms = self.fields[fieldname]
+            for btext in sorted(terms):
+                d, w, vl, v = terms[btext]
+                yield fieldname, btext, d.tobytes(), w.tobytes(), vl.tobytes(), bytes(v)
+
+    def spill(self) -> None:
+        """Write what is held as a sorted run of whole posting lists, and start again."""
+        if not self.fields:
+            return
+        fd, path = tempfile.mkstemp(prefix="pressarchive-run-", suffix=".pkl", dir=self.tempdir)
+        try:
+            with os.fdopen(fd, "wb", buffering=1 << 20) as f:
+                dump = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL).dump
+                for record in self._sorted_memory():
+                    dump(record)
+        except BaseException:
+            os.unlink(path)
+            raise
+        self.runs.append(path)
+        self.fields = {}
+        self.size = 0
+
+    @staticmethod
+    def _read_run(path: str) -> Iterator[tuple]:
+        with open(path, "rb", buffering=1 << 20) as f:
+            unpickler = pickle.Unpickler(f)
+            while True:
+                try:
+                    yield unpickler.load()
+                except EOFError:
+                    return
+
+    # -- reading back --
+    def terms(self) -> Iterator[tuple[str, bytes, Any, Any, Any, bytes]]:
+        """``(fieldname, btext, docnums, weights, value_lengths, values)`` in field and term order,
+        the arrays as NumPy arrays (uint32, float32, uint32), a term's postings in document order."""
+        import numpy as np
+
+        sources = [self._read_run(p) for p in self.runs] + [self._sorted_memory()]
+        merged = sources[0] if len(sources) == 1 else heapq.merge(*sources, key=lambda r: (r[0], r[1]))
+        pending: list[tuple] = []
+        for record in merged:
+            if pending and (record[0], record[1]) != (pending[0][0], pending[0][1]):
+                yield _joined(pending, np)
+                pending = []
+            pending.append(record)
+        if pending:
+            yield _joined(pending, np)
+
+    def iter_postings(self) -> Iterator[tuple]:
+        """Whoosh's pool interface: ``(fieldname, btext, docnum, weight, vbytes)`` in order."""
+        for fieldname, btext, docs, weights, vlens, values in self.terms():
+            offset = 0
+            for docnum, weight, n in zip(docs.tolist(), weights.tolist(), vlens.tolist()):
+                yield fieldname, btext, docnum, weight, values[offset:offset + n]
+                offset += n
+
+    def cleanup(self) -> None:
+        for path in self.runs:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+        self.runs = []
+        self.fields = {}
+        self.size = 0
+
+
+def _joined(records: list[tuple], np) -> tuple:
+    """One term's posting list from its records in run order, sorted by document if it was not."""
+    fieldname, btext = records[0][0], records[0][1]
+    if len(records) == 1:
+        _, _, d, w, vl, v = records[0]
+    else:
+        d = b"".join(r[2] for r in records)
+        w = b"".join(r[3] for r in records)
+        vl = b"".join(r[4] for r in records)
+        v = b"".join(r[5] for r in records)
+    docs = np.frombuffer(d, dtype=np.uint32)
+    weights = np.frombuffer(w, dtype=np.float32)
+    vlens = np.frombuffer(vl, dtype=np.uint32)
+    if len(docs) > 1 and not bool(np.all(docs[1:] > docs[:-1])):
+        order = np.argsort(docs, kind="stable")
+        starts = np.concatenate(([0], np.cumsum(vlens, dtype=np.int64)[:-1]))
+        v = b"".join(v[s:s + n] for s, n in zip(starts[order].tolist(), vlens[order].tolist()))
+        docs, weights, vlens = docs[order], weights[order], vlens[order]
+    return fieldname, btext, docs, weights, vlens, v
+
+
+class SegmentWriter(_WhooshSegmentWriter):
+    """Whoosh's segment writer with ``PostingBuffer`` for its pool; see the module's docstring."""
+
+    def __init__(self, ix, limitmb: float = 128, **kwargs):
+        super().__init__(ix, limitmb=limitmb, **kwargs)
+        self.pool = PostingBuffer(limitmb, tempdir=_tempdir(ix))
+        self._items_cache: dict[tuple[str, Any], list] = {}
+        self._last_long: dict[str, tuple[str, list]] = {}
+        self._plans: dict[str, tuple] = {}
+
+    # -- documents --
+    def _plan(self, fieldname: str) -> tuple:
+        plan = self._plans.get(fieldname)
+        if plan is None:
+            from pressarchive.analysis import fast_positions
+
+            field = self.schema[fieldname]
+            fast = fast_positions(field) if field.indexed else None
+            plan = self._plans[fieldname] = (field, fast)
+        return plan
+
+    def _items(self, fieldname: str, field, fast, value) -> list:
+        """The ``(btext, freq, weight, vbytes)`` items of ``value``: ``field.index(value)``."""
+        short = not isinstance(value, str) or len(value) <= SHORT_VALUE
+        if short:
+            key = (fieldname, value)
+            items = self._items_cache.get(key)
+            if items is not None:
+                return items
+        else:
+            last = self._last_long.get(fieldname)
+            if last is not None and last[0] == value:
+                return last[1]
+        if fast is not None:
+            items = fast(value)
+        else:
+            items = list(field.index(value))
+        if short:
+            if len(self._items_cache) >= SHORT_CACHE_MAX:
+                self._items_cache.clear()
+            self._items_cache[key] = items
+        else:
+            self._last_long[fieldname] = (value, items)
+        return items
+
+    def add_document(self, **fields):
+        if any(name.startswith("_") for name in fields):  # boosts and custom stored values: Whoosh's way
+            return super().add_document(**fields)
+        self._check_state()
+        perdocwriter = self.perdocwriter
+        docnum = self.docnum
+        add_items = self.pool.add_field_items
+        fieldnames = sorted(fields)
+        self._check_fields(self.schema, fieldnames)
+        perdocwriter.start_doc(docnum)
+        for fieldname in fieldnames:
+            value = fields[fieldname]
+            if value is None:
+                continue
+            field, fast = self._plan(fieldname)
+            length = 0
+            if field.indexed:
+                total = add_items(fieldname, docnum, self._items(fieldname, field, fast, value))
+                if field.scorable:
+                    length = total
+            if field.vector or field.separate_spelling():  # pragma: no cover - not in our schema
+                raise NotImplementedError(f"field {fieldname!r}: term vectors and spelling are not written here")
+            perdocwriter.add_field(fieldname, field, value if field.stored else None, length)
+            column = field.column_type
+            if column:
+                perdocwriter.add_column_value(fieldname, column, field.to_column_value(value))
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    # -- the segment --
+    def _flush_segment(self):
+        self.perdocwriter.close()
+        pdr = self.per_document_reader() if self.codec.length_stats else None
+        try:
+            write_postings(self.fieldwriter, self.schema, pdr, self.pool.terms())
+        finally:
+            self.fieldwriter.close()
+            if pdr is not None:
+                pdr.close()
+
+
+def _tempdir(ix) -> str | None:
+    folder = getattr(ix.storage, "folder", None)
+    return folder if folder and os.path.isdir(folder) else None
+
+
+def field_lengths(pdr, fieldname: str):
+    """A NumPy array of every document's length of ``fieldname`` (0: none), or None without lengths."""
+    import numpy as np
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader, _lenfield
+
+    if pdr is None:
+        return None
+    if not isinstance(pdr, W3PerDocReader):  # pragma: no cover - another codec's reader
+        n = pdr.doc_count_all()
+        return np.array([pdr.doc_field_length(d, fieldname) or 0 for d in range(n)], dtype=np.int64)
+    reader = pdr._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    if reader is None:
+        return None
+    stored = np.frombuffer(bytes(reader.load()), dtype=np.uint8)
+    return _length_table(np)[stored]
+
+
+_TABLE: list = []
+
+
+def _length_table(np):
+    if not _TABLE:
+        from whoosh.util.numeric import byte_to_length
+
+        table = np.array([byte_to_length(b) for b in range(256)], dtype=np.int64)
+        table[0] = 0  # Whoosh reads a zero length byte as no length
+        _TABLE.append(table)
+    return _TABLE[0]
+
+
+def write_postings(fieldwriter, schema, pdr, terms) -> None:
+    """Write ``terms`` (``PostingBuffer.terms``) through a Whoosh field writer of our codec."""
+    import numpy as np
+
+    lastfield = None
+    lengths = None
+    for fieldname, btext, docs, weights, vlens, values in terms:
+        if fieldname != lastfield:
+            if lastfield is not None:
+                fieldwriter.finish_field()
+            fieldwriter.start_field(fieldname, schema[fieldname])
+            lengths = field_lengths(pdr, fieldname)
+            lastfield = fieldname
+        fieldwriter.start_term(btext)
+        if lengths is None:
+            term_lengths = np.zeros(len(docs), dtype=np.int64)
+        else:
+            inside = docs < len(lengths)
+            term_lengths = np.zeros(len(docs), dtype=np.int64)
+            term_lengths[inside] = lengths[docs[inside]]
+        postwriter = fieldwriter._postwriter
+        if hasattr(postwriter, "add_arrays"):
+            postwriter.add_arrays(docs, weights, vlens, values, term_lengths)
+        else:  # another codec's writer (an index of an older format, in tests): one posting at a time
+            offset = 0
+            for docnum, weight, n, length in zip(docs.tolist(), weights.tolist(), vlens.tolist(),
+                                                 term_lengths.tolist()):
+                fieldwriter.add(docnum, weight, values[offset:offset + n], length or None)
+                offset += n
+        fieldwriter.finish_term()
+    if lastfield is not None:
+        fieldwriter.finish_field()
