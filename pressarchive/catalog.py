@@ -8,6 +8,7 @@ again, so the cache is never wrong for long and deleting it loses nothing.
 """
 from __future__ import annotations
 
+import bisect
 import contextlib
 import hashlib
 import json
@@ -92,6 +93,42 @@ class _Entry(dict):
         return out
 
 
+class _Lookup:
+    """The catalog's entries by what identity asks of them (identity.decide), so that adding one
+    conference costs the same whatever the archive's size: by source key (a source's file name
+    without its folder, or a URL), by date, by former id (alias), and the ids in order."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, set[str]] = {}
+        self.by_date: dict[str, set[str]] = {}
+        self.aliases: dict[str, set[str]] = {}
+        self.ids: list[str] = []
+
+    @staticmethod
+    def _keys(entry: dict[str, Any]) -> set[str]:
+        from pressarchive.identity import base_name as _base
+
+        keys = {_base(s) for s in entry.get("sources") or []} | {entry.get("source_url"), _base(entry.get("source"))}
+        return {k for k in keys if k}
+
+    def add(self, cid: str, entry: dict[str, Any]) -> None:
+        """Note ``cid``'s entry (its id in ``ids`` is the caller's)."""
+        for key in self._keys(entry):
+            self.by_key.setdefault(key, set()).add(cid)
+        if entry.get("date"):
+            self.by_date.setdefault(entry["date"], set()).add(cid)
+        for alias in entry.get("aliases") or []:
+            self.aliases.setdefault(alias, set()).add(cid)
+
+    def discard(self, cid: str, entry: dict[str, Any]) -> None:
+        for key in self._keys(entry):
+            self.by_key.get(key, set()).discard(cid)
+        if entry.get("date"):
+            self.by_date.get(entry["date"], set()).discard(cid)
+        for alias in entry.get("aliases") or []:
+            self.aliases.get(alias, set()).discard(cid)
+
+
 class Catalog:
     """Catalog entries by conference id, current with the corpus when it was loaded."""
 
@@ -102,6 +139,7 @@ class Catalog:
         self._register_key: str | None = None
         self._register_text: str | None = None  # the cached register, as JSON text, not yet read
         self._cache_to: Any = None  # the archive whose cache a register built here is saved to
+        self._lookup: _Lookup | None = None  # built the first time an identity question is asked
 
     def __contains__(self, cid: str) -> bool:
         return cid in self.entries
@@ -110,25 +148,56 @@ class Catalog:
         """The current id of a conference known by ``cid`` (itself, or a former id it keeps)."""
         if cid in self.entries:
             return cid
-        for current, entry in sorted(self.entries.items()):
-            if cid in (entry.get("aliases") or []):
-                return current
-        return None
+        holders = self.lookup().aliases.get(cid)
+        return min(holders) if holders else None
 
     def by_source(self, name: str | None, url: str | None = None) -> list[str]:
         """Ids of the conferences with this source file name (compared without its folder) or URL."""
         from pressarchive.identity import base_name as _base
 
         want = {x for x in (_base(name), url) if x}
-        if not want:
-            return []
-        return sorted(cid for cid, e in self.entries.items()
-                      if want & ({_base(s) for s in e.get("sources") or []} | {e.get("source_url")} | {_base(e.get("source"))}))
+        by_key = self.lookup().by_key
+        return sorted({cid for w in want for cid in by_key.get(w, ())})
+
+    def on_date(self, date: str | None) -> set[str]:
+        """Ids of the conferences of this date."""
+        return set(self.lookup().by_date.get(date, ())) if date else set()
+
+    def with_prefix(self, prefix: str) -> list[str]:
+        """Ids that begin with ``prefix``, in order."""
+        ids = self.lookup().ids
+        start = bisect.bisect_left(ids, prefix)
+        end = start
+        while end < len(ids) and ids[end].startswith(prefix):
+            end += 1
+        return ids[start:end]
+
+    def taken(self, cid: str) -> bool:
+        """Does a conference have (or had) the id ``cid``."""
+        return cid in self.entries or cid in self.lookup().aliases
+
+    def lookup(self) -> "_Lookup":
+        """The entries by source, date, former id and in id order (kept current by ``put``)."""
+        if self._lookup is None:
+            lookup = _Lookup()
+            for cid, entry in self.entries.items():
+                lookup.add(cid, entry)
+            lookup.ids = sorted(self.entries)
+            self._lookup = lookup
+        return self._lookup
 
     def put(self, cid: str, record: "Record", mark: str | None = None) -> None:
         """Note a record just written (its stamp is taken when the catalog is saved); ``mark``: the
         corpus folder's mark after the write, when no other process can have written since."""
-        self.entries[cid] = _Entry({**summary(record), "stamp": None})
+        entry = _Entry({**summary(record), "stamp": None})
+        if self._lookup is not None:
+            old = self.entries.get(cid)
+            if old is not None:
+                self._lookup.discard(cid, old)
+            else:
+                bisect.insort(self._lookup.ids, cid)
+            self._lookup.add(cid, entry)
+        self.entries[cid] = entry
         self._register = None
         self._register_text = None
         self.mark = mark

@@ -154,7 +154,11 @@ def decide(record: "Record", catalog: "Catalog", get_record: Callable[[str], "Re
 
     # 3. near-identical text on the same day under a similar title: a republished copy
     if long_enough:
-        for target, entry in sorted(entries.items()):
+        candidates = catalog.on_date(conf.date) | set(catalog.with_prefix(cid + "-"))
+        if cid in entries:
+            candidates.add(cid)
+        for target in sorted(candidates):
+            entry = entries[target]
             if target != cid and not target.startswith(cid + "-"):
                 if not (conf.date and entry.get("date") == conf.date and _similar_title(entry.get("title"), conf.title)):
                     continue
@@ -167,11 +171,10 @@ def decide(record: "Record", catalog: "Catalog", get_record: Callable[[str], "Re
 
 def free_id(cid: str, catalog: "Catalog") -> str:
     """``cid`` when no conference has (or had) it, else ``cid-2``, ``cid-3``..."""
-    taken = set(catalog.entries) | {a for e in catalog.entries.values() for a in (e.get("aliases") or [])}
-    if cid not in taken:
+    if not catalog.taken(cid):
         return cid
     n = 2
-    while f"{cid}-{n}" in taken:
+    while catalog.taken(f"{cid}-{n}"):
         n += 1
     return f"{cid}-{n}"
 

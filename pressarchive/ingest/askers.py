@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from pressarchive.text import pattern as compiled_pattern
+
 # An outlet: capitalised words; a period only inside dotted initials (U.S.), so that ``CNBC. Mr. Chairman``
 # ends at ``CNBC``.
 _OWORD = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w&'’-]*|\d+)"
@@ -112,8 +114,10 @@ def called(text: str, known: set[str], context: str = "") -> tuple[str | None, s
 
 
 def _place_like(name: str, context: str) -> bool:
-    return bool(re.search(rf"\b(?:in|of|into|against|across|inside|within|toward|towards|throughout)\s+(?:the\s+)?"
-                          rf"{re.escape(name)}(?![\w'’-])", context))
+    if name not in context:
+        return False
+    return bool(compiled_pattern(rf"\b(?:in|of|into|against|across|inside|within|toward|towards|throughout)\s+(?:the\s+)?"
+                                 rf"{re.escape(name)}(?![\w'’-])").search(context))
 
 
 _GOVERNMENT = re.compile(r"\b(?:Department|Ministry|Office|Council|Administration|Agency|Committee|Commission|"

@@ -5,6 +5,7 @@ import re
 
 from pressarchive.ingest.blocks import Block, Document
 from pressarchive.ingest.dates import find_date, normalise_date
+from pressarchive.text import pattern
 
 _CONF_WORDS = re.compile(
     r"press conference|news conference|press briefing|briefing|remarks|transcript|conference|q&a|interview|"
@@ -257,13 +258,15 @@ def self_declared_host(text: str) -> bool:
 
 def named_as_host(text: str, person) -> bool:
     for form in filter(None, (person.name, person.name_zh)):
+        if form not in text:  # every pattern below holds the name as written
+            continue
         f = re.escape(form)
-        if re.search(rf"(?:presided over|hosted|moderated|chaired) by[^.;]{{0,60}}{f}", text):
+        if pattern(rf"(?:presided over|hosted|moderated|chaired) by[^.;]{{0,60}}{f}").search(text):
             return True
-        if re.search(rf"I(?:'m| am) the (?:host|moderator)[^.]{{0,80}}{f}", text):
+        if pattern(rf"I(?:'m| am) the (?:host|moderator)[^.]{{0,80}}{f}").search(text):
             return True
-        if re.search(rf"{f}[^.;]{{0,60}}(?:will (?:host|moderate|preside)|as (?:the )?(?:host|moderator))", text):
+        if pattern(rf"{f}[^.;]{{0,60}}(?:will (?:host|moderate|preside)|as (?:the )?(?:host|moderator))").search(text):
             return True
-        if re.search(rf"主持人{f}|由{f}[^。]{{0,20}}主持|{f}主持", text):
+        if pattern(rf"主持人{f}|由{f}[^。]{{0,20}}主持|{f}主持").search(text):
             return True
     return False

@@ -19,6 +19,7 @@ from pressarchive.ingest.read import Block, Document
 from pressarchive.ingest.regions import mentioned
 from pressarchive.ingest.roster import Person, Roster, caption_person, introductions
 from pressarchive.records import Conference, Record, Turn, conference_id, languages_of, turn_id
+from pressarchive.text import pattern
 
 _IMAGE = re.compile(r"^[\w\-. ()\[\]]{0,80}\.(?:jpe?g|png|gif|webp|bmp|tiff?|svg)$|^\[(?:图片|image|photo|img)[^\]]*\]$|^(?:图片|图)\s*\d*$", re.I)
 _TERMINAL = ".!?。！？…;；\"”’』」)）:："
@@ -571,6 +572,21 @@ _NAMED_Q = re.compile(
 )
 
 
+_AFTER_NAME_SELF_ID = re.compile(rf"\s*,?\s*{_SELF_ID}")
+
+
+def _after_name(name: str, head: str):
+    """``re.search(name + r"\s*,?\s*" + _SELF_ID, head)`` without a pattern compiled per name: the
+    first place the name is written that the introduction follows (the match of the part after it)."""
+    start = head.find(name)
+    while start >= 0:
+        m = _AFTER_NAME_SELF_ID.match(head, start + len(name))
+        if m:
+            return m
+        start = head.find(name, start + 1)
+    return None
+
+
 def _self_identified_reporters(drafts: list[_Draft], roster: Roster) -> None:
     """A speaker who introduces themselves with an outlet: a named label (``Howard Schneider with Reuters``)
     or an unnamed ``Q:`` (``Q: Thank you. Jim Garamone, DOD News.``) becomes that named reporter."""
@@ -590,9 +606,9 @@ def _self_identified_reporters(drafts: list[_Draft], roster: Roster) -> None:
         if said and said[0] and said[1] and (name_key(said[0]) == p.key or name_key(said[0].split()[-1]) == p.key):
             p.role, p.outlet = "reporter", said[1]  # <NAME>X</NAME>. X, Wall Street Journal. ...
             continue
-        m = re.search(rf"{re.escape(p.name)}\s*,?\s*{_SELF_ID}", head)
+        m = _after_name(p.name, head)
         if m is None and p.name_zh:
-            mz = re.search(rf"(?:我是)?(?P<o>[\u4e00-\u9fff]{{2,12}}?)记者{re.escape(p.name_zh)}", head)
+            mz = pattern(rf"(?:我是)?(?P<o>[\u4e00-\u9fff]{{2,12}}?)记者{re.escape(p.name_zh)}").search(head)
             if mz:
                 p.role, p.outlet_zh = "reporter", mz.group("o")
             continue

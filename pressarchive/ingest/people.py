@@ -8,6 +8,7 @@ rank words, never people's names.
 from __future__ import annotations
 
 import re
+from pressarchive.text import pattern
 
 # Words that end a job title (``Acting Administrator``, ``Surgeon General``, ``Press Secretary``).
 TITLE_HEADS = {
@@ -136,8 +137,8 @@ def not_a_first_name(word: str, text: str) -> bool:
     core = word.rstrip(".")
     if near(core, TITLE_HEADS) is not None or core.lower() in TITLE_WORDS:
         return True
-    lower = len(re.findall(rf"(?<![\w'’-]){re.escape(core.lower())}(?![\w'’-])", text))
-    upper = len(re.findall(rf"(?<![\w'’-]){re.escape(core)}(?![\w'’-])", text))
+    lower = len(pattern(rf"(?<![\w'’-]){re.escape(core.lower())}(?![\w'’-])").findall(text))
+    upper = len(pattern(rf"(?<![\w'’-]){re.escape(core)}(?![\w'’-])").findall(text))
     return lower >= 2 and lower > 2 * upper
 
 

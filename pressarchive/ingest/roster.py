@@ -12,6 +12,7 @@ from pressarchive.ingest.regions import region_of
 from pressarchive.ingest.titles import _ORG_WORDS, _TITLE_HEAD, Description, _cap_title, split_title_org
 from pressarchive.ingest.zhtitles import split_zh_description
 from pressarchive.records import Speaker
+from pressarchive.text import pattern as compiled_pattern
 
 _NOT_FIRST = {
     "mr", "ms", "mrs", "dr", "prof", "miss", "madam", "sir", "chair", "chairman", "secretary", "president",
@@ -168,7 +169,7 @@ class Roster:
         from pressarchive.ingest.people import typo_of
 
         def count(word: str) -> int:
-            return len(re.findall(rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])", text, re.I))
+            return len(compiled_pattern(rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])", re.I).findall(text))
 
         people = [p for p in self.people if p.name and not p.outlet and not p.generic and not p.name_zh]
         for p in people:
@@ -197,9 +198,9 @@ class Roster:
             surname = re.escape(p.name)
             found: dict[str, int] = {}
             titles: dict[str, str] = {}
-            pattern = (rf"(?P<title>(?:[A-Z][\w.'’-]*\s+(?:(?:for|of|and|the)\s+)*){{0,8}}?)"
+            found_pattern = (rf"(?P<title>(?:[A-Z][\w.'’-]*\s+(?:(?:for|of|and|the)\s+)*){{0,8}}?)"
                        rf"(?P<first>[A-Z][^\W\d_]+(?:\s[A-Z]\.)?)\s+{surname}(?![\w'’-])(?P<suffix>,?\s+(?:Jr\.?|Sr\.?|II|III|IV)\b)?")
-            matches = [(m, weight) for source, weight in sources for m in re.finditer(pattern, source)]
+            matches = [(m, weight) for source, weight in sources for m in compiled_pattern(found_pattern).finditer(source)]
             for m, weight in matches:
                 first = m.group("first")
                 if first.lower().rstrip(".") in _NOT_FIRST or not_a_first_name(first.split()[0], text):
@@ -407,7 +408,7 @@ def introductions(text: str, roster: Roster) -> None:
     for p in roster.people:
         if not p.name or p.outlet or p.generic:
             continue
-        for m in re.finditer(rf"(?:(?:Mr|Ms|Mrs|Dr)\.?\s+)?{re.escape(p.name)}\b", text):
+        for m in compiled_pattern(rf"(?:(?:Mr|Ms|Mrs|Dr)\.?\s+)?{re.escape(p.name)}\b").finditer(text):
             after = text[m.end():]
             am = re.match(r"^\s*,\s*(?P<d>[^,;.\n*]+(?:\([^)]*\))?)", after)
             before = text[: m.start()]
