@@ -480,28 +480,28 @@ def label_analyzer() -> Composable:
 
 
 # --- indexing without tokens (segwriter.SegmentWriter) -------------------------------------------
-_TERMS: dict[str, str] = {}  # an English word as written -> its term (possessive dropped, lower-cased, stemmed)
+_TERMS: dict[str, bytes] = {}  # a word as written -> its term's bytes (possessive dropped, lower-cased, stemmed)
 _TERMS_MAX = 200_000
 
 
-def _term(word: str) -> str:
+def _term(word: str) -> bytes:
     term = _TERMS.get(word)
     if term is None:
         w = word[:-2] if len(word) > 2 and word[-2:].lower() == "'s" else word
-        term = stem(w.lower())
+        term = stem(w.lower()).encode("utf-8")
         if len(_TERMS) >= _TERMS_MAX:
             _TERMS.clear()
         _TERMS[word] = term
     return term
 
 
-def _bilingual_positions(value: str, english: bool, chinese: bool) -> dict[str, list[int]]:
-    """Each term of ``bilingual_analyzer`` (with the flags of its tokenizer) indexing ``value``, and
-    its positions in order: what the analyser's tokens give, without a token per word."""
+def _bilingual_positions(value: str, english: bool, chinese: bool) -> dict[bytes, list[int]]:
+    """Each term (as bytes) of ``bilingual_analyzer`` (with the flags of its tokenizer) indexing
+    ``value``, and its positions in order: what the analyser's tokens give, without a token per word."""
     text = fold(value)
-    poses: dict[str, list[int]] = {}
+    poses: dict[bytes, list[int]] = {}
     get = poses.get
-    term = _term
+    cached = _TERMS.get
     pos = 0
     last = 0
     find = _WORD.findall
@@ -511,7 +511,7 @@ def _bilingual_positions(value: str, english: bool, chinese: bool) -> dict[str, 
         words = find(text, start, end)
         if english:
             for word in words:
-                t = term(word)
+                t = cached(word) or _term(word)
                 lst = get(t)
                 if lst is None:
                     poses[t] = [pos]
@@ -529,7 +529,7 @@ def _bilingual_positions(value: str, english: bool, chinese: bool) -> dict[str, 
             within = subwords(group, segmented)
             for word, s, e in segmented:
                 for w in (word, *(p for p, _, _ in within.get((s, e), ()))):
-                    t = stem(w.lower())
+                    t = stem(w.lower()).encode("utf-8")
                     lst = get(t)
                     if lst is None:
                         poses[t] = [pos]
@@ -543,8 +543,8 @@ def _bilingual_positions(value: str, english: bool, chinese: bool) -> dict[str, 
     return poses
 
 
-def _cjk_positions(value: str) -> dict[str, list[int]]:
-    """``CJKBigramTokenizer``'s index terms of ``value`` and their positions."""
+def _cjk_positions(value: str) -> dict[bytes, list[int]]:
+    """``CJKBigramTokenizer``'s index terms (as bytes) of ``value`` and their positions."""
     poses: dict[str, list[int]] = {}
     text = fold(value)
     pos = 0
@@ -556,7 +556,11 @@ def _cjk_positions(value: str) -> dict[str, list[int]]:
             pos += 1
         poses.setdefault(group[-1], []).append(pos)
         pos += 2
-    return poses
+    return {t.encode("utf-8"): p for t, p in poses.items()}
+
+
+ONE_POSITIONS = 1 << 14
+_ONE_POSITION = [int.to_bytes(i, 4, "little") for i in range(ONE_POSITIONS)]  # RawPositions.encode([i])
 
 
 def fast_positions(field):
@@ -582,10 +586,12 @@ def fast_positions(field):
     else:
         return None
     encode = fmt.encode
+    one = _ONE_POSITION
 
     def items(value) -> list:
         if not isinstance(value, str):
             return list(field.index(value))
-        return [(t.encode("utf-8"), len(p), float(len(p)), encode(p)) for t, p in positions(value).items()]
+        return [(t, 1, 1.0, one[p[0]]) if len(p) == 1 and p[0] < ONE_POSITIONS else
+                (t, len(p), float(len(p)), encode(p)) for t, p in positions(value).items()]
 
     return items

@@ -59,8 +59,8 @@ def shingles(paragraphs: list[str]) -> set[int]:
             break
     words = words[:MAX_WORDS]
     if len(words) < SHINGLE:
-        return {hash(" ".join(words))} if words else set()
-    return {hash(" ".join(words[i:i + SHINGLE])) for i in range(len(words) - SHINGLE + 1)}
+        return {hash(tuple(words))} if words else set()
+    return set(map(hash, zip(*(words[k:] for k in range(SHINGLE)))))  # each run of SHINGLE words
 
 
 def text_of(record: "Record") -> list[str]:

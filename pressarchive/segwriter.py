@@ -9,8 +9,8 @@ postings (100,000 turns) that was ~90 of 270 profiled seconds of a build, and th
 ``SegmentWriter`` here keeps Whoosh's writer (document numbers, stored fields, columns, field
 lengths, the merge policy, the table of contents) and changes three things:
 
-- ``PostingBuffer`` replaces the pool: each field's terms map to growing C arrays (document
-  numbers, weights, value lengths) and one ``bytearray`` of values. When it holds more than the
+- ``PostingBuffer`` replaces the pool: each field's terms map to two growing ``bytearray``s, one of
+  packed (document number, weight, value length) triples and one of values. When it holds more than the
   writer's ``limitmb``, it writes a sorted run of whole posting lists (one record a term, not one a
   posting) to a temporary file; the runs are merged term by term when the segment is written.
 - ``_flush_segment`` writes each term's posting list in one call to ``postings.PostingsWriter.
@@ -28,8 +28,8 @@ from __future__ import annotations
 import heapq
 import os
 import pickle
+import struct
 import tempfile
-from array import array
 from typing import Any, Iterator
 
 from whoosh.writing import SegmentWriter as _WhooshSegmentWriter
@@ -37,7 +37,9 @@ from whoosh.writing import SegmentWriter as _WhooshSegmentWriter
 SHORT_VALUE = 200  # values up to this many characters have their items cached across documents
 SHORT_CACHE_MAX = 50_000  # entries of that cache before it starts again
 TERM_OVERHEAD = 420  # bytes a term's arrays and dictionary entry take before any posting
-POSTING_BYTES = 13  # bytes a posting takes in the arrays (docnum, weight, value length, slack)
+POSTING_BYTES = 13  # bytes a posting takes in memory (docnum, weight, value length, slack)
+_POSTING = struct.Struct("<IfI")  # a posting as held: docnum, weight (float32, as the blocks keep it), value length
+_POSTING_DTYPE = [("d", "<u4"), ("w", "<f4"), ("n", "<u4")]
 
 
 class PostingBuffer:
@@ -50,7 +52,7 @@ class PostingBuffer:
     def __init__(self, limitmb: float = 128, tempdir: str | None = None):
         self.limit = int(limitmb * 1024 * 1024)
         self.tempdir = tempdir
-        self.fields: dict[str, dict[bytes, tuple[array, array, array, bytearray]]] = {}
+        self.fields: dict[str, dict[bytes, tuple[bytearray, bytearray]]] = {}
         self.size = 0
         self.runs: list[str] = []
         self.postings = 0
@@ -67,20 +69,21 @@ class PostingBuffer:
         if terms is None:
             terms = self.fields[fieldname] = {}
         get = terms.get
+        pack = _POSTING.pack
         size = 0
         total = 0
         n = 0
         for btext, freq, weight, vbytes in items:
             p = get(btext)
             if p is None:
-                p = terms[btext] = (array("I"), array("f"), array("I"), bytearray())
+                p = terms[btext] = (bytearray(), bytearray())
                 size += TERM_OVERHEAD
-            p[0].append(docnum)
-            p[1].append(weight)
-            p[2].append(len(vbytes) if vbytes else 0)
             if vbytes:
-                p[3].extend(vbytes)
+                p[0].extend(pack(docnum, weight, len(vbytes)))
+                p[1].extend(vbytes)
                 size += len(vbytes)
+            else:
+                p[0].extend(pack(docnum, weight, 0))
             total += freq
             n += 1
         self.postings += n
@@ -94,8 +97,8 @@ class PostingBuffer:
         for fieldname in sorted(self.fields):
             terms = self.fields[fieldname]
             for btext in sorted(terms):
-                d, w, vl, v = terms[btext]
-                yield fieldname, btext, d.tobytes(), w.tobytes(), vl.tobytes(), bytes(v)
+                head, values = terms[btext]
+                yield fieldname, btext, bytes(head), bytes(values)
 
     def spill(self) -> None:
         """Write what is held as a sorted run of whole posting lists, and start again."""
@@ -164,15 +167,12 @@ def _joined(records: list[tuple], np) -> tuple:
     """One term's posting list from its records in run order, sorted by document if it was not."""
     fieldname, btext = records[0][0], records[0][1]
     if len(records) == 1:
-        _, _, d, w, vl, v = records[0]
+        _, _, head, v = records[0]
     else:
-        d = b"".join(r[2] for r in records)
-        w = b"".join(r[3] for r in records)
-        vl = b"".join(r[4] for r in records)
-        v = b"".join(r[5] for r in records)
-    docs = np.frombuffer(d, dtype=np.uint32)
-    weights = np.frombuffer(w, dtype=np.float32)
-    vlens = np.frombuffer(vl, dtype=np.uint32)
+        head = b"".join(r[2] for r in records)
+        v = b"".join(r[3] for r in records)
+    rows = np.frombuffer(head, dtype=_POSTING_DTYPE)
+    docs, weights, vlens = rows["d"], rows["w"], rows["n"]
     if len(docs) > 1 and not bool(np.all(docs[1:] > docs[:-1])):
         order = np.argsort(docs, kind="stable")
         starts = np.concatenate(([0], np.cumsum(vlens, dtype=np.int64)[:-1]))
