@@ -165,13 +165,24 @@ _HAN_CHAR = re.compile(f"[{HAN}]")
 # Outside Han runs: numbers with separators ("1,134", "1.27"), then words that may hold an
 # apostrophe ("Xiong'an"); a possessive "'s" is dropped afterwards.
 _WORD = re.compile(rf"\d+(?:[.,]\d+)+|[^\W_{HAN}]+(?:'[^\W_{HAN}]+)*")
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\uff07": "'"})
+_QUOTES = ("\u2019", "\u2018", "\u02bc", "\uff07")
 
 
 # --- folding ------------------------------------------------------------------------------------
 def fold(text: str) -> str:
     """NFKC + traditional->simplified: ``集成電路`` and ``ＡＢＣ`` become ``集成电路`` and ``ABC``."""
-    return fold_with_offsets(text)[0]
+    if text.isascii():
+        return text
+    folded = _FOLDED.get(text)
+    if folded is None:
+        folded = fold_with_offsets(text)[0]
+        if len(_FOLDED) >= 32:
+            _FOLDED.clear()
+        _FOLDED[text] = folded
+    return folded
+
+
+_FOLDED: dict[str, str] = {}  # the last texts folded: indexing folds a turn's text for 2-4 fields
 
 
 def fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
@@ -192,7 +203,9 @@ def fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
             offsets.extend([i] * len(norm))
         offsets.append(len(text))
         text = "".join(pieces)
-    text = text.translate(_APOSTROPHES)
+    for quote in _QUOTES:  # to ASCII apostrophes (str.replace: translate looked each character up)
+        if quote in text:
+            text = text.replace(quote, "'")
     if _HAN_CHAR.search(text):
         text = _to_simplified(text)
     return text, offsets
