@@ -38,10 +38,10 @@ _WAITERS = count()  # numbers this process's wanted files
 WRITER_TIMEOUT = 10.0  # seconds to wait for Whoosh's write lock
 BUILD_TIMEOUT = 120.0  # seconds to wait for another process building the same index
 BUILD_LEXICON = True  # build translate.py's lexicon with the index (tests may switch it off)
-# Whoosh's posting pool for a full build: at 64 MB it spilled sorted runs to disk and merged them
-# (a third of the build time at 160 conferences, which fit in 256 MB at a peak RSS of 0.43 GB);
-# see docs/performance.md, "Indexing speed-ups".
-BUILD_LIMITMB = 256
+# The posting buffer (segwriter.PostingBuffer) of a full build, shared by its worker processes: past
+# it, sorted runs of whole posting lists are spilled and merged a term at a time (cheap: Whoosh's pool
+# spilled and merged single postings, so it was 256 MB; docs/performance.md, "Sixth session").
+BUILD_LIMITMB = 128
 UPDATE_LIMITMB = 64  # Whoosh's default, for an update of a few conferences
 REBUILD_BELOW = 32  # ensure_index rebuilds rather than updates when more than this many and more than
 # the indexed conferences changed (a bulk add into a small archive)

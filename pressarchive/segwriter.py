@@ -40,6 +40,7 @@ TERM_OVERHEAD = 420  # bytes a term's arrays and dictionary entry take before an
 POSTING_BYTES = 13  # bytes a posting takes in memory (docnum, weight, value length, slack)
 _POSTING = struct.Struct("<IfI")  # a posting as held: docnum, weight (float32, as the blocks keep it), value length
 _POSTING_DTYPE = [("d", "<u4"), ("w", "<f4"), ("n", "<u4")]
+_LENGTH = struct.Struct("<Q")  # a spilled record's byte length
 
 
 class PostingBuffer:
@@ -107,9 +108,12 @@ class PostingBuffer:
         fd, path = tempfile.mkstemp(prefix="pressarchive-run-", suffix=".pkl", dir=self.tempdir)
         try:
             with os.fdopen(fd, "wb", buffering=1 << 20) as f:
-                dump = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL).dump
+                # one pickle a record, each behind its length: a Pickler (and the Unpickler reading
+                # it back) shared by a run keeps a memo of every object, the whole run in memory
                 for record in self._sorted_memory():
-                    dump(record)
+                    data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+                    f.write(_LENGTH.pack(len(data)))
+                    f.write(data)
         except BaseException:
             os.unlink(path)
             raise
@@ -120,12 +124,11 @@ class PostingBuffer:
     @staticmethod
     def _read_run(path: str) -> Iterator[tuple]:
         with open(path, "rb", buffering=1 << 20) as f:
-            unpickler = pickle.Unpickler(f)
             while True:
-                try:
-                    yield unpickler.load()
-                except EOFError:
+                head = f.read(_LENGTH.size)
+                if len(head) < _LENGTH.size:
                     return
+                yield pickle.loads(f.read(_LENGTH.unpack(head)[0]))
 
     # -- reading back --
     def terms(self) -> Iterator[tuple[str, bytes, Any, Any, Any, bytes]]:
@@ -204,7 +207,7 @@ class SegmentWriter(_WhooshSegmentWriter):
 
     def _items(self, fieldname: str, field, fast, value) -> list:
         """The ``(btext, freq, weight, vbytes)`` items of ``value``: ``field.index(value)``."""
-        short = not isinstance(value, str) or len(value) <= SHORT_VALUE
+        short = not field.unique and (not isinstance(value, str) or len(value) <= SHORT_VALUE)
         if short:
             key = (fieldname, value)
             items = self._items_cache.get(key)
