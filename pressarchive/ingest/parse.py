@@ -576,7 +576,7 @@ _AFTER_NAME_SELF_ID = re.compile(rf"\s*,?\s*{_SELF_ID}")
 
 
 def _after_name(name: str, head: str):
-    """``re.search(name + r"\s*,?\s*" + _SELF_ID, head)`` without a pattern compiled per name: the
+    r"""``re.search(name + r"\s*,?\s*" + _SELF_ID, head)`` without a pattern compiled per name: the
     first place the name is written that the introduction follows (the match of the part after it)."""
     start = head.find(name)
     while start >= 0:
