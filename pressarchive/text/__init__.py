@@ -1,6 +1,6 @@
 """Text helpers shared by the ingester, the index and search, one copy each (leaves: they import
 nothing of pressarchive): ``cjk`` (the Han ranges), ``script`` (traditional -> simplified), ``names``
-(name keys and Chinese surnames)."""
+(name keys and Chinese surnames); here, ``pattern`` (compiled patterns kept)."""
 
 import re as _re
 from functools import lru_cache as _lru_cache
