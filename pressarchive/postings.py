@@ -149,65 +149,85 @@ class PostingsWriter(W3PostingsWriter):
 
     def _write_block(self, last=False):
         # the block buffered by add_posting (Whoosh's per-posting path)
-        import numpy as np
-
-        ids = np.frombuffer(self._ids.tobytes(), dtype=np.uint32) if isinstance(self._ids, array) \
-            else np.array(self._ids, dtype=np.uint32)
-        weights = np.array(self._weights, dtype=np.float32)
         values = self._values
-        vlens = np.array([len(v) for v in values], dtype=np.uint32)
-        self._emit_block(ids, weights, vlens, b"".join(values), self._minlength, self._maxlength,
-                         self._maxweight, last)
+        self._emit_block(list(self._ids), list(self._weights), [len(v) for v in values], b"".join(values),
+                         self._minlength, self._maxlength, self._maxweight, last)
         self._new_block()
 
     def add_arrays(self, docs, weights, vlens, values: bytes, lengths) -> None:
-        """A whole posting list at once, between ``start_postings`` and ``finish_postings``: NumPy
-        arrays of document numbers (ascending, uint32), weights (float32), value byte lengths
-        (uint32) and field lengths (0: none), and the values end to end. The blocks written are those
+        """A whole posting list at once, between ``start_postings`` and ``finish_postings``: document
+        numbers (ascending), weights (float32 values), value byte lengths and field lengths (0: none),
+        all NumPy arrays or all lists, and the values end to end. The blocks written are those
         ``add_posting`` writes for the same postings one by one (segwriter.SegmentWriter's flush)."""
-        import numpy as np
-
         n = len(docs)
         limit = self._blocklimit
-        ends = np.cumsum(vlens, dtype=np.int64)
+        lists = isinstance(docs, list)
+        if lists:
+            ends = list(accumulate(vlens))
+        else:
+            import numpy as np
+
+            ends = np.cumsum(vlens, dtype=np.int64)
         for start in range(0, n, limit):
             stop = min(n, start + limit)
             w = weights[start:stop]
             ln = lengths[start:stop]
-            positive = ln[ln > 0]
-            minlength = int(positive.min()) if len(positive) else None
-            maxlength = int(positive.max()) if len(positive) else 0
-            maxweight = max(0, float(w.max()))
+            if lists:
+                positive = [x for x in ln if x > 0]
+                minlength = min(positive) if positive else None
+                maxlength = max(positive) if positive else 0
+                maxweight = max(0, max(w))
+            else:
+                positive = ln[ln > 0]
+                minlength = int(positive.min()) if len(positive) else None
+                maxlength = int(positive.max()) if len(positive) else 0
+                maxweight = max(0, float(w.max()))
             vstart = int(ends[start - 1]) if start else 0
             vstop = int(ends[stop - 1]) if stop else 0
             self._emit_block(docs[start:stop], w, vlens[start:stop], values[vstart:vstop], minlength,
                              maxlength, maxweight, stop == n)
 
     def _emit_block(self, ids, weights, vlens, raw: bytes, minlength, maxlength, maxweight, last: bool):
-        """Write one block: NumPy ids (uint32) and weights (float32), the values' lengths and bytes."""
-        import numpy as np
-
+        """Write one block: ids, weights (float32 values) and the values' lengths as lists (a small
+        posting list, no NumPy to import) or NumPy arrays, and the values' bytes."""
         if not self._blockcount:
             self._postfile.write(MAGIC)
         self._terminfo.add_block(_Block(ids, weights, minlength, maxlength, maxweight))
         n = len(ids)
         first = int(ids[0])
         lastid = int(ids[-1])
-        deltas = ids - ids[0]
         id_width = _width(lastid - first)
-        parts = [None, deltas.astype(_NP_WIDTH[id_width]).tobytes()]
         w0 = float(weights[0])
-        if bool(np.all(weights == 1.0)):
+        if isinstance(ids, list):
+            parts = [None, _pack_uints([i - first for i in ids], id_width)]
+            ones = all(w == 1.0 for w in weights)
+            const = ones or all(w == w0 for w in weights)
+            small = const or all(0 <= w < 256 and w == int(w) for w in weights)
+        else:
+            import numpy as np
+
+            parts = [None, (ids - ids[0]).astype(_NP_WIDTH[id_width]).tobytes()]
+            ones = bool(np.all(weights == 1.0))
+            const = ones or bool(np.all(weights == weights[0]))
+            small = const or bool(np.all((weights >= 0) & (weights < 256) & (weights == np.floor(weights))))
+        if ones:
             wkind = W_ONES
-        elif bool(np.all(weights == weights[0])):
+        elif const:
             wkind = W_CONST
             parts.append(struct.pack("<f", w0))
-        elif bool(np.all((weights >= 0) & (weights < 256) & (weights == np.floor(weights)))):
+        elif small:
             wkind = W_BYTES
-            parts.append(weights.astype(np.uint8).tobytes())
+            parts.append(bytes(int(w) for w in weights) if isinstance(weights, list)
+                         else weights.astype("u1").tobytes())
         else:
             wkind = W_FLOATS
-            parts.append(weights.astype("<f4").tobytes())
+            if isinstance(weights, list):
+                a = array("f", weights)
+                if not _LE:  # pragma: no cover
+                    a.byteswap()
+                parts.append(a.tobytes())
+            else:
+                parts.append(weights.astype("<f4").tobytes())
         fixed = self._format.fixed_value_size()
         vkind, len_width = V_NONE, 0
         if fixed == 0 or not raw:
@@ -216,8 +236,9 @@ class PostingsWriter(W3PostingsWriter):
             vkind = V_FIXED
         else:
             vkind = V_VARIABLE
-            len_width = _width(int(vlens.max()))
-            parts.append(vlens.astype(_NP_WIDTH[len_width]).tobytes())
+            len_width = _width(max(vlens) if isinstance(vlens, list) else int(vlens.max()))
+            parts.append(_pack_uints(vlens, len_width) if isinstance(vlens, list)
+                         else vlens.astype(_NP_WIDTH[len_width]).tobytes())
         stored = raw
         if len(raw) >= COMPRESS_MIN and self._compression:
             packed = zlib.compress(raw, self._compression)
@@ -239,7 +260,7 @@ class _Block:
     __slots__ = ("_weights", "_n", "_first", "_last", "_minlength", "_maxlength", "_maxweight")
 
     def __init__(self, ids, weights, minlength, maxlength, maxweight):
-        self._weights = array("f", weights.astype("=f4").tobytes())
+        self._weights = array("f", weights) if isinstance(weights, list) else array("f", weights.astype("=f4").tobytes())
         self._n = len(ids)
         self._first = int(ids[0])
         self._last = int(ids[-1])

@@ -4,6 +4,7 @@ or are spilled to runs, through merges and deletions, and for real transcripts w
 schema; the analysers' terms and positions computed without tokens are the analysers' own."""
 from __future__ import annotations
 
+from itertools import accumulate
 from pathlib import Path
 
 import pytest
@@ -67,9 +68,12 @@ def batches():
     return [docs[:1500], docs[1500:2200], docs[2200:]]
 
 
-def test_same_segments_as_whooshs_writer(batches):
+@pytest.mark.parametrize("small_flush", [0, 10**9], ids=["numpy", "lists"])
+def test_same_segments_as_whooshs_writer(batches, small_flush, monkeypatch):
     """Three segments with deletions, multi-block posting lists, a boosted field (Whoosh's own
-    analysis path) and KEYWORD/NUMERIC/ID fields: term by term what Whoosh's writer writes."""
+    analysis path) and KEYWORD/NUMERIC/ID fields: term by term what Whoosh's writer writes, whether
+    the posting lists are written as NumPy arrays or (a small segment) as lists."""
+    monkeypatch.setattr(segwriter, "SMALL_FLUSH", small_flush)
     theirs = _build(WhooshSegmentWriter, batches, deleted=[0, 5, 1499, 2599])
     ours = _build(segwriter.SegmentWriter, batches, deleted=[0, 5, 1499, 2599])
     assert len(ours._segments()) == 3
@@ -96,6 +100,36 @@ def test_spilled_runs_and_merges_give_the_same_segment(batches, tmp_path, monkey
     assert len(ours._segments()) == 1
     assert _contents(ours) == _contents(theirs)
     assert not list(tmp_path.glob("pressarchive-run-*"))
+
+
+@pytest.mark.parametrize("small_flush", [0, 10**9], ids=["numpy", "lists"])
+def test_out_of_order_postings_write_the_same_segment(small_flush, monkeypatch):
+    """A term's postings added out of document order (as no writer of ours adds them) are written in
+    order, by either path."""
+    from whoosh import fields
+
+    monkeypatch.setattr(segwriter, "SMALL_FLUSH", small_flush)
+    schema = fields.Schema(id=fields.ID(stored=True), body=postings.raw_positions(fields.TEXT(phrase=True)))
+    ix = RamStorage().create_index(schema)
+    w = segwriter.SegmentWriter(ix, codec=postings.Codec())
+    for i in range(6):
+        w.add_document(id=f"d{i}", body="alpha beta" if i % 2 else "beta gamma beta")
+    buf = w.pool
+    terms = buf.fields["body"]
+    head, values = terms[b"beta"]
+    rows = list(segwriter._POSTING.iter_unpack(head))
+    starts = list(accumulate((r[2] for r in rows), initial=0))
+    order = list(reversed(range(len(rows))))
+    terms[b"beta"] = (bytearray(b"".join(segwriter._POSTING.pack(*rows[i]) for i in order)),
+                      bytearray(b"".join(values[starts[i]:starts[i] + rows[i][2]] for i in order)))
+    w.commit()
+    with ix.searcher() as s:
+        m = s.reader().postings("body", b"beta")
+        got = []
+        while m.is_active():
+            got.append((m.id(), m.value_as("positions")))
+            m.next()
+    assert got == [(0, [0, 2]), (1, [1]), (2, [0, 2]), (3, [1]), (4, [0, 2]), (5, [1])]
 
 
 def test_postings_out_of_document_order_are_sorted():
@@ -131,9 +165,11 @@ def _records(tmp_path, monkeypatch):
     return [corpus.get(i) for i in corpus.ids()]
 
 
-def test_real_transcripts_index_as_whooshs_writer_does(tmp_path, monkeypatch):
+@pytest.mark.parametrize("small_flush", [0, 10**9], ids=["numpy", "lists"])
+def test_real_transcripts_index_as_whooshs_writer_does(tmp_path, monkeypatch, small_flush):
     """The index's schema over the sample and Chinese, bilingual and English fixtures: the build
     (ours, with the fast analysis and the item caches) equals Whoosh's writer's, term by term."""
+    monkeypatch.setattr(segwriter, "SMALL_FLUSH", small_flush)
     records = _records(tmp_path, monkeypatch)
     assert len(records) >= 5
     docs = [doc for record in records for doc in index.documents(record)]
