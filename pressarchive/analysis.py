@@ -542,12 +542,7 @@ def _bilingual_positions(value: str, english: bool, chinese: bool) -> dict[bytes
             within = subwords(group, segmented)
             for word, s, e in segmented:
                 for w in (word, *(p for p, _, _ in within.get((s, e), ()))):
-                    t = stem(w.lower()).encode("utf-8")
-                    lst = get(t)
-                    if lst is None:
-                        poses[t] = [pos]
-                    else:
-                        lst.append(pos)
+                    poses.setdefault(stem(w.lower()).encode("utf-8"), []).append(pos)
                 pos += 1
         else:
             pos += len(segmented)

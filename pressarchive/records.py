@@ -190,7 +190,7 @@ def _plain(value: Any) -> Any:
         return kind(_plain(v) for v in value)
     if kind is dict:
         return {_plain(k): _plain(v) for k, v in value.items()}
-    return asdict(value) if hasattr(kind, "__dataclass_fields__") else copy.deepcopy(value)
+    return copy.deepcopy(value)  # what asdict does with any other value
 
 
 def _build(cls, data: dict[str, Any]):

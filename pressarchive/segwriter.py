@@ -30,6 +30,7 @@ import os
 import pickle
 import struct
 import tempfile
+from functools import lru_cache
 from itertools import accumulate
 from typing import Any, Iterator
 
@@ -204,6 +205,8 @@ class SegmentWriter(_WhooshSegmentWriter):
             from pressarchive.analysis import fast_positions
 
             field = self.schema[fieldname]
+            if field.vector or field.separate_spelling():  # pragma: no cover - not in our schema
+                raise NotImplementedError(f"field {fieldname!r}: term vectors and spelling are not written here")
             fast = fast_positions(field) if field.indexed else None
             plan = self._plans[fieldname] = (field, fast)
         return plan
@@ -252,8 +255,6 @@ class SegmentWriter(_WhooshSegmentWriter):
                 total = add_items(fieldname, docnum, self._items(fieldname, field, fast, value))
                 if field.scorable:
                     length = total
-            if field.vector or field.separate_spelling():  # pragma: no cover - not in our schema
-                raise NotImplementedError(f"field {fieldname!r}: term vectors and spelling are not written here")
             perdocwriter.add_field(fieldname, field, value if field.stored else None, length)
             column = field.column_type
             if column:
@@ -282,40 +283,45 @@ def _tempdir(ix) -> str | None:
     return folder if folder and os.path.isdir(folder) else None
 
 
-def field_lengths(pdr, fieldname: str):
-    """A NumPy array of every document's length of ``fieldname`` (0: none), or None without lengths."""
-    import numpy as np
-    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader, _lenfield
+@lru_cache(maxsize=1)
+def _length_table() -> tuple[int, ...]:
+    """Field length by length byte; 0 for the zero byte, which Whoosh reads as no length."""
+    from whoosh.util.numeric import byte_to_length
+
+    return (0, *(byte_to_length(b) for b in range(1, 256)))
+
+
+def _length_bytes(pdr, fieldname: str) -> bytes | None:
+    """Every document's length byte of ``fieldname`` (from the new segment's per-document reader,
+    Whoosh's W3 one for our codec), or None for a field without lengths."""
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 
     if pdr is None:
         return None
-    if not isinstance(pdr, W3PerDocReader):  # pragma: no cover - another codec's reader
-        n = pdr.doc_count_all()
-        return np.array([pdr.doc_field_length(d, fieldname) or 0 for d in range(n)], dtype=np.int64)
     reader = pdr._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-    if reader is None:
-        return None
-    stored = np.frombuffer(bytes(reader.load()), dtype=np.uint8)
-    return _length_table(np)[stored]
+    return bytes(reader.load()) if reader is not None else None
 
 
-_TABLE: list = []
-
-
-def _length_table(np):
-    if not _TABLE:
-        from whoosh.util.numeric import byte_to_length
-
-        table = np.array([byte_to_length(b) for b in range(256)], dtype=np.int64)
-        table[0] = 0  # Whoosh reads a zero length byte as no length
-        _TABLE.append(table)
-    return _TABLE[0]
+def _write_term(fieldwriter, btext: bytes, docs, weights, vlens, values: bytes, lengths) -> None:
+    """One term's posting list (all NumPy arrays or all lists) through the field writer."""
+    fieldwriter.start_term(btext)
+    postwriter = fieldwriter._postwriter
+    if hasattr(postwriter, "add_arrays"):
+        postwriter.add_arrays(docs, weights, vlens, values, lengths)
+    else:  # another codec's writer (an index of an older format, in tests): one posting at a time
+        rows = zip(*(a.tolist() if hasattr(a, "tolist") else a for a in (docs, weights, vlens, lengths)))
+        offset = 0
+        for docnum, weight, n, length in rows:
+            fieldwriter.add(docnum, weight, values[offset:offset + n], length or None)
+            offset += n
+    fieldwriter.finish_term()
 
 
 def write_postings(fieldwriter, schema, pdr, terms) -> None:
-    """Write ``terms`` (``PostingBuffer.terms``) through a Whoosh field writer of our codec."""
+    """Write ``terms`` (``PostingBuffer.terms``: NumPy arrays) through a Whoosh field writer."""
     import numpy as np
 
+    table = np.array(_length_table(), dtype=np.int64)
     lastfield = None
     lengths = None
     for fieldname, btext, docs, weights, vlens, values in terms:
@@ -323,46 +329,25 @@ def write_postings(fieldwriter, schema, pdr, terms) -> None:
             if lastfield is not None:
                 fieldwriter.finish_field()
             fieldwriter.start_field(fieldname, schema[fieldname])
-            lengths = field_lengths(pdr, fieldname)
+            column = _length_bytes(pdr, fieldname)
+            lengths = None if column is None else table[np.frombuffer(column, dtype=np.uint8)]
             lastfield = fieldname
-        fieldwriter.start_term(btext)
-        if lengths is None:
-            term_lengths = np.zeros(len(docs), dtype=np.int64)
-        else:
+        term_lengths = np.zeros(len(docs), dtype=np.int64)
+        if lengths is not None:
             inside = docs < len(lengths)
-            term_lengths = np.zeros(len(docs), dtype=np.int64)
             term_lengths[inside] = lengths[docs[inside]]
-        postwriter = fieldwriter._postwriter
-        if hasattr(postwriter, "add_arrays"):
-            postwriter.add_arrays(docs, weights, vlens, values, term_lengths)
-        else:  # another codec's writer (an index of an older format, in tests): one posting at a time
-            offset = 0
-            for docnum, weight, n, length in zip(docs.tolist(), weights.tolist(), vlens.tolist(),
-                                                 term_lengths.tolist()):
-                fieldwriter.add(docnum, weight, values[offset:offset + n], length or None)
-                offset += n
-        fieldwriter.finish_term()
+        _write_term(fieldwriter, btext, docs, weights, vlens, values, term_lengths)
     if lastfield is not None:
         fieldwriter.finish_field()
 
 
 def write_small(fieldwriter, schema, pdr, pool: PostingBuffer) -> None:
     """``write_postings`` for a buffer that spilled no run, with lists instead of NumPy arrays."""
-    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader, _lenfield
-    from whoosh.util.numeric import byte_to_length
-
-    table = [0] + [byte_to_length(b) for b in range(1, 256)]
+    table = _length_table()
     for fieldname in sorted(pool.fields):
         terms = pool.fields[fieldname]
         fieldwriter.start_field(fieldname, schema[fieldname])
-        column = None
-        if isinstance(pdr, W3PerDocReader):
-            reader = pdr._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-            column = bytes(reader.load()) if reader is not None else None
-        elif pdr is not None:  # pragma: no cover - another codec's reader
-            column = [pdr.doc_field_length(d, fieldname) or 0 for d in range(pdr.doc_count_all())]
-            table = None
-        postwriter = fieldwriter._postwriter
+        column = _length_bytes(pdr, fieldname) or b""
         for btext in sorted(terms):
             head, values = terms[btext]
             rows = list(_POSTING.iter_unpack(head))
@@ -373,19 +358,6 @@ def write_small(fieldwriter, schema, pdr, pool: PostingBuffer) -> None:
                 values = b"".join(values[starts[i]:starts[i] + rows[i][2]] for i in order)
                 rows = [rows[i] for i in order]
             docs = [r[0] for r in rows]
-            if column is None:
-                lengths = [0] * len(docs)
-            elif table is None:  # pragma: no cover
-                lengths = [column[d] if d < len(column) else 0 for d in docs]
-            else:
-                lengths = [table[column[d]] if d < len(column) else 0 for d in docs]
-            fieldwriter.start_term(btext)
-            if hasattr(postwriter, "add_arrays"):
-                postwriter.add_arrays(docs, [r[1] for r in rows], [r[2] for r in rows], values, lengths)
-            else:  # another codec's writer (an index of an older format, in tests)
-                offset = 0
-                for (docnum, weight, n), length in zip(rows, lengths):
-                    fieldwriter.add(docnum, weight, values[offset:offset + n], length or None)
-                    offset += n
-            fieldwriter.finish_term()
+            lengths = [table[column[d]] if d < len(column) else 0 for d in docs]
+            _write_term(fieldwriter, btext, docs, [r[1] for r in rows], [r[2] for r in rows], values, lengths)
         fieldwriter.finish_field()
