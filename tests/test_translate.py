@@ -371,6 +371,11 @@ def _reference_build_lexicon(zh_terms, en_terms, *, names=(), glossary=None, use
             for en, key, content in learned:
                 if present.en_keys(content):
                     add(spare_map, head, en, T.W_LEARNED, "compound")
+        for head in sorted(set(zh_map) | set(spare_map)):  # synonyms of the keys, in the table's order
+            held = [en for en, _, content in T._cedict_tables()["synonyms"].get(head, ())
+                    if present.en_keys(content) and en not in zh_map.get(head, {})]
+            for rank, en in enumerate(held):
+                add(spare_map, head, en, round(T.W_SYNONYM - T.W_SYNONYM_STEP * rank, 3), "synonym")
 
     def items(table, key, zh_targets):
         return sorted(table.get(key, {}).items(), key=lambda kv: (
@@ -395,11 +400,13 @@ def _reference_build_lexicon(zh_terms, en_terms, *, names=(), glossary=None, use
         out = {}
         for key in sorted(set(zh_map) | set(spare_map)):
             seen = {T.stem_key(t) for t, _, _ in direct.get(key, [])}
-            more = []
+            more, synonyms = [], 0
             for target, (weight, source) in items(zh_map, key, False) + items(spare_map, key, False):
-                if T.stem_key(target) not in seen and len(more) < T.MAX_SPARE:
+                room = synonyms < T.MAX_SYNONYMS if source == "synonym" else len(more) - synonyms < T.MAX_SPARE
+                if T.stem_key(target) not in seen and room:
                     seen.add(T.stem_key(target))
                     more.append([target, weight, source])
+                    synonyms += source == "synonym"
             if more:
                 out[key] = more
         return out
@@ -410,6 +417,7 @@ def _reference_build_lexicon(zh_terms, en_terms, *, names=(), glossary=None, use
     return {
         "format": T.LEXICON_FORMAT,
         "version": T.LEXICON_VERSION,
+        "cedict": T.cedict_edition() if use_cedict else None,
         "en_max": max((k.count(" ") + 1 for k in en_out), default=0),
         "zh_max": max(map(len, zh_out), default=0),
         "more_max": max(map(len, more_out), default=0),
@@ -494,8 +502,8 @@ def test_cedict_index_tables():
     # each gloss filed once, under its rarest content key; positions ascending, once each
     assert tables["by_key"] == {"integrated": (0,), "circuit": (1,), "electric": (1,), "clan": (2,)}
     assert tables["t2s"] == {"電": "电"} and tables["longest"] == 4
-    assert T._cedict_index(()) == {"by_key": {}, "learned": {}, "chars": {}, "chars_by_key": {}, "t2s": {},
-                                   "longest": 0}
+    assert T._cedict_index(()) == {"by_key": {}, "learned": {}, "synonyms": {}, "chars": {}, "chars_by_key": {},
+                                   "t2s": {}, "longest": 0}
     chars = {"墙": (("wall", "wall", ("wall",)),), "管": (("manage", "manage", ("manage",)), ("pipe", "pipe", ("pipe",)))}
     tables = T._cedict_index(entries, chars)
     assert tables["chars"] == chars and tables["chars_by_key"] == {"wall": ("墙",), "manage": ("管",), "pipe": ("管",)}

