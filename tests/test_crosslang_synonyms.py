@@ -145,3 +145,34 @@ def test_synonyms_are_spare_and_kept_in_order():
     weights = [w for _, w, s in more if s == "synonym"]
     assert weights == sorted(weights, reverse=True) and len(set(weights)) == len(weights)
     assert all(s != "synonym" for _, _, s in T.targets(lex, "zh", "关键"))
+
+
+def test_verb_object_senses_are_also_noun_phrases():
+    """防疫 "to prevent epidemics" is also "epidemic prevention" (WordNet's action noun of the verb, the object
+    plural-folded), after the headword's own senses; an adjective after the verb is not an object."""
+    nominal = T._nominalizer()
+
+    def gloss(phrase):
+        words = phrase.split()
+        return (phrase, T.en_key(phrase), T._content_keys(phrase)) if words else None
+
+    assert nominal(gloss("prevent epidemics"))[0] == "epidemic prevention"
+    assert nominal(gloss("enforce a law"))[:2] == ("law enforcement", "law enforcement")
+    assert nominal(gloss("save energy"))[0] == "energy saving"  # no action noun in WordNet: the -ing form
+    assert nominal(gloss("cut short")) is None and nominal(gloss("open")) is None
+    assert nominal(gloss("Enforce law")) is None  # a name, not a verb
+    entries = {simp: [g[0] for g in glosses] for simp, _, glosses in T.cedict_entries()}
+    assert entries["防疫"] == ["prevent epidemics", "epidemic prevention"]
+    assert entries["执法"][0] == "enforce a law" and "law enforcement" in entries["执法"]
+
+
+def test_an_english_noun_phrase_finds_the_chinese_verb_object_compound(tmp_path):
+    folder = tmp_path / "zh"
+    folder.mkdir()
+    source = folder / "2022-03-01-briefing.txt"
+    source.write_text("国务院新闻办公室新闻发布会\n\n王伟：各地防疫措施要科学精准，减少对生产生活的影响。\n", encoding="utf-8")
+    home = tmp_path / "archive"
+    invoke("--home", str(home), "add", str(source))
+    hits, expansions = found(home, "epidemic prevention measures")
+    assert any(e["target"] == "防疫" for e in expansions), expansions
+    assert hits and "防疫措施" in said_in(hits[0])

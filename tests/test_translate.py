@@ -372,7 +372,7 @@ def _reference_build_lexicon(zh_terms, en_terms, *, names=(), glossary=None, use
                 if present.en_keys(content):
                     add(spare_map, head, en, T.W_LEARNED, "compound")
         for head in sorted(set(zh_map) | set(spare_map)):  # synonyms of the keys, in the table's order
-            held = [en for en, _, content in T._cedict_tables()["synonyms"].get(head, ())
+            held = [en for en, _, content in T.synonym_glosses(T._cedict_tables()["synonyms"], head)
                     if present.en_keys(content) and en not in zh_map.get(head, {})]
             for rank, en in enumerate(held):
                 add(spare_map, head, en, round(T.W_SYNONYM - T.W_SYNONYM_STEP * rank, 3), "synonym")
