@@ -225,6 +225,17 @@ def _derived_words(word: str, reader) -> list[str]:
 _PREPOSITIONS = frozenset("of from in on for to with by at into against between".split())
 
 
+def _words_held(reader, phrase: str) -> bool:
+    """Whether the index holds every word of an English phrase (as its analyser indexes them)."""
+    from pressarchive.analysis import bilingual_analyzer
+
+    try:
+        terms = [t.text for t in bilingual_analyzer()(phrase, mode="query")]
+        return bool(terms) and all(("text", t) in reader for t in terms)
+    except Exception:  # noqa: BLE001 - a phrase that cannot be analysed is not held
+        return False
+
+
 def _closed(phrase: str) -> str | None:
     """The closed compound of a two-word phrase ("lock down" -> lockdown), None for other phrases."""
     words = phrase.split()
@@ -315,7 +326,8 @@ def _checked(expansions: list, reader, translate) -> list:
         # and a part's synonyms (translate._pivot_synonyms), one part at a time beside the others' first
         # renderings: "critical infrastructure" (50 turns) over "key infrastructure" (1)
         # (without the single characters beside words, if any: 攻击 + 性 + 武器 -> assault weapon)
-        synonyms = list(e.synonyms) + [()] * (len(wider) - len(e.synonyms))
+        synonyms = [tuple(x for x in syns if _words_held(reader, x))[: translate.MAX_SYNONYMS]
+                    for syns in e.synonyms] + [()] * (len(wider) - len(e.synonyms))
         base, syns = (words_only, [s for s, loose in zip(synonyms, e.optional) if not loose]) if words_only else (
             wider, synonyms)
         with_synonyms = [[forms[:SYNONYM_BESIDE] if j != i else list(syns[i]) for j, forms in enumerate(base)]
@@ -422,9 +434,8 @@ def _spares_in_place(expansions: list, held, translate) -> list:
     for e in expansions:
         if not e.spare:
             out.append(e)
-        elif room.get(e.typed, 0) > 0 and e.source not in ("compound", "synonym") and held(e.lang, e.target):
-            # (a sense learned from the dictionary's compounds, or a synonym, serves composition only, never in
-            # place of one)
+        elif room.get(e.typed, 0) > 0 and e.source != "compound" and held(e.lang, e.target):
+            # (a sense learned from the dictionary's compounds serves composition only, never in place of one)
             room[e.typed] -= 1
             out.append(translate.Expansion(e.typed, e.target, e.lang, e.weight, e.source))
     return out

@@ -1128,6 +1128,17 @@ def _save_lexicon(index_dir: Path, texts: list[str], names: list[tuple[str | Non
         translate.save_lexicon(lexicon, index_dir / translate.LEXICON_FILE)
     except Exception:  # noqa: BLE001 - no lexicon only means no cross-language expansion
         (index_dir / translate.LEXICON_FILE).unlink(missing_ok=True)
+        return
+    _save_synonyms(translate, index_dir)
+
+
+def _save_synonyms(translate, index_dir: Path) -> None:
+    """Write ``synonyms.json`` beside the lexicon unless it is there, of this edition (archive-independent:
+    never merged on add); best effort, as the lexicon: without it, composition has no synonyms."""
+    try:
+        translate.save_synonyms(index_dir / translate.SYNONYMS_FILE)
+    except Exception:  # noqa: BLE001
+        pass
 
 
 def _merge_lexicon(index_dir: Path, texts: list[str], names: list[tuple[str | None, str | None]]) -> bool:
@@ -1152,6 +1163,7 @@ def _merge_into(translate, index_dir: Path, texts: list[str], names: list[tuple[
     from pressarchive.analysis import fold
 
     fresh = translate.build_lexicon_from_texts(texts, names=names, fold=fold)
+    _save_synonyms(translate, index_dir)  # a no-op when synonyms.json is there, of this edition
     try:
         current = translate.load_lexicon(path)
     except IndexError_:
@@ -1167,7 +1179,7 @@ def _merge_touched(translate, current, fresh: dict) -> dict:
     as it is): merging them would unpack and repack them into the same strings, which made an add to a
     1,000-conference archive pay for every key of its lexicon (docs/performance.md, "Indexing speed-ups").
     """
-    base: dict = {k: v for k, v in current.items() if k not in translate.DIRECTIONS}
+    base: dict = {k: v for k, v in current.items() if k not in translate.DIRECTIONS and k != "syn"}
     for direction in translate.DIRECTIONS:
         table = translate.direction_table(current, direction)
         base[direction] = {key: table[key] for key in translate.direction_table(fresh, direction) if key in table}

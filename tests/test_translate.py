@@ -371,11 +371,6 @@ def _reference_build_lexicon(zh_terms, en_terms, *, names=(), glossary=None, use
             for en, key, content in learned:
                 if present.en_keys(content):
                     add(spare_map, head, en, T.W_LEARNED, "compound")
-        for head in sorted(set(zh_map) | set(spare_map)):  # synonyms of the keys, in the table's order
-            held = [en for en, _, content in T.synonym_glosses(T._cedict_tables()["synonyms"], head)
-                    if present.en_keys(content) and en not in zh_map.get(head, {})]
-            for rank, en in enumerate(held):
-                add(spare_map, head, en, round(T.W_SYNONYM - T.W_SYNONYM_STEP * rank, 3), "synonym")
 
     def items(table, key, zh_targets):
         return sorted(table.get(key, {}).items(), key=lambda kv: (
@@ -400,13 +395,11 @@ def _reference_build_lexicon(zh_terms, en_terms, *, names=(), glossary=None, use
         out = {}
         for key in sorted(set(zh_map) | set(spare_map)):
             seen = {T.stem_key(t) for t, _, _ in direct.get(key, [])}
-            more, synonyms = [], 0
+            more = []
             for target, (weight, source) in items(zh_map, key, False) + items(spare_map, key, False):
-                room = synonyms < T.MAX_SYNONYMS if source == "synonym" else len(more) - synonyms < T.MAX_SPARE
-                if T.stem_key(target) not in seen and room:
+                if T.stem_key(target) not in seen and len(more) < T.MAX_SPARE:
                     seen.add(T.stem_key(target))
                     more.append([target, weight, source])
-                    synonyms += source == "synonym"
             if more:
                 out[key] = more
         return out
