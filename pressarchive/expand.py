@@ -10,7 +10,7 @@ from typing import Any
 from pressarchive.query import _lone_characters, _parser, _prefer_words, _simplify, _text, normalize_query
 
 # renderings made at query time from the lexicon and checked against the index (not direct entries)
-DERIVED_SOURCES = ("composed", "reduced", "variant", "parts")
+DERIVED_SOURCES = ("composed", "reduced", "parts")
 # fields a translation is looked for in, by the translation's language
 ZH_TARGET_FIELDS = {"cjk": 1.0, "qcjk": 0.35}
 EN_TARGET_FIELDS = {"text": 1.0, "question": 0.35}
@@ -110,6 +110,8 @@ WIDER_FORMS = 5  # renderings of a part widened by their derived words and heads
 SYNONYM_BESIDE = 1  # renderings of the other parts a part's synonyms are composed with (their first)
 SYNONYM_CANDIDATES = 12  # phrases composed with one part's synonyms, at most
 SYNONYM_RANK = 1000  # the rank a phrase of synonyms starts at: equally frequent, a phrase of own senses first
+SYNONYM_CHECKS = 24  # phrase look-ups a query may spend on phrases of synonyms, apart from MAX_CHECKS
+SYNONYM_MARGIN = 3  # a phrase of synonyms goes before own-sense phrases only when this many times as frequent
 
 
 class _Held:
@@ -118,16 +120,19 @@ class _Held:
 
     def __init__(self, reader):
         self.reader = reader
-        self.checks = 0
+        self.checks = {"own": 0, "synonym": 0}  # look-ups made, by budget (MAX_CHECKS, SYNONYM_CHECKS)
         self.memo: dict[tuple[str, str], int] = {}
 
-    def __call__(self, lang: str, phrase: str) -> int:
+    def __call__(self, lang: str, phrase: str, budget: str = "own") -> int:
         key = (lang, phrase)
         if key not in self.memo:
-            self.memo[key] = self._count(lang, phrase)
+            count = self._count(lang, phrase, budget)
+            if count < 0:  # out of look-ups: not held as far as this query knows, but not remembered so
+                return 0
+            self.memo[key] = count
         return self.memo[key]
 
-    def _count(self, lang: str, phrase: str) -> int:
+    def _count(self, lang: str, phrase: str, budget: str = "own") -> int:
         from pressarchive.analysis import bilingual_analyzer, cjk_bigram_analyzer
 
         reader = self.reader
@@ -142,9 +147,9 @@ class _Held:
                 return 0
             if len(words) == 1:
                 return reader.doc_frequency(field, words[0])
-            if self.checks >= MAX_CHECKS:
-                return 0
-            self.checks += 1
+            if self.checks[budget] >= (SYNONYM_CHECKS if budget == "synonym" else MAX_CHECKS):
+                return -1
+            self.checks[budget] += 1
             from pressarchive.evaluate import phrase_count
 
             # from the words' arrays, positions decoded for the documents holding all of them only:
@@ -332,24 +337,33 @@ def _checked(expansions: list, reader, translate) -> list:
             wider, synonyms)
         with_synonyms = [[forms[:SYNONYM_BESIDE] if j != i else list(syns[i]) for j, forms in enumerate(base)]
                          for i in range(len(base)) if len(base) > 1 and syns[i]]
-        for attempt in (wider, *with_synonyms, words_only, with_heads):
+        for attempt in (wider, words_only, with_heads):
             if len(attempt) < 2:
                 continue
-            if attempt is not wider and not any(attempt is a for a in with_synonyms) and any(
-                    r < SYNONYM_RANK for _, r, _ in scored):  # (a phrase of synonyms alone does not stop them)
+            if attempt is not wider and scored:
                 break
-            if attempt is words_only or attempt is with_heads:  # a last resort: the parts stay beside what it finds
+            if attempt is not wider:  # a last resort: the parts stay beside what it finds
                 loose_only.add(e.typed)
-            by_synonym = any(attempt is a for a in with_synonyms)
-            limit = SYNONYM_CANDIDATES if by_synonym else translate.MAX_COMPOSED
-            for rank, phrase in enumerate(translate.compose_candidates(attempt, "en", limit),
-                                          start=SYNONYM_RANK if by_synonym else 0):
+            for rank, phrase in enumerate(translate.compose_candidates(attempt, "en")):
                 for form in [phrase] + _joined(phrase, reader):
                     n = held("en", form)
                     if n and all(form != p for _, _, p in scored):
                         scored.append((-n, rank, form))
+        # then the phrases of synonyms, on a budget of their own (they never cost an own sense its check): one
+        # goes before the phrases of own senses only when SYNONYM_MARGIN times as frequent as the best of them
+        # ("critical infrastructure" 50 turns, "key infrastructure" 1), else it only fills places left over
+        by_synonym = []
+        for attempt in with_synonyms:
+            for rank, phrase in enumerate(translate.compose_candidates(attempt, "en", SYNONYM_CANDIDATES),
+                                          start=SYNONYM_RANK):
+                n = held("en", phrase, "synonym")
+                if n and all(phrase != p for _, _, p in scored + by_synonym):
+                    by_synonym.append((-n, rank, phrase))
+        best_own = max((-n for n, _, _ in scored), default=0)
+        strong = [x for x in by_synonym if -x[0] >= SYNONYM_MARGIN * best_own]
+        ranked = sorted(strong) + sorted(scored) + sorted(x for x in by_synonym if x not in strong)
         composed[e.typed] = [translate.Expansion(e.typed, phrase, "en", translate.W_COMPOSED, "composed")
-                             for _, _, phrase in sorted(scored)[:KEEP_COMPOSED]]
+                             for _, _, phrase in ranked[:KEEP_COMPOSED]]
     direct_held = {e.typed for e in expansions
                    if e.source not in ("composed", "parts") and (e.lang != "en" or " " not in e.target.strip()
                                                                  or held("en", e.target))}
@@ -388,7 +402,6 @@ def _checked(expansions: list, reader, translate) -> list:
                 out.append(translate.Expansion(e.typed, label, e.lang, e.weight, "parts", tuple(parts)))
         elif e.lang == "en" and e.source != "name" and " " in e.target.strip() and not held("en", e.target):
             if e.typed in direct_held or composed.get(e.typed):  # composing keeps every part; reducing drops some
-                out.extend(_closed_variant(e, held, translate))  # ... the closed compound drops nothing
                 continue
             form = usable("en", e.target)
             if form:
@@ -396,19 +409,7 @@ def _checked(expansions: list, reader, translate) -> list:
                 out.append(translate.Expansion(e.typed, form, "en", weight, "reduced"))
         else:
             out.append(e)
-            if e.lang == "en" and e.source in ("cedict", "glossary"):
-                out.extend(_closed_variant(e, held, translate))
     return out
-
-
-def _closed_variant(e, held, translate) -> list:
-    """The closed compound of a two-word rendering where the index holds it (source "variant"), beside the
-    rendering: "lock down" -> lockdown, "cyber security" -> cybersecurity. It drops no word, so unlike a
-    reduction it is added even where the typed term's other renderings are held."""
-    closed = _closed(e.target)
-    if not closed or not held("en", closed):
-        return []
-    return [translate.Expansion(e.typed, closed, "en", round(float(e.weight) * translate.DERIVED_FACTOR, 3), "variant")]
 
 
 def _spares_in_place(expansions: list, held, translate) -> list:

