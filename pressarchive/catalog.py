@@ -120,22 +120,23 @@ class _Lookup:
         keys = {_base(s) for s in entry.get("sources") or []} | {entry.get("source_url"), _base(entry.get("source"))}
         return {k for k in keys if k}
 
+    def _slots(self, entry: dict[str, Any]):
+        """(table, key) for each place an entry is filed: its sources, its date, its aliases."""
+        for key in self._keys(entry):
+            yield self.by_key, key
+        if entry.get("date"):
+            yield self.by_date, entry["date"]
+        for alias in entry.get("aliases") or []:
+            yield self.aliases, alias
+
     def add(self, cid: str, entry: dict[str, Any]) -> None:
         """Note ``cid``'s entry (its id in ``ids`` is the caller's)."""
-        for key in self._keys(entry):
-            self.by_key.setdefault(key, set()).add(cid)
-        if entry.get("date"):
-            self.by_date.setdefault(entry["date"], set()).add(cid)
-        for alias in entry.get("aliases") or []:
-            self.aliases.setdefault(alias, set()).add(cid)
+        for table, key in self._slots(entry):
+            table.setdefault(key, set()).add(cid)
 
     def discard(self, cid: str, entry: dict[str, Any]) -> None:
-        for key in self._keys(entry):
-            self.by_key.get(key, set()).discard(cid)
-        if entry.get("date"):
-            self.by_date.get(entry["date"], set()).discard(cid)
-        for alias in entry.get("aliases") or []:
-            self.aliases.get(alias, set()).discard(cid)
+        for table, key in self._slots(entry):
+            table.get(key, set()).discard(cid)
 
 
 class Catalog:
