@@ -109,7 +109,6 @@ KEEP_COMPOSED = 3  # composed phrases kept per typed term (the most frequent)
 WIDER_FORMS = 5  # renderings of a part widened by their derived words and heads when composing again
 SYNONYM_BESIDE = 1  # renderings of the other parts a part's synonyms are composed with (their first)
 SYNONYM_CANDIDATES = 12  # phrases composed with one part's synonyms, at most
-SYNONYM_RANK = 1000  # the rank a phrase of synonyms starts at: equally frequent, a phrase of own senses first
 SYNONYM_CHECKS = 24  # phrase look-ups a query may spend on phrases of synonyms, apart from MAX_CHECKS
 SYNONYM_MARGIN = 3  # a phrase of synonyms goes before own-sense phrases only when this many times as frequent
 
@@ -241,18 +240,14 @@ def _words_held(reader, phrase: str) -> bool:
         return False
 
 
-def _closed(phrase: str) -> str | None:
-    """The closed compound of a two-word phrase ("lock down" -> lockdown), None for other phrases."""
-    words = phrase.split()
-    joined = "".join(words).lower()
-    return joined if len(words) == 2 and joined.isalpha() else None
-
-
 def _joined(phrase: str, reader) -> list[str]:
     """The closed compound of a two-word phrase, and the index's words derived from it: cyber + secure ->
     cybersecure, cybersecurity (the index stems, so "cyber secure" already finds "cyber security")."""
-    joined = _closed(phrase)
-    return [joined] + _derived_words(joined, reader) if joined else []
+    words = phrase.split()
+    joined = "".join(words).lower()
+    if len(words) != 2 or not joined.isalpha():
+        return []
+    return [joined] + _derived_words(joined, reader)
 
 
 def _modifier(phrase: str, translate) -> list[str]:
@@ -354,8 +349,7 @@ def _checked(expansions: list, reader, translate) -> list:
         # ("critical infrastructure" 50 turns, "key infrastructure" 1), else it only fills places left over
         by_synonym = []
         for attempt in with_synonyms:
-            for rank, phrase in enumerate(translate.compose_candidates(attempt, "en", SYNONYM_CANDIDATES),
-                                          start=SYNONYM_RANK):
+            for rank, phrase in enumerate(translate.compose_candidates(attempt, "en", SYNONYM_CANDIDATES)):
                 n = held("en", phrase, "synonym")
                 if n and all(phrase != p for _, _, p in scored + by_synonym):
                     by_synonym.append((-n, rank, phrase))

@@ -285,6 +285,7 @@ def _open_cedict(path: Path):
     return open(path, encoding="utf-8")
 
 
+@lru_cache(maxsize=1)
 def cedict_edition() -> str | None:
     """The edition date of the installed CC-CEDICT (its header's ``#! date=``), or None."""
     path = cedict_path()
@@ -1286,8 +1287,8 @@ class Shards(Mapping):
     def _table(self, first: str) -> dict[str, str]:
         table = self._open.get(first)
         if table is None:
-            raw = self._shards.get(first)
-            table = dict(entry.split(_KEY, 1) for entry in raw.split(_ENTRY)) if raw else {}
+            raw = self._shards.get(first)  # (a malformed shard is empty: a bonus lost, never an error)
+            table = dict(e.split(_KEY, 1) for e in raw.split(_ENTRY) if _KEY in e) if isinstance(raw, str) else {}
             self._open[first] = table
         return table
 
@@ -1414,6 +1415,7 @@ SYNONYMS_FORMAT = "pressarchive-synonyms"
 SYNONYMS_VERSION = 1
 
 
+@lru_cache(maxsize=1)
 def _synonyms_header() -> dict:
     return {"format": SYNONYMS_FORMAT, "version": SYNONYMS_VERSION, "cedict": cedict_edition(),
             "wordnet": "3.0" if wordnet_path() is not None else None, "cache": CEDICT_CACHE_VERSION,
@@ -1421,10 +1423,11 @@ def _synonyms_header() -> dict:
 
 
 def save_synonyms(path: str | os.PathLike[str], force: bool = False) -> bool:
-    """Write the synonyms table beside a lexicon (two lines: header, shards by first character of
-    ``head<TAB>phrase|phrase`` lines), unless the file there is already of this edition; True if written."""
+    """Write the synonyms table beside a lexicon (two lines: header, and shards by first character as the
+    lexicon's, of ``head -> "phrase|phrase"``), unless the file there is already of this edition; True if
+    written. Read back as :class:`Shards`."""
     path = Path(path)
-    header = _synonyms_header()
+    header = dict(_synonyms_header())
     if not force:
         try:
             with open(path, "rb") as handle:
@@ -1432,47 +1435,15 @@ def save_synonyms(path: str | os.PathLike[str], force: bool = False) -> bool:
                     return False
         except (OSError, ValueError):
             pass
-    shards: dict[str, list[str]] = {}
-    for head, phrases in sorted(_cedict_tables().get("synonyms", {}).items()):
-        shards.setdefault(head[0], []).append(f"{head}\t{phrases}")
     from pressarchive.atomic import atomic_open
 
-    with atomic_open(path) as handle:
+    with atomic_open(path) as handle:  # shards as the lexicon's (``"phrase|phrase"`` values kept as they are)
         handle.write(json.dumps(header, ensure_ascii=False) + "\n")
-        handle.write(json.dumps({k: "\n".join(v) for k, v in shards.items()}, ensure_ascii=False) + "\n")
+        handle.write(json.dumps(_shard(_cedict_tables().get("synonyms", {})), ensure_ascii=False) + "\n")
     return True
 
 
-class SynonymTable(Mapping):
-    """A loaded synonyms.json: headword -> "phrase|phrase", each first-character shard parsed on first use."""
-
-    def __init__(self, shards: dict[str, str]):
-        self._shards = shards
-        self._tables: dict[str, dict[str, str]] = {}
-
-    def _table(self, first: str) -> dict[str, str]:
-        table = self._tables.get(first)
-        if table is None:
-            raw = self._shards.get(first, "")
-            lines = raw.split("\n") if isinstance(raw, str) else ()  # a malformed shard: no synonyms, no error
-            table = self._tables[first] = dict(line.split("\t", 1) for line in lines if "\t" in line)
-        return table
-
-    def __getitem__(self, head: str) -> str:
-        return self._table(head[:1])[head]
-
-    def __contains__(self, head: object) -> bool:
-        return isinstance(head, str) and head in self._table(head[:1])
-
-    def __iter__(self):
-        for first in self._shards:
-            yield from self._table(first)
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
-
-
-def load_synonyms(path: str | os.PathLike[str]) -> SynonymTable:
+def load_synonyms(path: str | os.PathLike[str]) -> Shards:
     """Read a synonyms.json (an empty table when it is missing or unreadable: synonyms are a bonus)."""
     try:
         with open(path, "rb") as handle:
@@ -1480,7 +1451,7 @@ def load_synonyms(path: str | os.PathLike[str]) -> SynonymTable:
             shards = json.loads(handle.readline()) if header.get("format") == SYNONYMS_FORMAT else {}
     except (OSError, ValueError, AttributeError):
         shards = {}
-    return SynonymTable(shards if isinstance(shards, dict) else {})
+    return Shards(shards if isinstance(shards, dict) else {})
 
 
 # --- query time --------------------------------------------------------------------------------------
@@ -1673,7 +1644,7 @@ def _synonyms(segments: list[tuple[int, int]], folded: str, lexicon: Mapping) ->
     (关键 + 基础设施: critical infrastructure)."""
     try:
         table = lexicon["syn"]
-        return tuple(tuple(p for p in str(table.get(folded[i : i + n], "")).split("|") if p) for i, n in segments)
+        return tuple(tuple(p for p in str(table.get(folded[i : i + n], "")).split(_RECORD) if p) for i, n in segments)
     except Exception:  # noqa: BLE001 - no synonyms (a missing or malformed table) costs only the synonyms
         return ()
 
