@@ -58,15 +58,19 @@ def invoke(*args: str, codes: tuple[int, ...] = (0,)) -> str:
     return result.output
 
 
-@pytest.fixture(scope="module")
-def home(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("sources")
-    source = folder / "2023-03-03-press-briefing.txt"
-    source.write_text(BRIEFING, encoding="utf-8")
+def archive_of(folder: Path, name: str, text: str) -> Path:
+    """A home in ``folder`` holding one transcript, ``name``, added as a user would."""
+    source = folder / name
+    source.write_text(text, encoding="utf-8")
     home = folder / "home"
     home.mkdir()
     invoke("--home", str(home), "add", str(source))
     return home
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory) -> Path:
+    return archive_of(tmp_path_factory.mktemp("sources"), "2023-03-03-press-briefing.txt", BRIEFING)
 
 
 def found(home: Path, query: str, *extra: str) -> tuple[list[dict], list[dict]]:

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-from test_crosslang_sources import invoke
+from test_crosslang_sources import archive_of, found, invoke
 
 from pressarchive import translate as T
 
@@ -39,23 +39,12 @@ MS. JONES: I will not interrupt you: no one can authorize that, and an attack on
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("synonyms")
-    source = folder / "2023-05-04-press-briefing.txt"
-    source.write_text(BRIEFING, encoding="utf-8")
-    home = folder / "home"
-    home.mkdir()
-    invoke("--home", str(home), "add", str(source))
-    return home
+    return archive_of(tmp_path_factory.mktemp("synonyms"), "2023-05-04-press-briefing.txt", BRIEFING)
 
 
 def said_in(hit: dict) -> str:
     turn = hit["turn"]
     return " ".join(turn.get("paragraphs") or [turn.get("text", "")])
-
-
-def found(home: Path, query: str, *extra: str) -> tuple[list[dict], list[dict]]:
-    out = json.loads(invoke("--home", str(home), "search", query, "--format", "json", *extra, codes=(0, 1)))
-    return out["hits"], out["expansions"]  # (test_crosslang_sources.found, with this module's home)
 
 
 @pytest.mark.parametrize("query, matched, source, said", [
@@ -183,12 +172,9 @@ def test_verb_object_senses_are_also_noun_phrases():
 
 
 def test_an_english_noun_phrase_finds_the_chinese_verb_object_compound(tmp_path):
-    folder = tmp_path / "zh"
-    folder.mkdir()
-    source = folder / "2022-03-01-briefing.txt"
-    source.write_text("国务院新闻办公室新闻发布会\n\n王伟：各地防疫措施要科学精准，减少对生产生活的影响。\n", encoding="utf-8")
-    home = tmp_path / "archive"
-    invoke("--home", str(home), "add", str(source))
+    (tmp_path / "zh").mkdir()  # (tmp_path holds a "home" of conftest's already)
+    home = archive_of(tmp_path / "zh", "2022-03-01-briefing.txt",
+                      "国务院新闻办公室新闻发布会\n\n王伟：各地防疫措施要科学精准，减少对生产生活的影响。\n")
     hits, expansions = found(home, "epidemic prevention measures")
     assert any(e["target"] == "防疫" for e in expansions), expansions
     assert hits and "防疫措施" in said_in(hits[0])
